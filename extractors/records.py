@@ -1,0 +1,129 @@
+"""Frozen records the extractors yield; the only thing `kg` ever sees of extraction.
+
+A `PaperExtraction` holds, for one paper, its entities (each with all its mentions)
+and the relations between them. Offsets are characters into the paper's ``title`` or
+``abstract`` string exactly as given to the extractor (end exclusive).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = [
+    "ENTITY_TYPES",
+    "ROLES",
+    "RELATION_TYPES",
+    "Mention",
+    "Entity",
+    "Evidence",
+    "Relation",
+    "PaperExtraction",
+]
+
+ENTITY_TYPES = ("Method", "Model", "Dataset", "Benchmark", "Task", "Metric")
+ROLES = ("introduced", "used")
+RELATION_TYPES = ("basedOn", "evaluatedOn", "appliedTo", "outperforms")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in the text."""
+
+    text: str
+    field: str  # "title" or "abstract"
+    start: int
+    end: int
+    sentence: int  # index of the sentence within its field
+    confidence: float
+    component: str  # the pipeline component that found it
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity of one paper: listed once however often it is mentioned."""
+
+    name: str  # the fullest form used in the text
+    type: str  # one of ENTITY_TYPES
+    role: str  # one of ROLES
+    aliases: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The text that supports a relation."""
+
+    field: str
+    sentence: int
+    start: int  # sentence span in the field, characters
+    end: int
+    text: str
+    trigger: str  # the trigger words, "" when none
+
+
+@dataclass(frozen=True)
+class Relation:
+    head: str  # an Entity.name of the same paper
+    relation: str  # one of RELATION_TYPES
+    tail: str
+    evidence: Evidence
+    confidence: float
+    component: str
+
+
+@dataclass(frozen=True)
+class PaperExtraction:
+    """What the extractor found in one paper."""
+
+    paper_id: str
+    title: str
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    extractor: str  # pipeline name, e.g. "kg-extractors/accurate"
+    extractor_version: str
+
+    def to_json(self) -> dict:
+        """The `kg extract` line shape (read by ../shared/eval/score_entities.py)."""
+        return {
+            "id": self.paper_id,
+            "title": self.title,
+            "entities": [asdict(e) | {"aliases": list(e.aliases)} for e in self.entities],
+            "relations": [asdict(r) for r in self.relations],
+            "extractor": self.extractor,
+            "extractor_version": self.extractor_version,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PaperExtraction":
+        """Inverse of `to_json`."""
+        entities = tuple(
+            Entity(
+                name=e["name"],
+                type=e["type"],
+                role=e.get("role", "used"),
+                aliases=tuple(e.get("aliases", ())),
+                mentions=tuple(Mention(**m) for m in e.get("mentions", ())),
+                confidence=float(e.get("confidence", 1.0)),
+            )
+            for e in data.get("entities", ())
+        )
+        relations = tuple(
+            Relation(
+                head=r["head"],
+                relation=r["relation"],
+                tail=r["tail"],
+                evidence=Evidence(**r["evidence"]),
+                confidence=float(r.get("confidence", 1.0)),
+                component=r.get("component", ""),
+            )
+            for r in data.get("relations", ())
+        )
+        return cls(
+            paper_id=data["id"],
+            title=data["title"],
+            entities=entities,
+            relations=relations,
+            extractor=data.get("extractor", ""),
+            extractor_version=data.get("extractor_version", ""),
+        )
