@@ -1,0 +1,130 @@
+"""Clean titles and abstracts: HTML entities, LaTeX markup, control characters, whitespace.
+
+Abstracts reach us as arXiv LaTeX (``T\\"ulu``, ``\\textbf{X}``, ``$k$-means``), as HTML
+(``&amp;``), or as plain text that merely *contains* LaTeX special characters (``50%``,
+``$5 million``, ``~3x``, ``snake_case``, ``C:\\path``). LaTeX decoding (pylatexenc) is
+applied only where the text shows LaTeX, and the characters that are special in LaTeX
+but common in plain text are escaped first so they survive as written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+__all__ = ["clean_text", "latex_to_text"]
+
+# LaTeX only where a backslash command, a brace group or inline math shows it.
+_LATEX_HINT = re.compile(r"\\[A-Za-z\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$")
+# Inline math as pandoc reads it: `$` followed by a non-space, closed by a `$` that
+# follows a non-space and is not followed by a digit; so `$20 and $30` stay money.
+_INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:\\\$|[^$])*?[^\s\\])\$(?!\d)")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_UNESCAPED_DOLLAR = re.compile(r"(?<!\\)\$")
+_UNESCAPED_AMP_HASH = re.compile(r"(?<!\\)([&#])")
+# `~` is a LaTeX tie only between a word and the next (`Fig.~3`); `(~10x)` means "about".
+_TIE = re.compile(r"(?<=[\w.,])~(?=[\w\\])")
+_LONE_TILDE = re.compile(r"(?<!\\)~")
+# pylatexenc does not know `\href` takes two arguments; its text is what a reader sees.
+_HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+_SPACE = re.compile(r"\s+")
+
+
+def _macro_name(node) -> str:
+    # Unknown macros are usually the authors' own names for systems (`\GitChameleon{}`):
+    # keep the name rather than dropping the word as pylatexenc does by default.
+    return node.macroname
+
+
+def _last_argument_text(node, l2tobj) -> str:
+    arguments = [arg for arg in (node.nodeargd.argnlist if node.nodeargd else []) if arg is not None]
+    return l2tobj.nodelist_to_text([arguments[-1]]) if arguments else ""
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "kg-abstracts",
+        prepend=True,
+        macros=[
+            # Citations and cross-references carry no words of the abstract.
+            *(MacroTextSpec(name, discard=True) for name in ("cite", "citep", "citet", "ref", "eqref", "label", "footnote")),
+            # A `\url` reads as its address, without pylatexenc's <>.
+            MacroTextSpec("url", simplify_repl=_last_argument_text),
+        ],
+    )
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_macro_name))
+    return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
+
+
+def _protect_plain_specials(text: str) -> str:
+    """Escape the characters that mean something else in LaTeX but are meant literally."""
+    pieces, last = [], 0
+    for match in _INLINE_MATH.finditer(text):
+        pieces.append(_escape_outside_math(text[last : match.start()]))
+        pieces.append(match.group(0))
+        last = match.end()
+    pieces.append(_escape_outside_math(text[last:]))
+    return "".join(pieces)
+
+
+def _escape_outside_math(text: str) -> str:
+    text = _UNESCAPED_PERCENT.sub(r"\\%", text)  # `%` would start a comment
+    text = _UNESCAPED_DOLLAR.sub(r"\\$", text)  # a lone `$` is money, not math
+    text = _UNESCAPED_AMP_HASH.sub(r"\\\1", text)
+    text = _HREF.sub(r"\1", text)
+    text = _TIE.sub(" ", text)
+    return _LONE_TILDE.sub(r"\\textasciitilde{}", text)
+
+
+def latex_to_text(text: str) -> str:
+    """Decode LaTeX accents, markup and inline math in ``text`` to plain Unicode.
+
+    Text without LaTeX is returned unchanged; malformed LaTeX falls back to the input.
+
+    Examples
+    --------
+    >>> latex_to_text(r'T\\"ulu 3 uses \\textbf{RLVR}')
+    'Tülu 3 uses RLVR'
+    >>> latex_to_text(r'we introduce \\GitChameleon{}, scoring 39.9\\% with $k$-means')
+    'we introduce GitChameleon, scoring 39.9% with k-means'
+    >>> latex_to_text(r'costs $5 and $20, cut by 50% (~3x) in \\emph{my_model}')
+    'costs $5 and $20, cut by 50% (~3x) in my_model'
+    """
+    if not _LATEX_HINT.search(text):
+        return text
+    try:
+        return _converter().latex_to_text(_protect_plain_specials(text))
+    except Exception:  # pylatexenc can fail on odd input; the raw text is still useful
+        return text
+
+
+def clean_text(text: str | None) -> str:
+    """The form of a title or abstract every reader stores.
+
+    HTML entities and LaTeX are decoded, control and zero-width characters removed,
+    runs of whitespace (newlines included) collapsed to one space, and the result put
+    in Unicode NFC.
+
+    Examples
+    --------
+    >>> clean_text("  Q&amp;A\\nwith  \\\\emph{LLMs}\\x00 ")
+    'Q&A with LLMs'
+    >>> clean_text("Cafe\\u0301") == "Caf\\u00e9"
+    True
+    >>> clean_text(None)
+    ''
+    """
+    if not text:
+        return ""
+    text = html.unescape(text)
+    text = _CONTROL.sub("", text)
+    text = latex_to_text(text)
+    text = _CONTROL.sub("", text)
+    return unicodedata.normalize("NFC", _SPACE.sub(" ", text).strip())
