@@ -104,6 +104,22 @@ class KG(DefinedNamespace):
     extractorVersion: URIRef
     builderVersion: URIRef
     graphOf: URIRef
+    # Analytics (kg.analytics writes these back)
+    CoMention: URIRef
+    coMentionOf: URIRef
+    support: URIRef
+    npmi: URIRef
+    jaccard: URIRef
+    centralityScore: URIRef
+    centralityRank: URIRef
+    coMentionDegree: URIRef
+    pageRank: URIRef
+    betweenness: URIRef
+    eigenvectorCentrality: URIRef
+    Community: URIRef
+    inCommunity: URIRef
+    communitySize: URIRef
+    communityNumber: URIRef
 
 
 # Prefixes bound in every graph this package writes (Turtle, TriG, JSON-LD context).
