@@ -21,6 +21,7 @@ from kg.problems import InputError
 # name -> "module:attribute"
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build:command",
+    "export": "kg.cli.export:command",
     "papers": "kg.cli.papers:command",
 }
 
