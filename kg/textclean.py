@@ -18,8 +18,8 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 __all__ = ["clean_text", "latex_to_text"]
 
-# LaTeX only where a backslash command, a brace group or inline math shows it.
-_LATEX_HINT = re.compile(r"\\[A-Za-z\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$")
+# LaTeX only where a backslash command, a brace group, inline math or a tie shows it.
+_LATEX_HINT = re.compile(r"\\[A-Za-z\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$|[\w.,]~[\w\\]")
 # Inline math as pandoc reads it: `$` followed by a non-space, closed by a `$` that
 # follows a non-space and is not followed by a digit; so `$20 and $30` stay money.
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:\\\$|[^$])*?[^\s\\])\$(?!\d)")
