@@ -20,9 +20,13 @@ from kg.problems import InputError
 
 # name -> "module:attribute"
 COMMANDS: dict[str, str] = {
+    "analyze": "kg.cli.analyze:command",
     "build": "kg.cli.build:command",
     "export": "kg.cli.export:command",
     "papers": "kg.cli.papers:command",
+    "train": "kg.cli.train:command",
+    "query": "kg.cli.query:command",
+    "view": "kg.cli.view:command",
 }
 
 
