@@ -1,0 +1,155 @@
+"""Candidate names that no list knows: by their shape and by the words around them.
+
+* Shape: CamelCase and inner capitals (``LoRA``, ``OpenChat``), capitals with digits
+  and versions (``LLaMA-2-7B``, ``GPT-4o``, ``Qwen2.5-Math``), extended by a trailing
+  version or size (``Orca 2``, ``Llama 3 8B``).
+* Head-word cues: ``X-Bench`` / ``X-QA`` / ``X-Eval`` suffixes, "the X benchmark",
+  "the X dataset", "the X framework", and appositions "X, a framework ...".
+* Naming verbs: "called X", "named X", "dubbed X", "termed X".
+
+Each found span goes to ``doc.spans["kg_names"]``; its label is the type the cue
+gives, or ``"?"`` when only the shape speaks (typing decides later). All rules are
+regular expressions or bounded token windows, so the cost is linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+__all__ = ["NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
+
+NAME_SPANS = "kg_names"
+UNTYPED = "?"
+
+# head word -> the type it gives the name in front of it
+CUE_TYPES = {
+    "benchmark": "Benchmark", "benchmarks": "Benchmark", "bench": "Benchmark", "suite": "Benchmark",
+    "leaderboard": "Benchmark", "testbed": "Benchmark", "arena": "Benchmark",
+    "dataset": "Dataset", "datasets": "Dataset", "corpus": "Dataset", "corpora": "Dataset", "data": "Dataset",
+    "framework": "Method", "method": "Method", "algorithm": "Method", "approach": "Method",
+    "technique": "Method", "architecture": "Method", "pipeline": "Method", "strategy": "Method",
+    "paradigm": "Method", "system": "Method", "agent": "Method", "protocol": "Method", "loss": "Method",
+    "model": "Model", "models": "Model", "llm": "Model", "checkpoint": "Model", "family": "Model",
+    "metric": "Metric", "score": "Metric", "measure": "Metric",
+    "task": "Task",
+}
+
+_WORD = re.compile(r"(?<![\w\-./@:])[A-Za-z0-9][A-Za-z0-9+]*(?:[-./][A-Za-z0-9]+\+*)*(?![\w\-@])")
+_SIZE_OR_NUMBER = re.compile(r"^(?:v?\d+(?:[.,]\d+)*[KMBTkmbx%]?|\d+[a-z]{1,2}|[IVX]+|\d+(?:\.\d+)?[KMBT]?-\w+)$")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z].*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+_VERSION_TAIL = re.compile(r"(?: v?\d+(?:\.\d+)*[a-z]?\b| \d+(?:\.\d+)?[BMK]\b){1,2}(?=$|[,.;:)\]]| (?:and|or|with|model|models|on|in|to|as|is|are)\b)")
+_SUFFIX_BENCHMARK = re.compile(r"(?:-?Bench|-?QA|-Eval|Eval|-Arena|Arena)(?:[-\s]?\d+(?:\.\d+)*)?$")
+_STOP_CAPITALISED = {
+    "The", "A", "An", "Our", "We", "This", "These", "That", "Those", "In", "On", "For", "To", "With",
+    "By", "Its", "Their", "It", "As", "At", "From", "Each", "All", "Both", "Such", "New", "Novel",
+}
+
+
+@lru_cache(maxsize=1)
+def not_entities() -> frozenset[str]:
+    """Name-shaped words that are never entities (organisations, languages, units...)."""
+    text = (files("extractors") / "resources" / "not_entities.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def looks_like_name(word: str) -> bool:
+    """Whether a single word has the shape of a proper name of the field.
+
+    Examples
+    --------
+    >>> [looks_like_name(w) for w in ["LoRA", "GPT-4o", "Qwen2.5-Math", "7B", "model", "Averaging", "OpenAI"]]
+    [True, True, True, False, False, False, False]
+    """
+    if len(word) < 2 or word in not_entities() or _SIZE_OR_NUMBER.match(word):
+        return False
+    if "http" in word or "www." in word or ".com" in word or ".org" in word:
+        return False
+    return bool(_CAMEL.search(word))
+
+
+def _name_like_token(text: str) -> bool:
+    return text not in _STOP_CAPITALISED and (text[:1].isupper() or looks_like_name(text)) and text not in not_entities()
+
+
+def extend_version(doc: Doc, span: Span) -> Span:
+    """``span`` widened over a following version or size ("Orca" + " 2", "Llama 3" + " 8B")."""
+    match = _VERSION_TAIL.match(doc.text, span.end_char)
+    if match is None or match.end() == span.end_char:
+        return span
+    wider = doc.char_span(span.start_char, match.end(), label=span.label, alignment_mode="contract")
+    return wider if wider is not None else span
+
+
+def _shape_names(doc: Doc) -> list[Span]:
+    found = []
+    for match in _WORD.finditer(doc.text):
+        word = match.group()
+        if not looks_like_name(word):
+            continue
+        label = "Benchmark" if _SUFFIX_BENCHMARK.search(word) else UNTYPED
+        span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+        if span is not None:
+            found.append(extend_version(doc, span))
+    return found
+
+
+def _cue_names(doc: Doc) -> list[Span]:
+    """Name-like words right before a head word: "the MMLU benchmark", "CIF Benchmark"."""
+    found = []
+    for token in doc:
+        cue = CUE_TYPES.get(token.lower_)
+        if cue is None or token.i == 0:
+            continue
+        start = token.i
+        while start > 0 and token.i - start < 6 and not doc[start].is_sent_start:
+            previous = doc[start - 1]
+            if previous.text == "-" or _name_like_token(previous.text):
+                start -= 1
+            else:
+                break
+        while start < token.i and doc[start].text == "-":
+            start += 1
+        if start == token.i:
+            continue
+        # a capitalised head word belongs to the name ("Chinese Instruction-Following Benchmark")
+        end = token.i + 1 if token.text[:1].isupper() and cue in ("Benchmark", "Dataset") else token.i
+        span = Span(doc, start, end, label=cue)
+        if any(looks_like_name(t.text) for t in span) or end > token.i or len(span) > 1:
+            found.append(span)
+    return found
+
+
+def _named_names(doc: Doc) -> list[Span]:
+    """The name after "called / named / dubbed / termed"."""
+    found = []
+    for token in doc:
+        if token.lower_ not in {"called", "named", "dubbed", "termed", "coined"}:
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 4 and (_name_like_token(doc[end].text) or doc[end].text == "-"):
+            end += 1
+        if end > token.i + 1:
+            found.append(Span(doc, token.i + 1, end, label=UNTYPED))
+    return found
+
+
+def find_names(doc: Doc) -> list[Span]:
+    """All name candidates of ``doc``, longest first where they overlap."""
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc))
+
+
+def detect_names(doc: Doc) -> Doc:
+    doc.spans[NAME_SPANS] = find_names(doc)
+    return doc
+
+
+@Language.factory("kg_names", default_config={})
+def make_name_finder(nlp: Language, name: str):
+    """Pipeline component: candidate names by shape and cue words."""
+    return detect_names

@@ -1,0 +1,114 @@
+"""The extraction pipeline: a blank English tokenizer and rule components, plus the
+statistical ``kg_ner`` component in the ``accurate`` profile.
+
+Profiles
+--------
+fast
+    sentences -> abbreviations -> lexicon -> names -> candidates -> roles
+accurate
+    the same with ``kg_ner`` (trained by ``kg train``, shipped under
+    ``extractors/models/``) before ``kg_candidates``, whose spans join the others.
+
+When the statistical component cannot be loaded, ``accurate`` falls back to the rule
+components with a warning, and the records say so in their ``extractor`` field.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+from extractors.aggregate import FIELD_SEPARATOR, doc_to_extraction
+from extractors.candidates import TITLE_CHARS
+from extractors.records import PaperExtraction
+
+__all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "extract"]
+
+log = logging.getLogger("kg.extract")
+
+PROFILES = ("accurate", "fast")
+EXTRACTOR_VERSION = "0.1.0"
+_RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
+_STATISTICAL = "kg_ner"
+# an abstract is a few thousand characters; this bounds memory for pathological input
+_MAX_LENGTH = 2_000_000
+
+
+def _register_components() -> None:
+    """Import the rule components so their factories exist even without the entry points."""
+    import extractors.abbreviations  # noqa: F401
+    import extractors.candidates  # noqa: F401
+    import extractors.lexicon  # noqa: F401
+    import extractors.names  # noqa: F401
+    import extractors.roles  # noqa: F401
+    import extractors.sentences  # noqa: F401
+
+
+def _add_statistical(nlp: Language) -> bool:
+    try:
+        import extractors.statistical_ner  # noqa: F401  (registers the kg_ner factory)
+
+        nlp.add_pipe(_STATISTICAL)
+    except (ImportError, OSError, ValueError) as error:
+        log.warning("accurate profile without the statistical component (%s); using rules only", error)
+        return False
+    return True
+
+
+def load_pipeline(profile: str = "accurate") -> Language:
+    """The spaCy pipeline of ``profile`` ("accurate" or "fast").
+
+    Examples
+    --------
+    >>> load_pipeline("fast").pipe_names
+    ['kg_sentences', 'kg_abbreviations', 'kg_lexicon', 'kg_names', 'kg_candidates', 'kg_roles']
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    _register_components()
+    nlp = spacy.blank("en")
+    nlp.max_length = _MAX_LENGTH
+    for name in _RULES:
+        nlp.add_pipe(name)
+    statistical = profile == "accurate" and _add_statistical(nlp)
+    nlp.add_pipe("kg_candidates", config={"extra_groups": [_STATISTICAL] if statistical else []})
+    nlp.add_pipe("kg_roles")
+    nlp.meta["name"] = f"kg-extractors/{profile if statistical or profile == 'fast' else 'accurate-rules-only'}"
+    nlp.meta["version"] = EXTRACTOR_VERSION
+    return nlp
+
+
+def _clean(text: str) -> str:
+    """Control characters become spaces (offsets stay valid: one character for one)."""
+    return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text) if not text.isprintable() else text
+
+
+def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size: int = 64) -> Iterator[PaperExtraction]:
+    """One `PaperExtraction` per ``(paper_id, title, abstract)``, in input order.
+
+    Offsets in the records index the strings as given.
+
+    Examples
+    --------
+    >>> nlp = load_pipeline("fast")
+    >>> [record] = extract(nlp, [("p1", "DNO: preference tuning", "We propose Direct Nash Optimization (DNO).")])
+    >>> [(e.name, e.type, e.role, e.aliases) for e in record.entities]
+    [('Direct Nash Optimization', 'Method', 'introduced', ('DNO',))]
+    """
+    name, version = nlp.meta["name"], nlp.meta["version"]
+
+    def docs():
+        for paper_id, title, abstract in items:
+            # titles are one line: a newline inside would end the title sentence early
+            title_line = _clean(title).replace("\n", " ")
+            doc = nlp.make_doc(title_line + FIELD_SEPARATOR + _clean(abstract))
+            doc.user_data[TITLE_CHARS] = len(title_line)
+            doc.user_data["kg_paper"] = (paper_id, title)
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        paper_id, title = doc.user_data["kg_paper"]
+        yield doc_to_extraction(doc, paper_id=paper_id, title=title, extractor=name, version=version)
