@@ -1,0 +1,267 @@
+"""Cross-paper entity resolution: one resolved entity (one IRI) per real-world entity.
+
+Each paper's extraction lists its entities with a ``name`` (the fullest form) and
+``aliases`` (other forms the same text uses, such as an acronym in brackets). Resolution
+joins these per-paper entities across the corpus:
+
+1. Same normal form of the full name (`kg.names.name_key`: case, hyphens, spaces,
+   plurals, Unicode) -> same entity.
+2. An *abbreviation* alias (one that is not just a shorter piece of the full name, like
+   ``LoRA`` for ``Low-Rank Adaptation``) links the papers that use the abbreviation on its
+   own to the entity it abbreviates, but only while every paper that spells it out means
+   the same entity: an acronym with two long forms in the corpus is *ambiguous* and links
+   nothing, so chains never run through it.
+3. Optionally, an abbreviation-shaped name that no paper spells out joins the single
+   multi-word name in the corpus whose initials it matches (``LLMs`` -> ``large language
+   models``); with two or more candidates it stays alone.
+
+Merging is the least fixed point of these rules, so the result does not depend on the
+order of papers or entities. Each entity takes the type most of its mentions vote for,
+its most frequent full form as preferred label and every other form as alternative
+labels; its slug (the last IRI segment) is made from the preferred label, with a hash of
+its normal form added only where two entities would share a slug or the label has no
+ASCII letters left.
+
+Examples
+--------
+>>> from extractors.records import Entity, PaperExtraction
+>>> def paper(pid, *entities):
+...     return PaperExtraction(pid, pid, tuple(Entity(n, t, "used", tuple(a), (), 1.0) for n, t, a in entities), (), "x", "1")
+>>> resolution = resolve_entities([
+...     paper("p1", ("Low-Rank Adaptation", "Method", ["LoRA"])),
+...     paper("p2", ("LoRA", "Method", [])), paper("p3", ("GPT-4o", "Model", []), ("GPT-4", "Model", []))])
+>>> [(e.slug, e.pref_label, e.alt_labels, e.papers) for e in resolution.entities]
+[('gpt-4', 'GPT-4', (), 1), ('gpt-4o', 'GPT-4o', (), 1), ('low-rank-adaptation', 'Low-Rank Adaptation', ('LoRA',), 2)]
+>>> resolution.lookup("p2", "LoRA").slug
+'low-rank-adaptation'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from extractors.records import ENTITY_TYPES, PaperExtraction
+from kg.names import clean_surface, initials, is_abbreviation_shaped, name_key, slugify, split_parenthetical
+
+__all__ = ["ResolvedEntity", "Resolution", "resolve_entities"]
+
+
+@dataclass(frozen=True)
+class ResolvedEntity:
+    """One real-world entity of the corpus."""
+
+    slug: str  # the last segment of its IRI: stable, unique, [a-z0-9-]
+    type: str  # one of ENTITY_TYPES, by majority of mentions
+    pref_label: str
+    alt_labels: tuple[str, ...]  # every other surface form, sorted
+    papers: int  # papers that mention it
+    mentions: int  # mentions across the corpus (an entity without mentions counts once)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The resolved entities and, per paper, which one each of its names refers to."""
+
+    entities: tuple[ResolvedEntity, ...]  # sorted by slug
+    ambiguous: tuple[str, ...]  # abbreviation keys with two or more long forms
+    _by_paper_key: dict[tuple[str, str], int] = field(repr=False, compare=False)
+
+    def lookup(self, paper_id: str, name: str) -> ResolvedEntity | None:
+        """The entity that ``name`` (an entity name or alias of that paper) resolves to."""
+        index = self._by_paper_key.get((paper_id, name_key(name)))
+        return None if index is None else self.entities[index]
+
+
+@dataclass
+class _Local:
+    """One entity of one paper, reduced to what resolution needs."""
+
+    paper_id: str
+    full_key: str
+    links: set[str]  # alias keys that may join bare uses elsewhere (if unambiguous)
+    keys: set[str]  # every key this paper uses for it
+    surfaces: Counter  # surface form -> how often it was seen
+    full_surfaces: set[str]
+    types: Counter
+
+
+# Named artifacts: a shorter name usually means another version, size or family.
+_ARTIFACT_TYPES = frozenset({"Model", "Dataset", "Benchmark"})
+
+
+def _full_form(surfaces: list[str]) -> str:
+    """The entity's full form: its name (first surface), unless the name is an acronym an alias spells out."""
+    name = surfaces[0]
+    if is_abbreviation_shaped(name):
+        spelled = [s for s in surfaces[1:] if not is_abbreviation_shaped(s) and len(name_key(s)) > len(name_key(name))]
+        if spelled:
+            return max(spelled, key=lambda s: (len(name_key(s)), s))
+    return name
+
+
+def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
+    merged: dict[tuple[str, str], _Local] = {}
+    for extraction in extractions:
+        for entity in extraction.entities:
+            forms = [entity.name, *entity.aliases]
+            split: list[str] = []
+            for form in forms:
+                parts = split_parenthetical(form)
+                split.extend(parts if parts else (form,))
+            surfaces = [s for s in (clean_surface(f) for f in split) if name_key(s)]
+            if not surfaces:
+                continue
+            full = _full_form(surfaces)
+            full_key = name_key(full)
+            links = {name_key(s) for s in surfaces} - {full_key}
+            if entity.type in _ARTIFACT_TYPES:
+                # "GPT-4" short for "GPT-4 Turbo" in one paper is no reason to join every bare "GPT-4".
+                links = {key for key in links if key not in full_key}
+            counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions if name_key(m.text))
+            if not counts:
+                counts[full] += 1
+            votes = max(1, len(entity.mentions))
+            local = merged.get((extraction.paper_id, full_key))
+            if local is None:
+                local = merged[(extraction.paper_id, full_key)] = _Local(
+                    extraction.paper_id, full_key, set(), set(), Counter(), set(), Counter())
+            local.links |= links
+            local.keys |= {name_key(s) for s in surfaces} | {name_key(s) for s in counts}
+            local.surfaces.update(counts)
+            local.surfaces.update({s: 0 for s in surfaces})
+            local.full_surfaces.add(full)
+            local.types[entity.type] += votes
+    return [merged[k] for k in sorted(merged)]
+
+
+class _Partition:
+    def __init__(self, size: int):
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return True
+
+
+def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partition, set[str]]:
+    partition = _Partition(len(locals_))
+    by_full: dict[str, list[int]] = defaultdict(list)
+    owners: dict[str, list[int]] = defaultdict(list)
+    for i, local in enumerate(locals_):
+        by_full[local.full_key].append(i)
+        for key in local.links:
+            owners[key].append(i)
+    for members in by_full.values():
+        for other in members[1:]:
+            partition.union(members[0], other)
+
+    candidates: dict[str, list[int]] = defaultdict(list)
+    if infer_abbreviations:
+        multiword: dict[str, list[int]] = defaultdict(list)
+        for i, local in enumerate(locals_):
+            for surface in local.full_surfaces:
+                for acronym in initials(surface):
+                    multiword[acronym].append(i)
+        for key, members in by_full.items():
+            if key in owners or key not in multiword:
+                continue
+            if not any(is_abbreviation_shaped(s) for i in members for s in locals_[i].full_surfaces):
+                continue
+            # Same type only: "GPT" (a model) is not "graph pre-training" (a method).
+            kinds = {_main_type(locals_[i].types) for i in members}
+            same_type = [i for i in multiword[key] if _main_type(locals_[i].types) in kinds]
+            if same_type:
+                candidates[key] = same_type
+
+    ambiguous: set[str] = set()
+    changed = True
+    while changed:  # least fixed point: each pass only adds merges the current partition justifies
+        changed = False
+        ambiguous.clear()
+        for links in (owners, candidates):
+            for key, linked in links.items():
+                roots = {partition.find(i) for i in linked}
+                if len(roots) != 1:
+                    ambiguous.add(key)
+                    continue
+                root = roots.pop()
+                for bare in by_full.get(key, ()):
+                    changed |= partition.union(root, bare)
+    return partition, {k for k in ambiguous if k in owners}
+
+
+def _main_type(votes: Counter) -> str:
+    """The type with most votes; ties go to the earlier of ENTITY_TYPES."""
+    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t) if t in ENTITY_TYPES else len(ENTITY_TYPES), t))
+
+
+def _digest(text: str, length: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def _describe(members: list[_Local]) -> tuple[str, str, tuple[str, ...], int, int, str]:
+    surfaces: Counter = Counter()
+    types: Counter = Counter()
+    aliases: set[str] = set()
+    for local in members:
+        surfaces.update(local.surfaces)
+        types.update(local.types)
+        aliases |= local.links
+    full = {s for local in members for s in local.full_surfaces if name_key(s) not in aliases}
+    full = full or {s for local in members for s in local.full_surfaces}
+    pref = min(full, key=lambda s: (-surfaces[s], -len(s), s))
+    kind = _main_type(types)
+    alt = tuple(sorted(s for s in surfaces if s != pref))
+    papers = len({local.paper_id for local in members})
+    mentions = sum(max(1, sum(local.surfaces.values())) for local in members)
+    return pref, kind, alt, papers, mentions, name_key(pref)
+
+
+def resolve_entities(extractions: Iterable[PaperExtraction], *, infer_abbreviations: bool = True) -> Resolution:
+    """Resolve the entities of all ``extractions`` across papers (see the module docstring).
+
+    ``infer_abbreviations`` turns on rule 3 (abbreviations nobody spells out).
+    """
+    locals_ = _locals_of(extractions)
+    partition, ambiguous = _merge(locals_, infer_abbreviations=infer_abbreviations)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(locals_)):
+        groups[partition.find(i)].append(i)
+
+    described = []
+    for members in groups.values():
+        pref, kind, alt, papers, mentions, key = _describe([locals_[i] for i in members])
+        if kind not in ENTITY_TYPES:
+            kind = ENTITY_TYPES[0]
+        described.append((slugify(pref), key, pref, kind, alt, papers, mentions, members))
+
+    slug_users = Counter(d[0] for d in described)
+    entities, owner_of = [], {}
+    for base, key, pref, kind, alt, papers, mentions, members in described:
+        slug = base if base and slug_users[base] == 1 and len(base) < 60 else f"{base or 'e'}-{_digest(key)}"
+        entities.append((slug, ResolvedEntity(slug, kind, pref, alt, papers, mentions), members))
+    entities.sort(key=lambda item: item[0])
+    if len({slug for slug, _, _ in entities}) != len(entities):
+        raise RuntimeError("entity slug collision; lengthen the digest")  # 32-bit digests of distinct keys
+    # A paper's full names win over its aliases when one string is both (nested entities).
+    by_paper_key: dict[tuple[str, str], int] = {}
+    for index, (_, _, members) in enumerate(entities):
+        for i in members:
+            by_paper_key[(locals_[i].paper_id, locals_[i].full_key)] = index
+    for index, (_, _, members) in enumerate(entities):
+        for i in members:
+            for key in sorted(locals_[i].keys):
+                by_paper_key.setdefault((locals_[i].paper_id, key), index)
+    return Resolution(tuple(e for _, e, _ in entities), tuple(sorted(ambiguous)), by_paper_key)
