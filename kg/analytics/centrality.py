@@ -1,0 +1,205 @@
+"""Central concepts of the co-mention graph: four measures and one combined ranking.
+
+- degree: how many other entities an entity is mentioned with;
+- PageRank, weighted by support: mentioned with entities that are themselves central;
+- betweenness (hops, unweighted): how often it lies on shortest paths between others,
+  i.e. bridges between topics; estimated from ``k`` sampled sources on large graphs;
+- eigenvector centrality, weighted, on the largest connected component (elsewhere 0:
+  the leading eigenvector of a disconnected graph is not unique).
+
+The combined score is the mean of the four rank percentiles, so no single measure's
+scale dominates; the rank breaks ties by PageRank, then label.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+
+from kg.analytics.backends import Backend, choose_backend, to_igraph
+
+__all__ = ["ConceptScore", "MEASURES", "centrality_measures", "central_concepts", "by_type", "rank_percentiles"]
+
+MEASURES = ("degree", "pagerank", "betweenness", "eigenvector")
+
+# Exact betweenness up to this many nodes; above it, this many sampled sources.
+EXACT_BETWEENNESS_NODES = 2_000
+DEFAULT_BETWEENNESS_SAMPLES = 500
+DAMPING = 0.85
+
+
+@dataclass(frozen=True)
+class ConceptScore:
+    """One entity's centrality: the four measures, the combined score and its rank (1 = top)."""
+
+    iri: str
+    label: str
+    type: str
+    papers: int
+    degree: int
+    pagerank: float
+    betweenness: float
+    eigenvector: float
+    score: float
+    rank: int
+
+
+def _sampled_sources(graph: nx.Graph, samples: int | None, seed: int) -> list | None:
+    """The betweenness sources: None (all nodes) when exact, else ``samples`` drawn with ``seed``."""
+    n = graph.number_of_nodes()
+    if samples is None:
+        samples = n if n <= EXACT_BETWEENNESS_NODES else DEFAULT_BETWEENNESS_SAMPLES
+    if samples >= n:
+        return None
+    return random.Random(seed).sample(list(graph), samples)
+
+
+def _scale_betweenness(raw: dict, n: int, sources: list | None) -> dict:
+    """Normalise undirected pair counts to [0, 1]; a sampled sum is scaled up by n / k first."""
+    if n <= 2:
+        return dict.fromkeys(raw, 0.0)
+    factor = 2.0 / ((n - 1) * (n - 2))
+    if sources is not None:
+        factor *= n / len(sources)
+    return {node: value * factor for node, value in raw.items()}
+
+
+def _networkx_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]:
+    nodes = list(graph)
+    if sources is None:
+        raw = nx.betweenness_centrality(graph, normalized=False)
+    else:
+        raw = nx.betweenness_centrality_subset(graph, sources=sources, targets=nodes, normalized=False)
+    eigen = dict.fromkeys(nodes, 0.0)
+    giant = max(nx.connected_components(graph), key=len, default=set())
+    if len(giant) > 1:
+        sub = graph.subgraph(giant)
+        if len(giant) > 2:
+            values = nx.eigenvector_centrality_numpy(sub, weight="weight", max_iter=1000)
+        else:  # ARPACK needs three nodes; two linked nodes share the centrality equally
+            values = dict.fromkeys(giant, 1.0)
+        top = max(values.values())
+        eigen.update({node: value / top for node, value in values.items()})
+    return {
+        "pagerank": nx.pagerank(graph, alpha=DAMPING, weight="weight", tol=1e-10, max_iter=500) if nodes else {},
+        "betweenness": _scale_betweenness(raw, len(nodes), sources),
+        "eigenvector": eigen,
+    }
+
+
+def _igraph_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]:
+    nodes = list(graph)
+    converted = to_igraph(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    if sources is None:
+        raw = converted.betweenness(directed=False)
+    else:
+        raw = converted.betweenness(directed=False, sources=[index[s] for s in sources], targets=None)
+    eigen = [0.0] * len(nodes)
+    members = max(converted.connected_components(), key=len, default=[])
+    if len(members) > 1:
+        # induced_subgraph keeps vertex ids in ascending order, as `members` is
+        values = converted.induced_subgraph(members).eigenvector_centrality(weights="weight", scale=False)
+        top = max(values)
+        for vertex, value in zip(sorted(members), values):
+            eigen[vertex] = abs(value) / abs(top) if top else 0.0
+    pagerank = converted.pagerank(weights="weight", damping=DAMPING, directed=False) if nodes else []
+    return {
+        "pagerank": dict(zip(nodes, pagerank)),
+        "betweenness": _scale_betweenness(dict(zip(nodes, raw)), len(nodes), sources),
+        "eigenvector": dict(zip(nodes, eigen)),
+    }
+
+
+def centrality_measures(
+    graph: nx.Graph, *, seed: int = 0, backend: Backend = "auto", betweenness_samples: int | None = None
+) -> dict[str, dict]:
+    """Measure name -> {node: value} for the four `MEASURES` of a co-mention graph.
+
+    ``betweenness_samples`` (``k``) defaults to exact betweenness up to 2,000 nodes and 500
+    sources drawn with ``seed`` above; both backends use the same sources.
+
+    Examples
+    --------
+    >>> m = centrality_measures(nx.Graph([("a", "b"), ("b", "c")]))
+    >>> m["degree"]["b"], m["betweenness"]["b"], round(m["pagerank"]["b"], 4)
+    (2, 1.0, 0.4865)
+    """
+    sources = _sampled_sources(graph, betweenness_samples, seed)
+    if choose_backend(graph, backend) == "igraph":
+        measures = _igraph_measures(graph, sources)
+    else:
+        measures = _networkx_measures(graph, sources)
+    measures["degree"] = dict(graph.degree())
+    return measures
+
+
+def rank_percentiles(values: dict) -> dict:
+    """Node -> 1 for the highest value down to 0 for the lowest; ties share their mean rank.
+
+    Examples
+    --------
+    >>> rank_percentiles({"a": 3, "b": 1, "c": 1})
+    {'a': 1.0, 'b': 0.25, 'c': 0.25}
+    """
+    if len(values) == 1:
+        return dict.fromkeys(values, 1.0)
+    # Ten significant digits: values equal up to float noise (symmetric nodes) must tie.
+    values = {node: float(f"{value:.10g}") for node, value in values.items()}
+    ordered = sorted(values, key=values.get, reverse=True)
+    result: dict = {}
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and values[ordered[end + 1]] == values[ordered[start]]:
+            end += 1
+        mean_rank = (start + end) / 2  # 0-based
+        for node in ordered[start : end + 1]:
+            result[node] = 1.0 - mean_rank / (len(ordered) - 1)
+        start = end + 1
+    return result
+
+
+def central_concepts(
+    graph: nx.Graph, *, seed: int = 0, backend: Backend = "auto", betweenness_samples: int | None = None
+) -> list[ConceptScore]:
+    """Every node of a co-mention graph with its measures, best combined score first.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("hub", x) for x in "abcd"] + [("a", "b")])
+    >>> [(c.iri, c.rank) for c in central_concepts(g)[:2]]
+    [('hub', 1), ('a', 2)]
+    """
+    measures = centrality_measures(graph, seed=seed, backend=backend, betweenness_samples=betweenness_samples)
+    percentiles = [rank_percentiles(measures[name]) for name in MEASURES]
+    combined = {node: sum(p[node] for p in percentiles) / len(MEASURES) for node in graph}
+    attrs = graph.nodes
+    order = sorted(graph, key=lambda n: (-combined[n], -measures["pagerank"][n], attrs[n].get("label", str(n)), str(n)))
+    return [
+        ConceptScore(
+            iri=str(node),
+            label=attrs[node].get("label", str(node)),
+            type=attrs[node].get("type", "Entity"),
+            papers=attrs[node].get("papers", 0),
+            degree=measures["degree"][node],
+            pagerank=measures["pagerank"][node],
+            betweenness=measures["betweenness"][node],
+            eigenvector=measures["eigenvector"][node],
+            score=combined[node],
+            rank=position,
+        )
+        for position, node in enumerate(order, start=1)
+    ]
+
+
+def by_type(concepts: list[ConceptScore], *, top: int = 10) -> dict[str, list[ConceptScore]]:
+    """Type name -> its ``top`` concepts, in the order of the overall ranking."""
+    grouped: dict[str, list[ConceptScore]] = defaultdict(list)
+    for concept in concepts:
+        if len(grouped[concept.type]) < top:
+            grouped[concept.type].append(concept)
+    return dict(sorted(grouped.items()))

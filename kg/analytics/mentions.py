@@ -1,0 +1,133 @@
+"""From the RDF graph to who-mentions-what: the `MentionTable` and the bipartite graph.
+
+Every measure starts from the same facts: which papers mention which entities, what the
+entities are called and typed, and when the papers appeared. `read_mentions` pulls them
+out of the RDF graph once; `bipartite_graph` turns them into a NetworkX paper–entity graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import networkx as nx
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from kg.analytics.terms import ENTITY_TYPES, KG
+
+__all__ = ["EntityInfo", "MentionTable", "read_mentions", "bipartite_graph"]
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """An entity as analytics shows it: its IRI, its preferred label and its type name."""
+
+    iri: str
+    label: str
+    type: str  # one of ENTITY_TYPES, or "Entity" when the graph gives none of them
+
+
+@dataclass(frozen=True)
+class MentionTable:
+    """Papers and the entities they mention: the input of every measure.
+
+    ``papers`` maps a paper IRI to the entity IRIs it mentions (papers mentioning nothing
+    are kept: they count in the number of papers that NPMI divides by); ``dates`` holds
+    the ``dcterms:date`` string of the papers that have one.
+    """
+
+    entities: Mapping[str, EntityInfo]
+    papers: Mapping[str, frozenset[str]]
+    dates: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = {e for mentioned in self.papers.values() for e in mentioned} - set(self.entities)
+        if unknown:
+            raise ValueError(f"mentioned entities without an EntityInfo: {sorted(unknown)[:5]}")
+        # Read-only views: the dataclass is frozen, its mappings should be too.
+        object.__setattr__(self, "entities", MappingProxyType(dict(self.entities)))
+        object.__setattr__(self, "papers", MappingProxyType(dict(self.papers)))
+        object.__setattr__(self, "dates", MappingProxyType(dict(self.dates)))
+
+    @classmethod
+    def from_lists(
+        cls,
+        papers: Mapping[str, Iterable[str]],
+        *,
+        dates: Mapping[str, str] | None = None,
+        types: Mapping[str, str] | None = None,
+    ) -> "MentionTable":
+        """A table whose entity IRIs double as labels (for tests, benchmarks and examples).
+
+        Examples
+        --------
+        >>> t = MentionTable.from_lists({"p1": ["a", "b"], "p2": ["a"]})
+        >>> sorted(t.entities), t.paper_count("a")
+        (['a', 'b'], 2)
+        """
+        types = types or {}
+        mentioned = {e for es in papers.values() for e in es}
+        entities = {e: EntityInfo(e, e, types.get(e, "Entity")) for e in sorted(mentioned)}
+        return cls(entities, {p: frozenset(es) for p, es in papers.items()}, dict(dates or {}))
+
+    def paper_count(self, entity: str) -> int:
+        """How many papers mention ``entity``."""
+        return sum(1 for mentioned in self.papers.values() if entity in mentioned)
+
+    def document_frequency(self) -> dict[str, int]:
+        """Entity IRI -> number of papers mentioning it."""
+        counts: dict[str, int] = dict.fromkeys(self.entities, 0)
+        for mentioned in self.papers.values():
+            for entity in mentioned:
+                counts[entity] += 1
+        return counts
+
+
+_TYPE_BY_CLASS = {KG[name]: name for name in ENTITY_TYPES}
+
+
+def read_mentions(graph: rdflib.Graph) -> MentionTable:
+    """The papers (``kg:Paper``), their ``kg:mentions`` and dates, and the entities' labels.
+
+    ``graph`` is an rdflib Graph or a Dataset with a union default graph (what
+    `kg.graphfile.load_graph` returns). An entity without ``skos:prefLabel`` is labelled
+    by the end of its IRI; without one of the six classes its type is ``"Entity"``.
+    """
+    papers: dict[str, set[str]] = {}
+    dates: dict[str, str] = {}
+    for paper in sorted(graph.subjects(RDF.type, KG.Paper, unique=True)):
+        key = str(paper)
+        papers[key] = {str(e) for e in graph.objects(paper, KG.mentions) if isinstance(e, rdflib.URIRef)}
+        date = graph.value(paper, DCTERMS.date, any=True)
+        if date is not None and str(date).strip():
+            dates[key] = str(date).strip()
+    entities: dict[str, EntityInfo] = {}
+    for iri in sorted({e for mentioned in papers.values() for e in mentioned}):
+        node = rdflib.URIRef(iri)
+        label = graph.value(node, SKOS.prefLabel, any=True)
+        classes = set(graph.objects(node, RDF.type))
+        type_name = next((name for cls, name in _TYPE_BY_CLASS.items() if cls in classes), "Entity")
+        text = str(label) if label is not None else iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        entities[iri] = EntityInfo(iri, text, type_name)
+    return MentionTable(entities, {p: frozenset(es) for p, es in papers.items()}, dates)
+
+
+def bipartite_graph(table: MentionTable) -> nx.Graph:
+    """The paper–entity graph: papers (``bipartite=0``) linked to the entities they mention.
+
+    Examples
+    --------
+    >>> g = bipartite_graph(MentionTable.from_lists({"p1": ["a", "b"], "p2": ["a"]}))
+    >>> sorted(g["a"]), g.nodes["p1"]["bipartite"], g.nodes["a"]["bipartite"]
+    (['p1', 'p2'], 0, 1)
+    """
+    graph = nx.Graph()
+    for paper, mentioned in table.papers.items():
+        graph.add_node(paper, bipartite=0, kind="paper", date=table.dates.get(paper))
+        for entity in mentioned:
+            info = table.entities[entity]
+            graph.add_node(entity, bipartite=1, kind="entity", label=info.label, type=info.type)
+            graph.add_edge(paper, entity)
+    return graph

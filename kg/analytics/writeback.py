@@ -1,0 +1,88 @@
+"""Write analytics results back into the RDF graph with ontology terms, so SPARQL sees them.
+
+Everything goes into one named graph (``<base>graph/analytics``) of a Dataset, which a
+re-run replaces; into a plain Graph the triples are simply added.
+
+- each entity: ``kg:centralityScore``, ``kg:centralityRank``, ``kg:coMentionDegree``,
+  ``kg:pageRank``, ``kg:betweenness``, ``kg:eigenvectorCentrality``, ``kg:inCommunity``;
+- each community: ``a kg:Community``, ``rdfs:label`` (its name), ``kg:communityNumber``,
+  ``kg:communitySize``;
+- each co-mention link kept by the analysis: ``a kg:CoMention``, two ``kg:coMentionOf``,
+  ``kg:support``, ``kg:npmi``, ``kg:jaccard``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import rdflib
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from kg.analytics.analyze import AnalyticsResult
+from kg.analytics.terms import ANALYTICS_GRAPH, KG
+from kg.vocab import resolve_base_iri
+
+__all__ = ["comention_iri", "write_back"]
+
+
+def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
+    """A stable IRI for the co-mention of two entities, whichever order they come in.
+
+    Examples
+    --------
+    >>> comention_iri("https://x.org/", "urn:a", "urn:b") == comention_iri("https://x.org/", "urn:b", "urn:a")
+    True
+    """
+    digest = hashlib.sha1("\n".join(sorted((first, second))).encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{base_iri}comention/{digest}")
+
+
+def _double(value: float) -> Literal:
+    return Literal(float(value), datatype=XSD.double)
+
+
+def _integer(value: int) -> Literal:
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
+    """Add the results of `analyze` to ``graph``; returns the graph the triples went into.
+
+    In an rdflib Dataset (or ConjunctiveGraph) that is the named graph
+    ``<base_iri>graph/analytics``, emptied first; otherwise ``graph`` itself.
+    """
+    base = resolve_base_iri(base_iri)
+    if isinstance(graph, rdflib.ConjunctiveGraph):
+        name = URIRef(base + ANALYTICS_GRAPH)
+        target = graph.get_context(name)
+        target.remove((None, None, None))
+    else:
+        target = graph
+    membership = result.communities.membership()
+    community_iri = {c.number: URIRef(f"{base}community/{c.number}") for c in result.communities.communities}
+    for concept in result.concepts:
+        entity = URIRef(concept.iri)
+        target.add((entity, KG.centralityScore, _double(concept.score)))
+        target.add((entity, KG.centralityRank, _integer(concept.rank)))
+        target.add((entity, KG.coMentionDegree, _integer(concept.degree)))
+        target.add((entity, KG.pageRank, _double(concept.pagerank)))
+        target.add((entity, KG.betweenness, _double(concept.betweenness)))
+        target.add((entity, KG.eigenvectorCentrality, _double(concept.eigenvector)))
+        if concept.iri in membership:
+            target.add((entity, KG.inCommunity, community_iri[membership[concept.iri]]))
+    for community in result.communities.communities:
+        node = community_iri[community.number]
+        target.add((node, RDF.type, KG.Community))
+        target.add((node, RDFS.label, Literal(community.name)))
+        target.add((node, KG.communityNumber, _integer(community.number)))
+        target.add((node, KG.communitySize, _integer(community.size)))
+    for link in result.comentions:
+        node = comention_iri(base, link.source, link.target)
+        target.add((node, RDF.type, KG.CoMention))
+        target.add((node, KG.coMentionOf, URIRef(link.source)))
+        target.add((node, KG.coMentionOf, URIRef(link.target)))
+        target.add((node, KG.support, _integer(link.support)))
+        target.add((node, KG.npmi, _double(link.npmi)))
+        target.add((node, KG.jaccard, _double(link.jaccard)))
+    return target
