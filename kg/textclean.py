@@ -18,8 +18,14 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 __all__ = ["clean_text", "latex_to_text"]
 
-# LaTeX only where a backslash command, a brace group, inline math or a tie shows it.
-_LATEX_HINT = re.compile(r"\\[A-Za-z\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$|[\w.,]~[\w\\]")
+# LaTeX shows as an accent or escape (`\"u`, `\%`), a brace group, inline math or a tie;
+# a bare `\word` counts only if it is a macro LaTeX knows (so `C:\Users` stays a path).
+_LATEX_HINT = re.compile(r"\\[\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$|[\w.,]~[\w\\]")
+_MACRO = re.compile(r"\\([A-Za-z]+)")
+# LaTeX swallows the space after `\alpha`, but abstracts mean "α only" by `\alpha only`;
+# letter macros (`\L ojasiewicz`, `\ss`) do join the next word, as in LaTeX.
+_MACRO_THEN_WORD = re.compile(r"\\([A-Za-z]+) (?=\w)")
+_LETTER_MACROS = frozenset({"L", "l", "o", "O", "ss", "aa", "AA", "ae", "AE", "oe", "OE", "i", "j"})
 # Inline math as pandoc reads it: `$` followed by a non-space, closed by a `$` that
 # follows a non-space and is not followed by a digit; so `$20 and $30` stay money.
 _INLINE_MATH = re.compile(r"(?<![\\$])\$(?=[^\s$])((?:\\\$|[^$])*?[^\s\\])\$(?!\d)")
@@ -63,6 +69,17 @@ def _converter() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=context, math_mode="text", strict_latex_spaces=False)
 
 
+@lru_cache(maxsize=1)
+def _known_macros() -> frozenset[str]:
+    return frozenset(spec.macroname for spec in get_default_latex_context_db().iter_macro_specs())
+
+
+def _looks_like_latex(text: str) -> bool:
+    if _LATEX_HINT.search(text):
+        return True
+    return any(name in _known_macros() for name in _MACRO.findall(text))
+
+
 def _protect_plain_specials(text: str) -> str:
     """Escape the characters that mean something else in LaTeX but are meant literally."""
     pieces, last = [], 0
@@ -79,8 +96,16 @@ def _escape_outside_math(text: str) -> str:
     text = _UNESCAPED_DOLLAR.sub(r"\\$", text)  # a lone `$` is money, not math
     text = _UNESCAPED_AMP_HASH.sub(r"\\\1", text)
     text = _HREF.sub(r"\1", text)
+    text = _MACRO_THEN_WORD.sub(_keep_space_after_macro, text)
     text = _TIE.sub(" ", text)
     return _LONE_TILDE.sub(r"\\textasciitilde{}", text)
+
+
+def _keep_space_after_macro(match: re.Match) -> str:
+    name = match.group(1)
+    if name in _LETTER_MACROS or name not in _known_macros():
+        return match.group(0)
+    return f"\\{name}{{}} "
 
 
 def latex_to_text(text: str) -> str:
@@ -97,7 +122,7 @@ def latex_to_text(text: str) -> str:
     >>> latex_to_text(r'costs $5 and $20, cut by 50% (~3x) in \\emph{my_model}')
     'costs $5 and $20, cut by 50% (~3x) in my_model'
     """
-    if not _LATEX_HINT.search(text):
+    if not _looks_like_latex(text):
         return text
     try:
         return _converter().latex_to_text(_protect_plain_specials(text))

@@ -95,17 +95,26 @@ def read_bibtex(stream_or_path: Input, *, source: str, problems: ProblemLog, **_
     text = read_text(stream_or_path, source=source, problems=problems)
     if text is None or not text.text.strip():
         return
-    library = bibtexparser.parse_string(
-        text.text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    )
+    library = _parse(text.text)
     for block in library.blocks:
-        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(block.ignore_error_block, Entry):
-            block = block.ignore_error_block  # a repeated key is still a record; ids decide duplicates
+        if isinstance(block, DuplicateBlockKeyBlock):
+            # A repeated key is still a record (ids decide duplicates), but bibtexparser
+            # skips its middlewares: parse it again on its own, keeping its line.
+            block = _reparse(block)
         elif isinstance(block, ParsingFailedBlock):
-            reason = str(block.error).strip().splitlines()[0] if str(block.error).strip() else type(block.error).__name__
-            problems.report(source, block.start_line + 1, f"malformed BibTeX entry: {reason}")
+            reason = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+            problems.report(source, block.start_line + 1, f"malformed BibTeX entry: {reason.strip()}")
             continue
         if isinstance(block, Entry):
             paper = _entry_paper(block, text, source, problems)
             if paper is not None:
                 yield paper
+
+
+def _parse(text: str) -> bibtexparser.Library:
+    return bibtexparser.parse_string(text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()])
+
+
+def _reparse(block: DuplicateBlockKeyBlock) -> Entry | None:
+    entries = _parse("\n" * block.start_line + block.raw).entries  # newlines keep its line number
+    return entries[0] if entries else None

@@ -50,6 +50,10 @@ def _is_title(line: Line, following: Line | None) -> bool:
     )
 
 
+def _report_lone_title(title: Line, source: str, problems: ProblemLog) -> None:
+    problems.report(source, title.number, f"title with no abstract after it: {title.text.strip()[:60]!r}")
+
+
 def read_listing(stream_or_path: Input, *, source: str, problems: ProblemLog, **_: object) -> Iterator[Paper]:
     """Papers of one daily-listing page, in page order.
 
@@ -75,9 +79,13 @@ def read_listing(stream_or_path: Input, *, source: str, problems: ProblemLog, **
             else:
                 title = line
             continue
+        if LISTING_DATE.match(text) and (day := iso_date(text)):
+            _report_lone_title(title, source, problems)
+            date, title = day, None
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else None
         if _is_title(line, following):
-            problems.report(source, title.number, f"title with no abstract after it: {title.text.strip()[:60]!r}")
+            _report_lone_title(title, source, problems)
             title = line
             continue
         if title.valid and line.valid:  # bad bytes were reported when the line was read
@@ -89,7 +97,7 @@ def read_listing(stream_or_path: Input, *, source: str, problems: ProblemLog, **
                 yield paper
         title = None
     if title is not None:
-        problems.report(source, title.number, f"title with no abstract after it: {title.text.strip()[:60]!r}")
+        _report_lone_title(title, source, problems)
 
 
 def _body_start(lines: list[Line]) -> int:
