@@ -1,0 +1,148 @@
+"""`push`: load a graph into a SPARQL store, batch by batch, resumably, and check the result."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from tqdm import tqdm
+
+from kg.push.batches import Batch, graph_key, plan_graphs
+from kg.push.client import StoreClient
+from kg.push.errors import PushAuthError, PushError, PushFailed, PushVerifyError
+from kg.push.journal import PushJournal
+from kg.push.profiles import get_profile
+from kg.push.protocols import make_sender
+from kg.push.verify import count_triples
+from kg.quadstore import GraphInput, Quads, open_quads
+
+__all__ = ["PushReport", "push"]
+
+log = logging.getLogger("kg.push")
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push did: batches sent now, batches already landed (resumed), and the check."""
+
+    endpoint: str
+    protocol: str
+    graphs: int
+    triples: int
+    batches: int
+    sent: int
+    resumed: int
+    retries: int
+    counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # graph -> (expected, found)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
+
+    def summary(self) -> str:
+        checked = f"; counts checked in {len(self.counts)} graphs" if self.counts else "; counts not checked"
+        resumed = f", {self.resumed} already there (resumed)" if self.resumed else ""
+        return (
+            f"pushed {self.triples} triples in {self.graphs} graphs to {self.endpoint} ({self.protocol}): "
+            f"{self.sent} of {self.batches} batches sent{resumed}, {self.retries} retries{checked}"
+        )
+
+
+def push(
+    graph: GraphInput | Quads,
+    *,
+    endpoint: str,
+    protocol: str = "gsp",
+    store: str = "generic",
+    batch_size: int = 1000,
+    user: str | None = None,
+    password: str | None = None,
+    replace: bool = False,
+    journal: str | os.PathLike | None = None,
+    verify: bool = True,
+    retries: int = 5,
+    backoff: float = 0.5,
+    timeout: float = 120.0,
+    progress: bool = False,
+    on_batch: Callable[[Batch], None] | None = None,
+) -> PushReport:
+    """Load ``graph`` into the store at ``endpoint``, one named graph at a time.
+
+    ``protocol`` is ``"gsp"`` (Graph Store HTTP Protocol) or ``"update"`` (``INSERT DATA``);
+    ``store`` picks the endpoint paths (`kg.push.profiles`). With ``replace`` each graph is
+    emptied first, otherwise triples are added to what the store holds. Acknowledged
+    batches are recorded in ``journal``; after a failure (`PushFailed`, which says what
+    landed) the same call resumes where it stopped. ``on_batch`` is called after each
+    batch the store acknowledges. Raises `PushVerifyError` if the counts do not match
+    (with ``replace``: equal; appending: at least the pushed number).
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    profile = get_profile(store)
+    urls = profile.urls(endpoint, authenticated=user is not None)
+    plans = plan_graphs(open_quads(graph))
+    triples = sum(len(plan.lines) for plan in plans)
+    total_batches = sum(-(-len(plan.lines) // batch_size) or 1 for plan in plans)
+    record = PushJournal(journal, endpoint=endpoint, protocol=protocol)
+    landed: dict[str, list[int]] = {}
+    sent = resumed = 0
+    with StoreClient(user=user, password=password, auth_scheme=profile.auth, retries=retries, backoff=backoff, timeout=timeout) as client:
+        sender = make_sender(protocol, client, urls, store)
+        bar = tqdm(total=triples, unit="triple", unit_scale=True, desc="push", disable=not progress, leave=False)
+        try:
+            for plan in plans:
+                for batch in plan.batches(batch_size):
+                    if batch in record:
+                        resumed += 1
+                    else:
+                        try:
+                            sender.send(batch, replace=replace)
+                        except PushAuthError:
+                            raise
+                        except PushError as error:
+                            raise _failure(error, batch, landed, total_batches, record) from error
+                        record.record(batch)
+                        sent += 1
+                        if on_batch is not None:
+                            on_batch(batch)
+                    landed.setdefault(batch.graph_key, []).append(batch.index)
+                    bar.update(batch.size)
+        finally:
+            bar.close()
+            record.close()
+        counts: dict[str, tuple[int, int]] = {}
+        if verify:
+            counts = _check_counts(client, urls.query, plans, replace=replace, union=profile.default_graph_is_union)
+        report = PushReport(endpoint, protocol, len(plans), triples, total_batches, sent, resumed, client.retried, counts)
+    record.finish()
+    log.info("%s", report.summary())
+    return report
+
+
+def _failure(error: PushError, batch: Batch, landed: dict[str, list[int]], total: int, record: PushJournal) -> PushFailed:
+    done = sum(len(indexes) for indexes in landed.values())
+    complete = sum(1 for graph in landed if graph != batch.graph_key)  # graphs go in order
+    how = (
+        f"re-run the same command to resume (journal: {record.path})"
+        if record.path is not None
+        else "no journal was kept, so a re-run sends everything again (harmless: inserts are idempotent)"
+    )
+    message = (
+        f"push stopped at graph {batch.graph_key} batch {batch.index + 1}/{batch.total}: {error}\n"
+        f"{done} of {total} batches landed (graphs complete: {complete}); {how}"
+    )
+    return PushFailed(message, landed={g: list(i) for g, i in landed.items()}, total_batches=total, journal=None if record.path is None else str(record.path))
+
+
+def _check_counts(client: StoreClient, query_url: str, plans, *, replace: bool, union: bool) -> dict[str, tuple[int, int]]:
+    graphs = [plan.graph for plan in plans]
+    default_graph = any(graph_key(g) == "default" for g in graphs) and not union
+    found = count_triples(client, query_url, graphs, default_graph=default_graph)
+    counts = {graph_key(plan.graph): (len(plan.lines), found[graph_key(plan.graph)]) for plan in plans if graph_key(plan.graph) in found}
+    wrong = {g: (want, got) for g, (want, got) in counts.items() if (got != want if replace else got < want)}
+    if wrong:
+        sample = "; ".join(f"{g}: expected {want}, store has {got}" for g, (want, got) in list(wrong.items())[:5])
+        raise PushVerifyError(f"after the push, {len(wrong)} graphs hold the wrong number of triples: {sample}", mismatches=wrong)
+    return counts
