@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "kg.cli.analyze:command",
     "build": "kg.cli.build:command",
     "export": "kg.cli.export:command",
+    "push": "kg.cli.push:command",
     "extract": "kg.cli.extract:command",
     "papers": "kg.cli.papers:command",
     "train": "kg.cli.train:command",
