@@ -44,11 +44,22 @@ def command(ctx: click.Context, inputs: tuple[str, ...], format_: str | None, fi
                          progress=not quiet and sys.stderr.isatty())
     lines = (json.dumps(paper_to_json(paper), ensure_ascii=False) + "\n" for paper in corpus.papers)
     if output == "-":
-        stdout = click.get_text_stream("stdout", encoding="utf-8")
-        stdout.writelines(lines)
-        stdout.flush()
+        _write_stdout(lines)
     else:
         with atomic_write(output) as handle:
             handle.writelines(lines)
     if not quiet:
         click.echo(f"kg papers: {corpus.summary()}", err=True)
+
+
+def _write_stdout(lines) -> None:
+    """Write to stdout as UTF-8 whatever the locale: JSON Lines readers expect it."""
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:
+        sys.stdout.writelines(lines)
+        sys.stdout.flush()
+        return
+    for line in lines:
+        binary.write(line.encode("utf-8"))
+    binary.flush()

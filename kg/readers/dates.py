@@ -16,6 +16,7 @@ _MONTHS = {**{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
 # A daily-listing date line: month name and day, no year (`Mar 14`, `March 14`).
 LISTING_DATE = re.compile(r"^(?P<month>[A-Z][a-z]{2,8})\.? (?P<day>\d{1,2})$")
 _ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?(?:[T ].*)?$")
+_NO_YEAR = re.compile(r"^--(?P<month>\d{2})-(?P<day>\d{2})$")  # what we write for `Mar 14`
 _DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9})\.? (?P<year>\d{4})")
 _MONTH_DAY_YEAR = re.compile(r"(?P<month>[A-Za-z]{3,9})\.? (?P<day>\d{1,2}),? (?P<year>\d{4})")
 
@@ -61,8 +62,8 @@ def iso_date(value: object) -> str | None:
 
     Examples
     --------
-    >>> iso_date("Mar 14"), iso_date("2024-03-14T09:00:00Z"), iso_date(2023)
-    ('--03-14', '2024-03-14', '2023')
+    >>> iso_date("Mar 14"), iso_date("--03-14"), iso_date("2024-03-14T09:00:00Z"), iso_date(2023)
+    ('--03-14', '--03-14', '2024-03-14', '2023')
     >>> iso_date("Mon, 2 Apr 2007 19:18:42 GMT"), iso_date("March 5, 2024"), iso_date("soon")
     ('2007-04-02', '2024-03-05', None)
     """
@@ -74,6 +75,8 @@ def iso_date(value: object) -> str | None:
     if match := _ISO.match(text):
         month, day = match.group("month"), match.group("day")
         return _format(int(match.group("year")), int(month) if month else None, int(day) if day else None)
+    if match := _NO_YEAR.match(text):
+        return _format(None, int(match.group("month")), int(match.group("day")))
     if match := LISTING_DATE.match(text):
         month = _month(match.group("month"))
         return _format(None, month, int(match.group("day"))) if month else None
