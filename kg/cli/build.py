@@ -1,0 +1,50 @@
+"""`kg build`: papers in, a build directory with the graph, analytics and views out."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("build")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("-o", "--out", default="kg-out", show_default=True, type=click.Path(file_okay=False), help="Build directory.")
+@click.option("--profile", type=click.Choice(["accurate", "fast"]), default="accurate", show_default=True, help="Extraction profile.")
+@click.option("--format", "format_", default=None, help="Input format (default: detected from extension and content).")
+@click.option("--field", "fields", multiple=True, metavar="NAME=KEY", help="Map a paper field to an input key, e.g. abstract=summary.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 2).")
+@click.option("--base-iri", default=None, help="Base IRI of the graph's resources.")
+@click.option("--seed", default=0, show_default=True, help="Seed for randomised analytics.")
+@click.option("--no-view", is_flag=True, help="Do not write graph.html.")
+@click.pass_context
+def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, no_view):
+    """Build the knowledge graph of INPUT files (default: the bundled corpus) into --out.
+
+    INPUT may be files, directories or globs in any supported format, or - for stdin.
+    """
+    from kg.build import build
+    from kg.cli.options import parse_fields
+
+    quiet = bool(ctx.obj and ctx.obj.get("quiet"))
+    result = build(
+        inputs=inputs,
+        out=out,
+        profile=profile,
+        format=format_,
+        fields=parse_fields(fields),
+        strict=strict,
+        base_iri=base_iri,
+        seed=seed,
+        view=not no_view,
+        progress=not quiet,
+    )
+    if quiet:
+        return
+    if result.top_concepts:
+        click.echo("Top central concepts:")
+        for rank, (label, type_, score) in enumerate(result.top_concepts, 1):
+            click.echo(f"  {rank:2d}. {label} ({type_}) {score:.3f}")
+    if result.top_links:
+        click.echo("Top co-mention links:")
+        for rank, (a, b, support, npmi) in enumerate(result.top_links, 1):
+            click.echo(f"  {rank:2d}. {a} -- {b}  papers={support} npmi={npmi:.2f}")
+    click.echo(result.summary(), err=True)
