@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,6 +42,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _MINOR_WORDS = frozenset({"of", "for", "and", "the", "a", "an", "to", "in", "on", "with", "via", "by"})
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def clean_surface(text: str) -> str:
     """``text`` with format characters removed, whitespace collapsed and edge punctuation stripped.
 
@@ -64,6 +66,8 @@ def _drop_plural(surface: str) -> str:
     if not match:
         return surface
     word = match.group(1)
+    if surface.isupper() and len(_WORD.findall(surface)) > 1:
+        word = word.lower()  # a shouted phrase ("VISION-LANGUAGE MODELS"), not an acronym
     if not word.endswith("s") or word.lower().endswith(_PLURAL_EXCEPTIONS):
         return surface
     acronym_plural = len(word) >= 3 and any(ch.isupper() for ch in word[:-1])
@@ -72,6 +76,7 @@ def _drop_plural(surface: str) -> str:
     return surface
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def name_key(text: str) -> str:
     """The normal form of an entity name; equal keys mean the same name.
 

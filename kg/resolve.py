@@ -129,7 +129,7 @@ def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
                 local = merged[(extraction.paper_id, full_key)] = _Local(
                     extraction.paper_id, full_key, set(), set(), Counter(), set(), Counter())
             local.links |= links
-            local.keys |= {name_key(s) for s in surfaces} | {name_key(s) for s in counts}
+            local.keys |= {name_key(s) for s in (*forms, *surfaces, *counts)} - {""}
             local.surfaces.update(counts)
             local.surfaces.update({s: 0 for s in surfaces})
             local.full_surfaces.add(full)

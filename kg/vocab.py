@@ -122,6 +122,13 @@ class KG(DefinedNamespace):
     communityNumber: URIRef
 
 
+# Resolve every term once: attribute access then is a plain class lookup instead of the
+# metaclass's __getattr__ (graph building reads these terms millions of times); names that
+# are not terms still fall through to it and raise.
+for _name in KG.__annotations__:
+    type.__setattr__(KG, _name, KG._NS[_name])
+del _name
+
 # Prefixes bound in every graph this package writes (Turtle, TriG, JSON-LD context).
 PREFIXES: dict[str, str] = {
     "kg": KG_NS,

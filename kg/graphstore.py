@@ -1,0 +1,178 @@
+"""Where the graph lives: rdflib's in-memory store, or Oxigraph for big graphs; and writing it out.
+
+Small graphs (the bundled corpus) are fastest in rdflib's own memory store. Above
+`OXIGRAPH_THRESHOLD` quads a build switches to the Oxigraph store (oxrdflib), still used
+through rdflib's API, and loads it in bulk: quads go to pyoxigraph in batches with
+``Store.bulk_extend``, never one `Graph.add` at a time through rdflib.
+
+`write_graph` writes ``graph.trig`` (one named graph per paper) and ``graph.ttl`` (every
+graph merged) with pyoxigraph's serialisers, each file atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore
+from rdflib import XSD, Literal, URIRef
+
+from kg.atomic import atomic_write
+from kg.quadstore import Quads, open_quads
+from kg.vocab import PREFIXES
+
+__all__ = ["OXIGRAPH_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
+
+log = logging.getLogger("kg.graph")
+
+# Above this many quads Oxigraph loads several times faster than rdflib's memory store
+# (about 10 us per quad there), and at millions of quads rdflib would need several GB.
+OXIGRAPH_THRESHOLD = 50_000
+STORES = ("auto", "memory", "oxigraph")
+
+
+def choose_store(store: str, estimated_quads: int) -> str:
+    """``"memory"`` or ``"oxigraph"``: ``store`` itself, or for ``"auto"`` by the size of the graph.
+
+    Examples
+    --------
+    >>> choose_store("auto", 40_000), choose_store("auto", 5_000_000), choose_store("memory", 10**9)
+    ('memory', 'oxigraph', 'memory')
+    """
+    if store not in STORES:
+        raise ValueError(f"store must be one of {', '.join(STORES)}, not {store!r}")
+    if store == "auto":
+        return "oxigraph" if estimated_quads > OXIGRAPH_THRESHOLD else "memory"
+    return store
+
+
+def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib.Dataset:
+    """An empty dataset (default graph = union of the named graphs) with the project's prefixes bound."""
+    if store == "oxigraph":
+        dataset = rdflib.Dataset(store=OxigraphStore(), default_union=True)
+    else:
+        dataset = rdflib.Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True)
+    if base_iri:
+        dataset.bind("kgr", base_iri, override=True)
+    return dataset
+
+
+_XSD_INTEGER = f"^^<{XSD.integer}>"
+_XSD_DOUBLE = f"^^<{XSD.double}>"
+# N-Quads string escapes (everything else may stay as UTF-8).
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nquads_object(value) -> str:
+    """``value`` as an N-Quads object: an IRI, a literal, or a plain str/int/float literal."""
+    kind = type(value)
+    if kind is URIRef:
+        return f"<{value}>"
+    if kind is str:
+        return f'"{value.translate(_ESCAPES)}"'
+    if kind is int:
+        return f'"{value}"{_XSD_INTEGER}'
+    if kind is float:
+        return f'"{value!r}"{_XSD_DOUBLE}'
+    if isinstance(value, Literal):
+        lexical = f'"{str(value).translate(_ESCAPES)}"'
+        if value.language:
+            return f"{lexical}@{value.language}"
+        return f"{lexical}^^<{value.datatype}>" if value.datatype else lexical
+    raise TypeError(f"cannot write {value!r} as an RDF object")
+
+
+class QuadLoader:
+    """Adds triples to named graphs of a dataset in batches, by the fastest path its store has.
+
+    Objects may be rdflib terms or plain Python values standing for literals: ``str`` is
+    an xsd:string, ``int`` an xsd:integer and ``float`` an xsd:double. For Oxigraph the
+    quads are written as N-Quads text and bulk-loaded by pyoxigraph's Rust parser (no
+    rdflib or pyoxigraph term object per quad in Python); for rdflib's memory store they
+    go to the store's ``addN``.
+    """
+
+    def __init__(self, dataset: rdflib.Dataset, *, batch: int = 200_000):
+        self.dataset = dataset
+        self.batch = batch
+        self.count = 0
+        self._oxigraph = isinstance(dataset.store, OxigraphStore)
+        self._pending: list = []
+        self._graphs: dict[URIRef, rdflib.Graph] = {}
+
+    @staticmethod
+    def _rdflib(value) -> rdflib.term.Node:
+        return Literal(value) if type(value) in (str, int, float) else value
+
+    def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        if self._oxigraph:
+            tail = f" <{graph}> .\n"
+            obj = _nquads_object
+            self._pending.extend(f"<{s}> <{p}> {obj(o)}{tail}" for s, p, o in triples)
+        else:
+            context = self._graphs.get(graph)
+            if context is None:
+                context = self._graphs[graph] = self.dataset.graph(graph)
+            term = self._rdflib
+            self._pending.extend((s, p, term(o), context) for s, p, o in triples)
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        self.count += len(self._pending)
+        if self._oxigraph:
+            data = "".join(self._pending).encode("utf-8")
+            self.dataset.store._inner.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+        else:
+            # Straight to the store: Dataset.addN re-resolves every quad's context.
+            self.dataset.store.addN(self._pending)
+        self._pending = []
+
+
+def _quads_of(dataset: rdflib.Graph) -> Quads:
+    prefixes = {prefix: str(ns) for prefix, ns in dataset.namespace_manager.namespaces() if prefix}
+    if isinstance(dataset.store, OxigraphStore):
+        return Quads(dataset.store._inner, prefixes)
+    return open_quads(dataset)
+
+
+def write_graph(dataset: rdflib.Graph, out_dir: str | Path) -> list[Path]:
+    """Write ``graph.trig`` (named graphs) and ``graph.ttl`` (merged) into ``out_dir``; returns their paths.
+
+    Both are written to a temporary file and renamed into place. Small graphs are written
+    sorted (graph, subject, predicate, object), so the same graph gives the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ds = new_dataset()
+    >>> ds.graph(URIRef("http://x/g")).add((URIRef("http://x/a"), URIRef("http://x/b"), URIRef("http://x/c")))
+    <Graph identifier=http://x/g (<class 'rdflib.graph.Graph'>)>
+    >>> [p.name for p in write_graph(ds, tempfile.mkdtemp())]
+    ['graph.trig', 'graph.ttl']
+    """
+    out = Path(out_dir)
+    quads = _quads_of(dataset)
+    prefixes = quads.used_prefixes()
+    small = len(quads.store) <= OXIGRAPH_THRESHOLD
+    trig, turtle = out / "graph.trig", out / "graph.ttl"
+    with atomic_write(trig, "wb") as handle:
+        if small:
+            ordered = sorted(quads.store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+            ox.serialize(ordered, handle, ox.RdfFormat.TRIG, prefixes=prefixes)
+        else:
+            quads.store.dump(handle, ox.RdfFormat.TRIG, prefixes=prefixes)
+    with atomic_write(turtle, "wb") as handle:
+        triples = quads.union_triples()
+        if small:
+            triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=prefixes)
+    log.info("wrote %s and %s (%d quads)", trig, turtle, len(quads.store))
+    return [trig, turtle]
