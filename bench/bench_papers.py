@@ -21,12 +21,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from kg.atomic import atomic_write
+from benchdoc import replace_section
 from kg.corpus import read_corpus
 
 TARGET_SECONDS = 1.0
 EXPECTED_PAPERS = 396
-DOC_START, DOC_END = "<!-- bench_papers:start -->", "<!-- bench_papers:end -->"
 
 
 def kg_command() -> list[str]:
@@ -64,23 +63,15 @@ def time_library(repeat: int) -> list[float]:
 
 def write_doc(path: Path, row: str, command: str) -> None:
     """Replace (or add) this benchmark's section of the benchmarks page."""
-    section = (
-        f"{DOC_START}\n## Corpus ingestion: `kg papers` on the bundled corpus (`bench/bench_papers.py`)\n\n"
+    replace_section(path, "bench_papers", (
+        "## Corpus ingestion: `kg papers` on the bundled corpus (`bench/bench_papers.py`)\n\n"
         f"Command: `{command}`\n\n"
         "464 entries in 5 listing pages -> 396 papers as JSON Lines. *Command* is the whole process "
         "(interpreter start, imports, read, merge, write); *read_corpus* is the library call alone.\n\n"
         "| date | command best / median | read_corpus best / median | target | machine |\n"
         "|---|---|---|---|---|\n"
-        f"{row}\n{DOC_END}\n"
-    )
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if DOC_START in text and DOC_END in text:
-        head, rest = text.split(DOC_START, 1)
-        text = head + section + rest.split(DOC_END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with atomic_write(path) as handle:
-        handle.write(text)
+        f"{row}\n"
+    ))
 
 
 def main(argv: list[str] | None = None) -> int:

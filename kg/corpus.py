@@ -51,8 +51,9 @@ class Corpus:
 
     def summary(self) -> str:
         """The one-line summary the CLI prints."""
+        count = len(self.papers)
         return (
-            f"{len(self.papers)} papers: {self.read} read, {self.skipped} skipped, "
+            f"{count} paper{'' if count == 1 else 's'}: {self.read} read, {self.skipped} skipped, "
             f"{self.merged} merged duplicates, {self.seconds:.2f} s"
         )
 

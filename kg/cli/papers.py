@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from kg.readers import FORMATS
+from kg.readers import FORMAT_NAMES
 
 
 @click.command("papers")
 @click.argument("inputs", nargs=-1, metavar="[INPUT]...")
-@click.option("--format", "format_", type=click.Choice(FORMATS, case_sensitive=False), default=None,
+@click.option("--format", "format_", type=click.Choice(FORMAT_NAMES, case_sensitive=False), default=None,
               help="Input format for every INPUT (default: detected from extension and content).")
 @click.option("--field", "fields", multiple=True, metavar="NAME=KEY",
               help="Read paper field NAME from input key KEY, e.g. title=ttl (repeatable).")
@@ -30,8 +30,8 @@ def command(ctx: click.Context, inputs: tuple[str, ...], format_: str | None, fi
     """
     import json
 
-    from kg.atomic import atomic_write
     from kg.cli.options import parse_fields
+    from kg.cli.output import write_lines
     from kg.corpus import paper_to_json, read_corpus
     from kg.readers.fields import FieldNames
 
@@ -43,23 +43,7 @@ def command(ctx: click.Context, inputs: tuple[str, ...], format_: str | None, fi
     corpus = read_corpus(inputs, format=format_, fields=names, strict=strict,
                          progress=not quiet and sys.stderr.isatty())
     lines = (json.dumps(paper_to_json(paper), ensure_ascii=False) + "\n" for paper in corpus.papers)
-    if output == "-":
-        _write_stdout(lines)
-    else:
-        with atomic_write(output) as handle:
-            handle.writelines(lines)
+    write_lines(output, lines)
     if not quiet:
         click.echo(f"kg papers: {corpus.summary()}", err=True)
 
-
-def _write_stdout(lines) -> None:
-    """Write to stdout as UTF-8 whatever the locale: JSON Lines readers expect it."""
-    sys.stdout.flush()
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:
-        sys.stdout.writelines(lines)
-        sys.stdout.flush()
-        return
-    for line in lines:
-        binary.write(line.encode("utf-8"))
-    binary.flush()

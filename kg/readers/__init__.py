@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from kg.papers import Paper
 
-__all__ = ["READERS", "FORMATS", "get_reader", "detect_format", "UnknownFormat"]
+__all__ = ["READERS", "FORMATS", "FORMAT_NAMES", "get_reader", "detect_format", "UnknownFormat"]
 
 Reader = Callable[..., Iterator[Paper]]
 
@@ -32,6 +32,7 @@ READERS: dict[str, str] = {
 }
 FORMATS = tuple(READERS)
 _ALIASES = {"jsonl": "json", "ndjson": "json", "bib": "bibtex", "txt": "listing", "text": "listing"}
+FORMAT_NAMES = FORMATS + tuple(_ALIASES)  # what --format accepts
 
 _EXTENSIONS = {
     ".bib": "bibtex", ".bibtex": "bibtex",
