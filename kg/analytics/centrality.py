@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from kg.analytics.backends import Backend, choose_backend, to_igraph
+from kg.analytics.backends import Backend, choose_backend, seeded_igraph, to_igraph
 
 __all__ = ["ConceptScore", "MEASURES", "centrality_measures", "central_concepts", "by_type", "rank_percentiles"]
 
@@ -90,7 +90,7 @@ def _networkx_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]
     }
 
 
-def _igraph_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]:
+def _igraph_measures(graph: nx.Graph, sources: list | None, seed: int) -> dict[str, dict]:
     nodes = list(graph)
     converted = to_igraph(graph)
     index = {node: i for i, node in enumerate(nodes)}
@@ -100,13 +100,16 @@ def _igraph_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]:
         raw = converted.betweenness(directed=False, sources=[index[s] for s in sources], targets=None)
     eigen = [0.0] * len(nodes)
     members = max(converted.connected_components(), key=len, default=[])
-    if len(members) > 1:
-        # induced_subgraph keeps vertex ids in ascending order, as `members` is
-        values = converted.induced_subgraph(members).eigenvector_centrality(weights="weight", scale=False)
-        top = max(values)
-        for vertex, value in zip(sorted(members), values):
-            eigen[vertex] = abs(value) / abs(top) if top else 0.0
-    pagerank = converted.pagerank(weights="weight", damping=DAMPING, directed=False) if nodes else []
+    # ARPACK starts from a random vector: seeded, reruns agree to the last bit (PRPACK,
+    # igraph's default for PageRank, does not).
+    with seeded_igraph(seed):
+        if len(members) > 1:
+            # induced_subgraph keeps vertex ids in ascending order, as `members` is
+            values = converted.induced_subgraph(members).eigenvector_centrality(weights="weight", scale=False)
+            top = max(values)
+            for vertex, value in zip(sorted(members), values):
+                eigen[vertex] = abs(value) / abs(top) if top else 0.0
+        pagerank = converted.pagerank(weights="weight", damping=DAMPING, directed=False, implementation="arpack") if nodes else []
     return {
         "pagerank": dict(zip(nodes, pagerank)),
         "betweenness": _scale_betweenness(dict(zip(nodes, raw)), len(nodes), sources),
@@ -130,7 +133,7 @@ def centrality_measures(
     """
     sources = _sampled_sources(graph, betweenness_samples, seed)
     if choose_backend(graph, backend) == "igraph":
-        measures = _igraph_measures(graph, sources)
+        measures = _igraph_measures(graph, sources, seed)
     else:
         measures = _networkx_measures(graph, sources)
     measures["degree"] = dict(graph.degree())

@@ -49,14 +49,14 @@ def _integer(value: int) -> Literal:
 def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
     """Add the results of `analyze` to ``graph``; returns the graph the triples went into.
 
-    In an rdflib Dataset (or ConjunctiveGraph) that is the named graph
+    In an rdflib Dataset that is the named graph
     ``<base_iri>graph/analytics``, emptied first; otherwise ``graph`` itself.
     """
     base = resolve_base_iri(base_iri)
-    if isinstance(graph, rdflib.ConjunctiveGraph):
+    if isinstance(graph, rdflib.Dataset):
         name = URIRef(base + ANALYTICS_GRAPH)
-        target = graph.get_context(name)
-        target.remove((None, None, None))
+        graph.remove_graph(name)
+        target = graph.graph(name)
     else:
         target = graph
     membership = result.communities.membership()
