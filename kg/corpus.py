@@ -18,12 +18,15 @@ from pathlib import Path
 from kg.merging import PaperMerger
 from kg.papers import Paper
 from kg.problems import Problem, ProblemLog
-from kg.readers import UnknownFormat, detect_format, get_reader
+from kg.readers import UnknownFormat, detect_format, get_reader, has_known_extension
 from kg.readers.fields import FieldNames
+from kg.readers.source import text_head
 
 __all__ = ["Corpus", "read_corpus", "bundled_corpus_paths", "expand_inputs", "paper_to_json", "STDIN"]
 
 STDIN = "-"
+# Seconds before the progress bar appears: short reads stay silent.
+PROGRESS_DELAY_SECONDS = 1.0
 _HEAD_BYTES = 8192
 
 
@@ -71,8 +74,9 @@ def bundled_corpus_paths() -> list[Path]:
 
 
 def expand_inputs(inputs: Iterable[str | Path], problems: ProblemLog) -> list[str | Path]:
-    """Files named by ``inputs``: directories walked (sorted, hidden files left out),
-    globs expanded, ``-`` kept for stdin. A path that matches nothing is reported.
+    """Files named by ``inputs``: directories walked (sorted; files with a known extension,
+    hidden ones left out), globs expanded, ``-`` kept for stdin. A path that matches
+    nothing is reported.
     """
     found: list[str | Path] = []
     for item in inputs:
@@ -82,8 +86,10 @@ def expand_inputs(inputs: Iterable[str | Path], problems: ProblemLog) -> list[st
             continue
         path = Path(text)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            found.extend(files)
+            found.extend(sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and has_known_extension(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ))
         elif path.exists():
             found.append(path)
         elif glob.has_magic(text):
@@ -100,14 +106,14 @@ def _open_input(item: str | Path) -> tuple[str, object, bytes]:
     """(source name, what to give the reader, first bytes for format detection)."""
     if item == STDIN:
         data = sys.stdin.buffer.read()
-        return "<stdin>", io.BytesIO(data), data[:_HEAD_BYTES]
+        return "<stdin>", io.BytesIO(data), text_head(data[:_HEAD_BYTES])
     path = Path(item)
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError:
         head = b""  # the reader reports why it cannot open the file
-    return str(path), path, head
+    return str(path), path, text_head(head)
 
 
 def _papers_of(
@@ -182,8 +188,7 @@ def _progress_bar(enabled: bool):
         return None
     from tqdm import tqdm
 
-    # delay: the bar appears only if reading is still going after a second.
-    return tqdm(desc="reading papers", unit=" papers", file=sys.stderr, delay=1.0, leave=False)
+    return tqdm(desc="reading papers", unit=" papers", file=sys.stderr, delay=PROGRESS_DELAY_SECONDS, leave=False)
 
 
 def paper_to_json(paper: Paper) -> dict:

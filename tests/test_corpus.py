@@ -142,3 +142,24 @@ def test_printed_papers_read_back_as_the_same_papers(bundled, tmp_path):
     path.write_text("".join(json.dumps(paper_to_json(p)) + "\n" for p in bundled.papers), encoding="utf-8")
     again = read_corpus([path])
     assert again.papers == bundled.papers  # sources aside, cleaning and ids are stable
+
+
+def test_directory_reads_known_extensions_only(tmp_path):
+    (tmp_path / "README.md").write_text("# not data\n")
+    (tmp_path / "notes").write_text("no extension\n")
+    (tmp_path / "a.tsv").write_text("title\tabstract\nA\tB\n")
+    corpus = read_corpus([tmp_path])
+    assert [p.title for p in corpus.papers] == ["A"] and corpus.skipped == 0
+    # Named explicitly, an unknown file is still tried and reported.
+    assert read_corpus([tmp_path / "notes"]).skipped == 1
+
+
+def test_progress_bar_goes_to_stderr(capsys, monkeypatch):
+    monkeypatch.setattr("kg.corpus.PROGRESS_DELAY_SECONDS", 0)
+    corpus = read_corpus([FIXTURES / "papers.tsv"], progress=True)
+    assert len(corpus.papers) == 1
+    captured = capsys.readouterr()
+    assert "reading papers" in captured.err
+    assert captured.out == ""  # never mixed into the JSON Lines on stdout
+    read_corpus([FIXTURES / "papers.tsv"], progress=False)
+    assert capsys.readouterr().err == ""

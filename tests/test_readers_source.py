@@ -110,3 +110,33 @@ def test_undetectable_and_unknown_formats():
     with pytest.raises(UnknownFormat, match="unknown format 'xml'"):
         get_reader("xml")
     assert get_reader("BIB") is get_reader("bibtex")
+
+
+def test_gzip_input_is_inflated_and_detected(tmp_path):
+    import gzip
+
+    path = tmp_path / "works.jsonl.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "openalex_works.jsonl").read_bytes()))
+    from kg.readers.source import text_head
+
+    fmt = detect_format(path.name, text_head(path.read_bytes()[:8192]))
+    assert fmt == "openalex"
+    papers, problems = read(fmt, path, name=path.name)
+    assert [p.id for p in papers] == ["doi:10.18653/v1/2024.acl-long.7", "arxiv:2303.00003"]
+    assert [s.line for p in papers for s in p.sources] == [1, 4]
+
+
+def test_truncated_gzip_is_reported(tmp_path):
+    import gzip
+
+    data = gzip.compress(b'{"title": "A", "abstract": "B"}\n' * 2000)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    papers, problems = read("json", path, name="cut.jsonl.gz")
+    assert len(problems) == 1 and problems[0].startswith("cut.jsonl.gz:") and "cannot read" in problems[0]
+
+
+def test_utf16_text_is_transcoded():
+    data = "title,abstract\nZürich Paper,Ünïcode abstract.\n".encode("utf-16")
+    papers, problems = read("csv", io.BytesIO(data))
+    assert [(p.title, p.abstract) for p in papers] == [("Zürich Paper", "Ünïcode abstract.")] and problems == []

@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from kg.papers import Paper
 
-__all__ = ["READERS", "FORMATS", "FORMAT_NAMES", "get_reader", "detect_format", "UnknownFormat"]
+__all__ = ["READERS", "FORMATS", "FORMAT_NAMES", "get_reader", "detect_format", "has_known_extension", "UnknownFormat"]
 
 Reader = Callable[..., Iterator[Paper]]
 
@@ -72,8 +72,27 @@ def _json_flavour(head: bytes) -> str:
     return "json"
 
 
+def _inner_path(name: str | PurePath) -> PurePath:
+    path = PurePath(name)
+    return path.with_suffix("") if path.suffix.lower() == ".gz" else path  # works.jsonl.gz
+
+
+def has_known_extension(name: str | PurePath) -> bool:
+    """Whether a file name has an extension some reader handles (``.gz`` looked through).
+
+    Directories given as input are read for these files only, so a README beside the
+    data is not an error.
+
+    Examples
+    --------
+    >>> has_known_extension("a/works.jsonl.gz"), has_known_extension("README.md")
+    (True, False)
+    """
+    return _inner_path(name).suffix.lower() in _EXTENSIONS
+
+
 def detect_format(name: str | PurePath, head: bytes) -> str:
-    """The format of a file from its name and first bytes (a few KiB are plenty).
+    """The format of a file from its name and first bytes (a few KiB, already inflated if gzip).
 
     JSON files are told apart by their keys (OpenAlex: ``abstract_inverted_index``;
     arXiv snapshot: ``authors_parsed``/``update_date``). Without a known extension the
@@ -86,7 +105,7 @@ def detect_format(name: str | PurePath, head: bytes) -> str:
     >>> detect_format("-", b"@article{key, title={A}}"), detect_format("papers.tsv", b"title\\tabstract")
     ('bibtex', 'tsv')
     """
-    suffix = PurePath(name).suffix.lower()
+    suffix = _inner_path(name).suffix.lower()
     by_extension = _EXTENSIONS.get(suffix)
     if by_extension == "json":
         return _json_flavour(head)
