@@ -70,3 +70,23 @@ def test_malformed_latex_falls_back_to_text():
 
 def test_backslashes_that_are_not_latex_survive():
     assert clean_text("files under C:\\Users\\data") == "files under C:\\Users\\data"
+
+
+def test_any_text_gives_clean_single_spaced_nfc_output():
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(list("ab \n\t\\{}$%~_&#^'\"`-éü\x00\u200b") + ["\\textbf{", "\\emph", "$x$", "\\alpha "])
+    latexish = st.lists(pieces, max_size=40).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.one_of(latexish, st.text()))
+    def check(text):
+        cleaned = clean_text(text)
+        assert cleaned == cleaned.strip() and "  " not in cleaned
+        assert not any(unicodedata.category(ch) == "Cc" for ch in cleaned)
+        assert unicodedata.is_normalized("NFC", cleaned)
+
+    check()
