@@ -138,3 +138,28 @@ def test_cli_errors_name_the_problem(tmp_path):
     result = runner.invoke(cli, ["view", str(FIXTURE), "--entity", "BERT", "--paper", "p1"])
     assert result.exit_code == 2 and "at most one of" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_dense_views_keep_each_entitys_strongest_links():
+    import rdflib
+
+    from kg.vocab import KG, SKOS
+
+    graph = rdflib.Graph()
+    names = [f"e{i}" for i in range(12)]
+    for name in names:
+        graph.add((rdflib.URIRef(E + name), rdflib.RDF.type, KG.Method))
+        graph.add((rdflib.URIRef(E + name), SKOS.prefLabel, rdflib.Literal(name)))
+    # One paper mentions all twelve (66 links of support 1); e0 and e1 meet twice more.
+    for paper, mentioned in (("all", names), ("a", ["e0", "e1"]), ("b", ["e0", "e1"])):
+        graph.add((rdflib.URIRef(P + paper), rdflib.RDF.type, KG.Paper))
+        for name in mentioned:
+            graph.add((rdflib.URIRef(P + paper), KG.mentions, rdflib.URIRef(E + name)))
+    dense = read_facts(graph)
+    overview = select_view(dense)
+    links = {(e.source, e.target): e.support for e in overview.edges}
+    assert len(links) < 66 and "strongest of 66" in overview.summary
+    assert links[(E + "e0", E + "e1")] == 3
+    assert all(any(k in pair for pair in links) for k in (E + n for n in names))
+    focused = select_view(dense, view="entity", entity="e5")
+    assert sum(E + "e5" in (e.source, e.target) for e in focused.edges if e.kind == "co-mention") == 11

@@ -19,7 +19,7 @@ __all__ = ["IGRAPH_FROM_NODES", "view_graph", "layout_view"]
 IGRAPH_FROM_NODES = 300
 
 # Canvas pixels per node on average: enough room for labels at zoom 1.
-_PIXELS_PER_NODE = 70.0
+_PIXELS_PER_NODE = 110.0
 
 
 def view_graph(model: ViewModel) -> nx.Graph:

@@ -38,7 +38,8 @@ TYPE_COLOURS: dict[str, str] = {
     PAPER_TYPE: "#b3a369",
 }
 
-_MIN_SIZE, _MAX_SIZE, _PAPER_SIZE = 8.0, 40.0, 9.0
+_MIN_SIZE, _MAX_SIZE, _PAPER_SIZE = 6.0, 30.0, 8.0
+_MIN_FONT, _MAX_FONT = 12.0, 26.0
 _MAX_EDGE_WIDTH = 8.0
 _TOOLTIP_PAPERS = 3
 _LABEL_CHARS = 48
@@ -49,7 +50,12 @@ _OPTIONS = {
     "physics": {"enabled": False},
     "layout": {"improvedLayout": False},
     "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True, "hideEdgesOnZoom": True, "keyboard": False},
-    "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    "nodes": {
+        "borderWidth": 1,
+        "font": {"face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        # Zoomed out, only the labels of the bigger nodes stay readable: draw just those.
+        "scaling": {"label": {"drawThreshold": 7}},
+    },
     # Straight edges: curved ones cost several times more to draw on big views.
     "edges": {"smooth": False, "color": {"color": "#9a9a9a", "highlight": "#222222", "hover": "#444444", "opacity": 0.55}},
 }
@@ -84,17 +90,21 @@ def _tooltip(node: ViewNode) -> str:
     return "\n".join(lines)
 
 
-def _node_options(node: ViewNode, position: tuple[float, float], top_centrality: float) -> dict:
+def _node_options(node: ViewNode, position: tuple[float, float], centrality_range: tuple[float, float]) -> dict:
     if node.kind == "paper":
-        shape, size = "square", _PAPER_SIZE
+        shape, size, font = "square", _PAPER_SIZE, _MIN_FONT
     else:
+        # Scaled over the view's own range: the top 300 of a corpus all score near 1.
+        low, high = centrality_range
+        share = (node.centrality - low) / (high - low) if high > low else 1.0
         shape = "dot"
-        share = node.centrality / top_centrality if top_centrality > 0 else 0.0
-        size = _MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(max(share, 0.0))
+        size = _MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * share
+        font = _MIN_FONT + (_MAX_FONT - _MIN_FONT) * share
     paper_id = node.papers[0].id if node.kind == "paper" and node.papers else None
     return {
         "shape": shape,
         "size": round(size, 2),
+        "font": {"size": round(font, 1)},
         "x": position[0],
         "y": position[1],
         "title": _tooltip(node),
@@ -136,21 +146,22 @@ def render_page(model: ViewModel, *, seed: int = 0) -> str:
     True
     """
     positions = layout_view(model, seed=seed)
-    top = max((n.centrality for n in model.nodes if n.kind == "entity"), default=0.0)
+    scores = [n.centrality for n in model.nodes if n.kind == "entity"]
+    centrality_range = (min(scores, default=0.0), max(scores, default=0.0))
     top_support = max((e.support for e in model.edges), default=1)
     # directed=True only skips pyvis's quadratic duplicate-edge scan; the model has no
     # duplicates and arrows are switched off per edge.
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node in model.nodes:
         colour = TYPE_COLOURS.get(node.type, TYPE_COLOURS["Entity"])
-        net.add_node(node.key, label=_short(node.name), color=colour, **_node_options(node, positions[node.key], top))
+        net.add_node(node.key, label=_short(node.name), color=colour, **_node_options(node, positions[node.key], centrality_range))
     for edge in model.edges:
         if edge.kind == "co-mention":
             width = 1.0 + (_MAX_EDGE_WIDTH - 1.0) * math.log1p(edge.support) / math.log1p(top_support)
             title = f"co-mentioned in {edge.support} paper{'s' if edge.support != 1 else ''}"
         else:
             width, title = 1.0, "mentions"
-        net.add_edge(edge.source, edge.target, width=round(width, 2), title=title, arrows={"to": {"enabled": False}},
+        net.add_edge(edge.source, edge.target, width=round(width, 2), title=title, arrows="",
                      kgKind=edge.kind, kgSupport=edge.support)
     net.options = _OPTIONS
     environment = _templates()

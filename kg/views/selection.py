@@ -14,6 +14,7 @@ __all__ = ["VIEWS", "TOP_PAPERS", "select_view", "find_entity", "find_paper"]
 
 VIEWS = ("overview", "entity", "paper", "community")
 TOP_PAPERS = 5  # papers listed in an entity's tooltip and details
+LINKS_PER_ENTITY = 4  # co-mention links kept per entity once a view has more on average
 
 
 def find_entity(facts: GraphFacts, name: str) -> str:
@@ -73,14 +74,35 @@ def _paper_node(facts: GraphFacts, iri: str) -> ViewNode:
     return ViewNode(key=iri, kind="paper", name=paper.title, type=PAPER_TYPE, papers=(paper.ref(),), urls=paper.urls)
 
 
-def _comention_edges(facts: GraphFacts, entities: Iterable[str]) -> list[ViewEdge]:
+def _comention_edges(
+    facts: GraphFacts, entities: Iterable[str], *, keep_all_of: frozenset[str] = frozenset()
+) -> tuple[list[ViewEdge], int]:
+    """The co-mention links among ``entities`` and how many there are in the graph.
+
+    Past `LINKS_PER_ENTITY` links per entity on average only each entity's strongest
+    links are kept (by support, then NPMI): a 2,000-entity overview has some 45,000
+    links, unreadable and slow to draw. Links of ``keep_all_of`` are always kept.
+    """
     keep = set(entities)
-    edges = []
-    for a in sorted(keep):
-        for b, data in facts.comention[a].items():
-            if b in keep and a < b:
-                edges.append(ViewEdge(a, b, "co-mention", int(data["support"])))
-    return edges
+    pairs = {
+        (a, b): data
+        for a in keep
+        for b, data in facts.comention[a].items()
+        if b in keep and a < b
+    }
+    total = len(pairs)
+    if total > LINKS_PER_ENTITY * len(keep):
+        touching: dict[str, list[tuple[str, str]]] = {}
+        for pair in pairs:
+            for end in pair:
+                touching.setdefault(end, []).append(pair)
+        chosen = {pair for pair in pairs if keep_all_of & set(pair)}
+        for links in touching.values():
+            links.sort(key=lambda pair: (-pairs[pair]["support"], -pairs[pair]["npmi"], pair))
+            chosen.update(links[:LINKS_PER_ENTITY])
+        pairs = {pair: pairs[pair] for pair in chosen}
+    edges = [ViewEdge(a, b, "co-mention", int(data["support"])) for (a, b), data in sorted(pairs.items())]
+    return edges, total
 
 
 def _mention_edges(facts: GraphFacts, papers: Iterable[str], entities: Iterable[str]) -> list[ViewEdge]:
@@ -92,13 +114,14 @@ def _mention_edges(facts: GraphFacts, papers: Iterable[str], entities: Iterable[
     ]
 
 
-def _model(facts, view, heading, summary, entities, papers, *, focus=None, mention_links=True) -> ViewModel:
+def _model(facts, view, heading, summary, entities, papers, *, focus=None) -> ViewModel:
     membership = facts.community_of()
     nodes = [_entity_node(facts, iri, membership) for iri in entities]
     nodes += [_paper_node(facts, iri) for iri in papers]
-    edges = _comention_edges(facts, entities)
-    if mention_links:
-        edges += _mention_edges(facts, papers, entities)
+    edges, total = _comention_edges(facts, entities, keep_all_of=frozenset([focus]) if focus else frozenset())
+    if len(edges) < total:
+        summary += f" Links: the {len(edges):,} strongest of {total:,} (each entity's {LINKS_PER_ENTITY} strongest)."
+    edges += _mention_edges(facts, papers, entities)
     return ViewModel(view, heading, tuple(nodes), tuple(edges), focus=focus, summary=summary)
 
 
