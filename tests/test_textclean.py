@@ -81,7 +81,7 @@ def test_any_text_gives_clean_single_spaced_nfc_output():
     pieces = st.sampled_from(list("ab \n\t\\{}$%~_&#^'\"`-éü\x00\u200b") + ["\\textbf{", "\\emph", "$x$", "\\alpha "])
     latexish = st.lists(pieces, max_size=40).map("".join)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=100, deadline=None)
     @given(st.one_of(latexish, st.text()))
     def check(text):
         cleaned = clean_text(text)
