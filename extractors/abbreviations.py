@@ -18,12 +18,17 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-__all__ = ["best_long_form", "find_abbreviations", "detect_abbreviations", "LONG_FORMS", "SHORT_FORMS"]
+from extractors.offsets import span_at, text_of
+
+__all__ = ["best_long_form", "initials_long_form", "find_abbreviations", "detect_abbreviations", "LONG_FORMS", "SHORT_FORMS"]
 
 LONG_FORMS = "kg_long_forms"
 SHORT_FORMS = "kg_short_forms"
 
-_MAX_INSIDE_TOKENS = 12  # a bracket spanning more tokens is prose, not a definition
+_BRACKET = re.compile(r"\(([^()\n]{1,100})\)")  # longer brackets are prose, not definitions
+_WINDOW_CHARS = 200  # enough for the longest long form Schwartz-Hearst allows
+_CLAUSE_END = re.compile(r"[.!?;:]\s|\n")
+_WORD_BEFORE = re.compile(r"(?<![\w-])([\w][\w\-.+]*\w|\w)\s*$")
 _NUMBERISH = re.compile(r"^[\d.,%x×±~<>=+\-\s]*[\dKkMmBbTt%]?$|^\d+(\.\d+)?\s*[KMBT]$|^(19|20)\d\d[a-z]?$")
 _LATIN = {"e.g.", "i.e.", "e.g", "i.e", "cf.", "cf", "etc.", "etc", "viz.", "et al.", "resp.", "s", "es"}
 _LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|our|we|by|of|for|with|using|and|or|in|on|to|called|named|termed|dubbed)\s+)+", re.IGNORECASE)
@@ -37,8 +42,10 @@ def _is_short_form(text: str) -> bool:
         return False
     if text.lower() in _LATIN or _NUMBERISH.match(text):
         return False
-    # a short form is written with at least one capital ("LoRA", "FMs", "MoI")
-    return any(c.isupper() for c in text)
+    # a short form has two capitals ("LoRA", "FMs", "MoI") or a capital and a digit ("T5");
+    # one capital alone is an ordinary word ("Deep")
+    capitals = sum(c.isupper() for c in text)
+    return capitals >= 2 or (capitals == 1 and any(c.isdigit() for c in text))
 
 
 def best_long_form(short: str, candidate: str) -> int | None:
@@ -78,25 +85,78 @@ def best_long_form(short: str, candidate: str) -> int | None:
     return start
 
 
+_PARTS = re.compile(r"[^\s\-/]+")
+_FUNCTION_WORDS = frozenset("of via for the and in on with to a an by from as at".split())
+
+
+def _initials_score(letters: list[str], parts: list[tuple[str, bool]]) -> int | None:
+    """How well ``letters`` spell the word initials of ``parts`` (None: they cannot).
+
+    ``parts`` are (word, starts a space-separated word). The first letter must be the
+    first part's initial; each later letter is the initial of a later part or, failing
+    that, a later character of the current part. Content words left out cost a point.
+    """
+    if not parts or parts[0][0][0].lower() != letters[0]:
+        return None
+    score, current, inner = 1, 0, 1
+    for letter in letters[1:]:
+        later = next((k for k in range(current + 1, len(parts)) if parts[k][0][0].lower() == letter), None)
+        if later is not None:
+            skipped = parts[current + 1 : later]
+            score += 1 - sum(1 for word, whole in skipped if whole and word.lower() not in _FUNCTION_WORDS)
+            current, inner = later, 1
+            continue
+        found = parts[current][0].lower().find(letter, inner)
+        if found < 0:
+            return None
+        inner = found + 1
+    return score - sum(1 for word, whole in parts[current + 1 :] if whole and word.lower() not in _FUNCTION_WORDS)
+
+
+def initials_long_form(short: str, candidate: str) -> int | None:
+    """Start offset of the long form in ``candidate`` whose word initials best spell ``short``.
+
+    Prefers "Open-endedness via Models of human Notions of Interestingness" for OMNI
+    where plain Schwartz–Hearst stops at "human Notions of Interestingness".
+
+    Examples
+    --------
+    >>> text = "by Open-endedness via Models of human Notions of Interestingness"
+    >>> text[initials_long_form("OMNI", text):]
+    'Open-endedness via Models of human Notions of Interestingness'
+    """
+    letters = [c.lower() for c in short if c.isalnum()]
+    if not letters:
+        return None
+    parts = [(m.group(), m.start() == 0 or candidate[m.start() - 1].isspace(), m.start()) for m in _PARTS.finditer(candidate)]
+    best: tuple[int, int] | None = None
+    for k, (word, whole, start) in enumerate(parts):
+        if not whole:
+            continue
+        score = _initials_score(letters, [(w, h) for w, h, _ in parts[k:]])
+        if score is not None and score >= len(letters) - 1 and (best is None or score > best[0]):
+            best = (score, start)
+    return best[1] if best else None
+
+
 def _trimmed(doc: Doc, start_char: int, end_char: int) -> Span | None:
-    text = doc.text[start_char:end_char]
+    text = text_of(doc)[start_char:end_char]
     lead = _LEADING_NOISE.match(text)
     if lead:
         start_char += lead.end()
-    while end_char > start_char and doc.text[end_char - 1] in " ,;:":
+    while end_char > start_char and text_of(doc)[end_char - 1] in " ,;:":
         end_char -= 1
-    return doc.char_span(start_char, end_char, alignment_mode="expand")
+    return span_at(doc, start_char, end_char)
 
 
-def _plausible(long_span: Span, short: str) -> bool:
-    long_text = long_span.text
+def _plausible(long_text: str, short: str) -> bool:
     words = long_text.split()
     if len(long_text) <= len(short) or long_text.lower() == short.lower():
         return False
     if len(words) > min(len(short) + 5, 2 * len(short)) + 1:
         return False
-    # all words of a long form sit in one sentence, without clause punctuation
-    return not any(t.is_sent_start for t in long_span[1:]) and not any(t.text in {";", ":", "(", ")"} for t in long_span)
+    # a long form sits in one clause
+    return not any(c in long_text for c in ";:()[]") and "\n" not in long_text
 
 
 def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
@@ -111,71 +171,62 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     [('Direct Nash Optimization', 'DNO'), ('Low-Rank Adaptation', 'LoRA')]
     """
     pairs: list[tuple[Span, Span]] = []
-    tokens = len(doc)
-    for open_i in range(tokens):
-        if doc[open_i].text != "(" or open_i == 0:
-            continue
-        close_i = next(
-            (j for j in range(open_i + 1, min(tokens, open_i + _MAX_INSIDE_TOKENS + 2)) if doc[j].text in {")", "("}),
-            None,
-        )
-        if close_i is None or doc[close_i].text != ")" or close_i == open_i + 1:
-            continue
-        inside = doc[open_i + 1 : close_i]
-        pair = _definition_before(doc, open_i, inside) or _definition_inside(doc, open_i, inside)
+    for bracket in _BRACKET.finditer(text_of(doc)):
+        pair = _definition_before(doc, bracket) or _definition_inside(doc, bracket)
         if pair is not None:
             pairs.append(pair)
     return pairs
 
 
-def _definition_before(doc: Doc, open_i: int, inside: Span) -> tuple[Span, Span] | None:
-    """Long Form (SF): the short form is the whole bracket (before any ';' or ',')."""
-    short_tokens = inside
-    for k, token in enumerate(inside):
-        if token.text in {",", ";"}:
-            short_tokens = inside[:k]
-            break
-    if len(short_tokens) == 0:
-        return None
-    short = short_tokens.text
+def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
+    """Long Form (SF): the short form is the bracket's text up to any ',' or ';'."""
+    inside_start = bracket.start(1)
+    short = re.split(r"[,;]", bracket.group(1), maxsplit=1)[0].strip()
     if not _is_short_form(short):
         return None
+    open_char = bracket.start()
+    before = text_of(doc)[max(0, open_char - _WINDOW_CHARS) : open_char]
+    before = _CLAUSE_END.split(before)[-1]  # the long form does not cross a sentence end
     window_words = min(len(short) + 5, 2 * len(short))
-    first = open_i
-    words = 0
-    while first > 0 and words < window_words and not doc[first].is_sent_start:
-        first -= 1
-        if not doc[first].is_punct or doc[first].text == "-":
-            words += 1
-    window_start = doc[first].idx
-    window_end = doc[open_i].idx
-    candidate = doc.text[window_start:window_end].rstrip()
-    offset = best_long_form(short, candidate)
+    last_words = re.search(r"(?:\S+\s+){0,%d}\S+\s*$" % (window_words - 1), before)
+    if last_words is None:
+        return None
+    candidate = before[last_words.start() :].rstrip()
+    window_start = open_char - len(before) + last_words.start()
+    offset = initials_long_form(short, candidate)
+    if offset is None:
+        offset = best_long_form(short, candidate)
     if offset is None:
         return None
     long_span = _trimmed(doc, window_start + offset, window_start + len(candidate))
-    if long_span is None or not _plausible(long_span, short):
+    lead = len(bracket.group(1)) - len(bracket.group(1).lstrip())
+    short_span = span_at(doc, inside_start + lead, inside_start + lead + len(short))
+    if long_span is None or short_span is None or not _plausible(long_span.text, short):
         return None
-    return long_span, short_tokens
+    return long_span, short_span
 
 
-def _definition_inside(doc: Doc, open_i: int, inside: Span) -> tuple[Span, Span] | None:
+def _definition_inside(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     """SF (Long Form): the word before the bracket is the short form."""
-    if len(inside) < 2:
+    candidate = bracket.group(1).strip()
+    if len(candidate.split()) < 2:
         return None
-    short_token = doc[open_i - 1]
-    short = short_token.text
-    if not _is_short_form(short) or not any(c.isupper() for c in short[1:] + short[:1]):
+    word = _WORD_BEFORE.search(text_of(doc), max(0, bracket.start() - 40), bracket.start())
+    if word is None:
         return None
-    candidate = inside.text
+    short = word.group(1)
+    if not _is_short_form(short):
+        return None
     offset = best_long_form(short, candidate)
     # the bracket must be the long form, not prose that happens to contain the letters
     if offset is None or len(candidate[:offset].split()) > 1:
         return None
-    long_span = _trimmed(doc, inside.start_char + offset, inside.end_char)
-    if long_span is None or not _plausible(long_span, short):
+    inside_start = bracket.start(1) + len(bracket.group(1)) - len(bracket.group(1).lstrip())
+    long_span = _trimmed(doc, inside_start + offset, inside_start + len(candidate))
+    short_span = span_at(doc, word.start(1), word.end(1))
+    if long_span is None or short_span is None or not _plausible(long_span.text, short):
         return None
-    return long_span, doc[open_i - 1 : open_i]
+    return long_span, short_span
 
 
 def detect_abbreviations(doc: Doc) -> Doc:

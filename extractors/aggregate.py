@@ -19,6 +19,7 @@ from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
 from extractors.records import Entity, Mention, PaperExtraction
 from extractors.roles import INTRODUCED_SPANS
+from extractors.sentences import sentence_starts
 
 __all__ = ["FIELD_SEPARATOR", "normalise_name", "doc_to_extraction"]
 
@@ -59,17 +60,12 @@ class _Groups:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _sentence_index(doc: Doc, abstract_start: int) -> dict[int, tuple[str, int]]:
-    """Token index of each sentence start -> (field, sentence index within the field)."""
-    starts: dict[int, tuple[str, int]] = {}
-    counts = {"title": 0, "abstract": 0}
-    for sentence in doc.sents:
-        if sentence.text.isspace():
-            continue
-        field = "title" if sentence.start_char < abstract_start else "abstract"
-        starts[sentence.start] = (field, counts[field])
-        counts[field] += 1
-    return starts
+def _sentence_index(doc: Doc, abstract_start: int) -> tuple[list[int], list[tuple[str, int]]]:
+    """Sentence start characters, and for each its (field, index within the field)."""
+    starts = sentence_starts(doc)
+    title_sentences = bisect_right(starts, abstract_start - 1)
+    where = [("title", k) if k < title_sentences else ("abstract", k - title_sentences) for k in range(len(starts))]
+    return starts, where
 
 
 def _mention(span: Span, component: str, confidence: float, where: tuple[str, int], abstract_start: int) -> Mention:
@@ -99,8 +95,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     groups = _Groups()
     for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
         groups.union(normalise_name(short_span.text), normalise_name(long_span.text))
-    sentence_of = _sentence_index(doc, abstract_start)
-    starts = sorted(sentence_of)
+    starts, where_of = _sentence_index(doc, abstract_start)
     members: dict[str, list[tuple[Span, str, float]]] = defaultdict(list)
     order: list[str] = []
     for span, component, confidence in zip(entities, components, confidences):
@@ -117,8 +112,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
         for span, component, confidence in spans:
             votes[span.label_] += confidence
             forms.setdefault(normalise_name(span.text), span.text)
-            position = bisect_right(starts, span.start) - 1
-            where = sentence_of[starts[position]] if position >= 0 else ("title", 0)
+            where = where_of[max(0, bisect_right(starts, span.start_char) - 1)]
             mentions.append(_mention(span, component, confidence, where, abstract_start))
         name = max(forms.values(), key=lambda form: (len(form.split()), len(form)))
         aliases = tuple(sorted((form for form in forms.values() if form != name), key=str.lower))

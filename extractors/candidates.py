@@ -13,11 +13,13 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.offsets import span_at, text_of
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_by_context, type_of_phrase
 from extractors.generic import is_generic
@@ -28,6 +30,7 @@ __all__ = ["ENTITY_SPANS", "Candidate", "title_name", "merge_candidates"]
 
 ENTITY_SPANS = "kg_entities"
 TITLE_CHARS = "kg_title_chars"  # doc.user_data key: length of the title at the start of the text
+_NOT_LIST_ITEMS = frozenset({"We", "Our", "The", "This", "These", "It", "In", "On", "For", "With", "However", "Moreover", "Finally", "Specifically", "Additionally", "Furthermore", "Experiments", "Results"})
 _RELIABILITY = {"kg_abbreviations": 0.9, "kg_lexicon": 0.85, "kg_title": 0.8, "kg_names": 0.6, "kg_lists": 0.55}
 
 
@@ -42,7 +45,7 @@ class Candidate:
 def title_name(doc: Doc) -> Span | None:
     """The name a title defines before its colon ("OMNI: Open-endedness via ...")."""
     title_end = doc.user_data.get(TITLE_CHARS, 0)
-    colon = doc.text.find(":", 0, title_end)
+    colon = text_of(doc).find(":", 0, title_end)
     if colon <= 0:
         return None
     span = doc.char_span(0, colon, alignment_mode="contract")
@@ -81,9 +84,13 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
     return [c for c in found if not is_generic(c.span.text) and c.span.text not in not_entities()]
 
 
-def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Longest first, then most reliable; a token belongs to one candidate at most."""
-    ranked = sorted(candidates, key=lambda c: (-(c.span.end_char - c.span.start_char), -c.confidence, c.span.start))
+def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Rules before the statistical groups, then longest first, then most reliable;
+    a token belongs to one candidate at most."""
+    ranked = sorted(
+        candidates,
+        key=lambda c: (c.component in statistical, -(c.span.end_char - c.span.start_char), -c.confidence, c.span.start),
+    )
     taken: set[int] = set()
     kept = []
     for candidate in ranked:
@@ -95,57 +102,113 @@ def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(kept, key=lambda c: c.span.start)
 
 
+# the next item of a list: ", Item", ", and Item", " and Item" (an item: 1-3 capitalised words)
+_LIST_NEXT = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?=\s*(?:,|\band\b|\bor\b|\.|\)|;|$))")
+
+
+_LIST_PREVIOUS = re.compile(r"(?<![\w\-.])([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
 def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     """Capitalised items of a list whose other items are typed candidates."""
-    by_start = {c.span.start: c for c in kept}
-    by_end = {c.span.end: c for c in kept}
+    text = text_of(doc)
+    starts = {c.span.start_char for c in kept}
+    ends = {c.span.end_char for c in kept}
     added = []
     for candidate in kept:
-        # walk right from a candidate over ", Item" / ", and Item" / " and Item"
-        i = candidate.span.end
-        while i < len(doc) and doc[i].lower_ in {",", "and", "or"}:
-            j = i
-            while j < len(doc) and doc[j].lower_ in {",", "and", "or"}:
-                j += 1
-            if j >= len(doc) or j in by_start:
+        position = candidate.span.start_char
+        while True:  # leftwards: "Averaging, " before "Task Arithmetic"
+            item = _LIST_PREVIOUS.search(text, max(0, position - 80), position)
+            if item is None or item.end(1) in ends or item.group(1).split()[0] in _NOT_LIST_ITEMS:
                 break
-            end = j
-            while end < len(doc) and end - j < 3 and (doc[end].text[:1].isupper() or doc[end].text == "-") and not doc[end].is_sent_start:
-                end += 1
-            if end == j or (end < len(doc) and doc[end].lower_ not in {",", "and", "or", ".", ")", ";"}):
+            name = item.group(1)
+            if name in not_entities() or is_generic(name) or "\n" in text[item.end(1) : position]:
                 break
-            span = Span(doc, j, end)
-            if span.text in not_entities() or is_generic(span.text):
+            span = span_at(doc, item.start(1), item.end(1))
+            if span is None:
                 break
-            member = Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"])
-            added.append(member)
-            by_start[j] = by_end[end] = member
-            i = end
+            added.append(Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"]))
+            ends.add(item.end(1))
+            position = span.start_char
+        position = candidate.span.end_char
+        while True:
+            item = _LIST_NEXT.match(text, position)
+            if item is None or item.start(1) in starts or item.group(1).split()[0] in _NOT_LIST_ITEMS:
+                break
+            name = item.group(1).rstrip(".")
+            if name in not_entities() or is_generic(name) or "\n" in text[position : item.start(1)]:
+                break
+            span = span_at(doc, item.start(1), item.start(1) + len(name))
+            if span is None:
+                break
+            added.append(Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"]))
+            starts.add(item.start(1))
+            position = span.end_char
     return added
 
 
-def merge_candidates(doc: Doc, lexicon, extra_groups: tuple[str, ...] = ()) -> list[tuple[Span, str, str, float]]:
-    """Typed, non-overlapping mentions: (span, type, component, confidence)."""
-    kept = _resolve_overlaps(_collect(doc, lexicon, extra_groups))
+def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
+    """Every other occurrence of a name that only context found once (title, list, naming)."""
+    text = text_of(doc)
+    taken = {c.span.start_char for c in kept}
+    added = []
+    names = {c.span.text: c for c in kept if c.component in ("kg_title", "kg_lists", "kg_names") and len(c.span.text) > 2}
+    for name, source in names.items():
+        position = text.find(name)
+        while position >= 0:
+            end = position + len(name)
+            whole_word = (position == 0 or not text[position - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if whole_word and position not in taken:
+                span = span_at(doc, position, end)
+                if span is not None and span.text == name:
+                    added.append(Candidate(span, source.prior, source.component, source.confidence))
+                    taken.add(position)
+            position = text.find(name, end)
+    return added
+
+
+def merge_candidates(
+    doc: Doc, lexicon, extra_groups: tuple[str, ...] = (), threshold: float = 0.5
+) -> list[tuple[Span, str, str, float]]:
+    """Typed, non-overlapping mentions: (span, type, component, confidence).
+
+    Spans of ``extra_groups`` (the statistical tagger) below ``threshold`` are dropped;
+    the others fill the gaps the rules leave, and give their label to a rule span
+    of exactly the same words that only its shape found.
+    """
+    collected = [c for c in _collect(doc, lexicon, extra_groups) if c.component not in extra_groups or c.confidence >= threshold]
+    statistical = frozenset(extra_groups)
+    labels = {(c.span.start, c.span.end): c.prior for c in collected if c.component in statistical}
+    collected = [
+        Candidate(c.span, labels.get((c.span.start, c.span.end), c.prior), c.component, c.confidence) if c.prior == UNTYPED else c
+        for c in collected
+    ]
+    kept = _resolve_overlaps(collected, statistical)
     typed_priors = [c for c in kept if c.prior != UNTYPED]
-    kept = _resolve_overlaps(kept + _list_members(doc, typed_priors))
+    kept = _resolve_overlaps(kept + _list_members(doc, typed_priors), statistical)
+    kept = _resolve_overlaps(kept + _other_occurrences(doc, kept), statistical)
     return [(c.span, type_by_context(c.span, c.prior), c.component, c.confidence) for c in kept]
 
 
 class CandidateMerger:
-    def __init__(self, lexicon, extra_groups: tuple[str, ...]):
+    def __init__(self, lexicon, extra_groups: tuple[str, ...], threshold: float):
         self.lexicon = lexicon
         self.extra_groups = extra_groups
+        self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        merged = merge_candidates(doc, self.lexicon, self.extra_groups)
+        merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold)
         doc.spans[ENTITY_SPANS] = [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, component, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, confidence in merged]
         return doc
 
 
-@Language.factory("kg_candidates", default_config={"extra_groups": [], "lexicon_path": None})
-def make_candidate_merger(nlp: Language, name: str, extra_groups: list[str], lexicon_path: str | None):
-    """Pipeline component: merges, filters and types candidates (``extra_groups``: e.g. ["kg_ner"])."""
-    return CandidateMerger(load_lexicon(lexicon_path), tuple(extra_groups))
+@Language.factory("kg_candidates", default_config={"extra_groups": [], "threshold": 0.5, "lexicon_path": None})
+def make_candidate_merger(nlp: Language, name: str, extra_groups: list[str], threshold: float, lexicon_path: str | None):
+    """Pipeline component: merges, filters and types candidates.
+
+    ``extra_groups`` names span groups of statistical components (e.g. ["kg_ner"]) whose
+    spans with a score of at least ``threshold`` join the rule candidates.
+    """
+    return CandidateMerger(load_lexicon(lexicon_path), tuple(extra_groups), threshold)

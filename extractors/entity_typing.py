@@ -15,6 +15,7 @@ import re
 from spacy.tokens import Span
 
 from extractors.names import CUE_TYPES, UNTYPED
+from extractors.offsets import text_of
 
 __all__ = ["type_of_phrase", "type_of_name", "type_by_context"]
 
@@ -38,6 +39,10 @@ _HEAD_TYPES = (
         r"manipulation|inference|comprehension|following|analysis|modell?ing|identification|matching|search)$", re.I), "Task"),
 )
 _LEFT_LIST = {",", "and", "or", "&", "-", "/"}
+_SENTENCE_ENDS = {".", "!", "?"}
+_BREAKS = {"of", "for", "with", "that", "to", "on", "in"}
+# words, and the punctuation that ends a list or clause, as separate items
+_WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
 
 
 def type_of_name(text: str) -> str | None:
@@ -73,57 +78,46 @@ def type_of_phrase(text: str) -> str | None:
     return None
 
 
-def _cue_after(span: Span) -> str | None:
-    """The head word after the span, skipping the rest of a list ("X, Y and Z benchmarks")."""
-    doc = span.doc
-    i = span.end
-    limit = min(len(doc), span.end + 12)
-    while i < limit:
-        token = doc[i]
-        cue = CUE_TYPES.get(token.lower_)
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _cue_after(text: str, end: int) -> str | None:
+    """The head word after a name, skipping the rest of a list ("X, Y and Z benchmarks")."""
+    for word in _words(text[end : end + 120])[:12]:
+        cue = CUE_TYPES.get(word.lower())
         if cue is not None:
             return cue
-        if token.is_sent_start or not (token.lower_ in _LEFT_LIST or token.text[:1].isupper() or any(c.isdigit() for c in token.text)):
-            break
-        i += 1
+        if word in _SENTENCE_ENDS or not (word.lower() in _LEFT_LIST or word[:1].isupper() or any(c.isdigit() for c in word)):
+            return None
     return None
 
 
-def _cue_in_apposition(span: Span) -> str | None:
+def _cue_in_apposition(text: str, end: int) -> str | None:
     """"X, a new benchmark for ..." / "X is a framework" / "X (a dataset ...)"."""
-    doc = span.doc
-    i = span.end
-    if i < len(doc) and doc[i].text in {",", "(", ":"}:
-        i += 1
-    elif i + 1 < len(doc) and doc[i].lower_ in {"is", "as"}:
-        i += 1
-    else:
+    words = _words(text[end : end + 100])
+    if len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}:
         return None
-    if i >= len(doc) or doc[i].lower_ not in {"a", "an", "the", "which", "our"}:
+    if words[1].lower() not in {"a", "an", "the", "which", "our"}:
         return None
-    for token in doc[i + 1 : min(len(doc), i + 7)]:
-        if token.is_sent_start or token.text in {",", ";", "(", ")", "."}:
+    for word in words[2:8]:
+        lower = word.lower()
+        if word in _SENTENCE_ENDS or word in {",", "(", ")"} or lower in _BREAKS:
             return None
-        if token.lower_ in {"of", "for", "with", "that", "to", "on", "in"}:
-            return None
-        cue = CUE_TYPES.get(token.lower_)
+        cue = CUE_TYPES.get(lower)
         if cue is not None:
             return cue
     return None
 
 
-def _cue_before(span: Span) -> str | None:
+def _cue_before(text: str, start: int) -> str | None:
     """"benchmarks such as X", "datasets including X", "the dataset X"."""
-    doc = span.doc
-    start = max(0, span.start - 6)
-    for token in reversed(doc[start : span.start]):
-        if token.is_sent_start and token.i != span.start:
-            break
-        cue = CUE_TYPES.get(token.lower_)
+    for word in reversed(_words(text[max(0, start - 60) : start])[-6:]):
+        if word in _SENTENCE_ENDS or word in {";", ":"}:
+            return None
+        cue = CUE_TYPES.get(word.lower())
         if cue in ("Benchmark", "Dataset"):
             return cue
-        if token.text in {".", ";", ":"}:
-            break
     return None
 
 
@@ -133,7 +127,8 @@ def type_by_context(span: Span, prior: str) -> str:
     Dataset/Benchmark and untyped priors yield to the text's words; Method, Model,
     Task and Metric priors are kept ("GPT-4 benchmark results" keeps GPT-4 a Model).
     """
-    word = _cue_in_apposition(span) or _cue_after(span)
+    text, start, end = text_of(span.doc), span.start_char, span.end_char
+    word = _cue_in_apposition(text, end) or _cue_after(text, end)
     if word == "Model" and prior not in (UNTYPED, "Model"):
         word = None  # "diffusion models", "LoRA models": the head is not the type here
     if word == "Task":
@@ -142,6 +137,6 @@ def type_by_context(span: Span, prior: str) -> str:
         return word
     if prior != UNTYPED:
         if prior in ("Dataset", "Benchmark"):
-            return _cue_before(span) or prior
+            return _cue_before(text, start) or prior
         return prior
-    return type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text)) or _cue_before(span) or "Method"
+    return type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text)) or _cue_before(text, start) or "Method"

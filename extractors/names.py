@@ -22,6 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.offsets import span_at, text_of
+
 __all__ = ["NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
 
 NAME_SPANS = "kg_names"
@@ -41,6 +43,8 @@ CUE_TYPES = {
 }
 
 _WORD = re.compile(r"(?<![\w\-./@:])[A-Za-z0-9][A-Za-z0-9+]*(?:[-./][A-Za-z0-9]+\+*)*(?![\w\-@])")
+_SHAPE_HINT = re.compile(r"[A-Za-z0-9][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-./")
 _SIZE_OR_NUMBER = re.compile(r"^(?:v?\d+(?:[.,]\d+)*[KMBTkmbx%]?|\d+[a-z]{1,2}|[IVX]+|\d+(?:\.\d+)?[KMBT]?-\w+)$")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z].*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
 _VERSION_TAIL = re.compile(r"(?: v?\d+(?:\.\d+)*[a-z]?\b| \d+(?:\.\d+)?[BMK]\b){1,2}(?=$|[,.;:)\]]| (?:and|or|with|model|models|on|in|to|as|is|are)\b)")
@@ -66,7 +70,9 @@ def looks_like_name(word: str) -> bool:
     >>> [looks_like_name(w) for w in ["LoRA", "GPT-4o", "Qwen2.5-Math", "7B", "model", "Averaging", "OpenAI"]]
     [True, True, True, False, False, False, False]
     """
-    if len(word) < 2 or word in not_entities() or _SIZE_OR_NUMBER.match(word):
+    if len(word) < 2 or word[1:].islower():  # the common case, decided cheaply
+        return False
+    if word in not_entities() or _SIZE_OR_NUMBER.match(word):
         return False
     if "http" in word or "www." in word or ".com" in word or ".org" in word:
         return False
@@ -79,7 +85,7 @@ def _name_like_token(text: str) -> bool:
 
 def extend_version(doc: Doc, span: Span) -> Span:
     """``span`` widened over a following version or size ("Orca" + " 2", "Llama 3" + " 8B")."""
-    match = _VERSION_TAIL.match(doc.text, span.end_char)
+    match = _VERSION_TAIL.match(text_of(doc), span.end_char)
     if match is None or match.end() == span.end_char:
         return span
     wider = doc.char_span(span.start_char, match.end(), label=span.label, alignment_mode="contract")
@@ -88,7 +94,17 @@ def extend_version(doc: Doc, span: Span) -> Span:
 
 def _shape_names(doc: Doc) -> list[Span]:
     found = []
-    for match in _WORD.finditer(doc.text):
+    text = text_of(doc)
+    seen = set()
+    for hint in _SHAPE_HINT.finditer(text):
+        # only words with an inner capital or a digit can pass `looks_like_name`
+        left = hint.start()
+        while left > 0 and text[left - 1] in _WORD_CHARS:
+            left -= 1
+        match = _WORD.match(text, left)
+        if match is None or match.end() <= hint.start() or left in seen:
+            continue
+        seen.add(left)
         word = match.group()
         if not looks_like_name(word):
             continue
@@ -99,28 +115,40 @@ def _shape_names(doc: Doc) -> list[Span]:
     return found
 
 
+_CUE_WORD = re.compile(r"\b(" + "|".join(sorted(CUE_TYPES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_WORDS_BEFORE = re.compile(r"((?:[^\s]+[ \t]+){1,6})$")
+_NAMING_VERB = re.compile(r"\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;.()]+[ \t]*){1,4})", re.IGNORECASE)
+
+
 def _cue_names(doc: Doc) -> list[Span]:
     """Name-like words right before a head word: "the MMLU benchmark", "CIF Benchmark"."""
     found = []
-    for token in doc:
-        cue = CUE_TYPES.get(token.lower_)
-        if cue is None or token.i == 0:
+    text = text_of(doc)
+    for cue in _CUE_WORD.finditer(text):
+        previous = text[max(0, cue.start() - 40) : cue.start()].rsplit(None, 1)
+        if not previous or not _name_like_token(previous[-1]):
+            continue  # cheap test first: most head words follow an ordinary word
+        cue_type = CUE_TYPES[cue.group(1).lower()]
+        before = _WORDS_BEFORE.search(text, max(0, cue.start() - 120), cue.start())
+        if before is None:
             continue
-        start = token.i
-        while start > 0 and token.i - start < 6 and not doc[start].is_sent_start:
-            previous = doc[start - 1]
-            if previous.text == "-" or _name_like_token(previous.text):
-                start -= 1
-            else:
+        words = list(re.finditer(r"\S+", before.group(1)))
+        kept = 0
+        for word in reversed(words):
+            if word.group().endswith((".", ",", ";", ":", ")", "(")) or not _name_like_token(word.group()):
                 break
-        while start < token.i and doc[start].text == "-":
-            start += 1
-        if start == token.i:
+            kept += 1
+        if kept == 0:
             continue
+        name_words = [w.group() for w in words[len(words) - kept :]]
+        start = before.start(1) + words[len(words) - kept].start()
         # a capitalised head word belongs to the name ("Chinese Instruction-Following Benchmark")
-        end = token.i + 1 if token.text[:1].isupper() and cue in ("Benchmark", "Dataset") else token.i
-        span = Span(doc, start, end, label=cue)
-        if any(looks_like_name(t.text) for t in span) or end > token.i or len(span) > 1:
+        head_inside = cue.group(1)[:1].isupper() and cue_type in ("Benchmark", "Dataset")
+        if not (head_inside or any(looks_like_name(w) for w in name_words)):
+            continue
+        end = cue.end() if head_inside else cue.start()
+        span = span_at(doc, start, end, label=cue_type)
+        if span is not None:
             found.append(span)
     return found
 
@@ -128,14 +156,19 @@ def _cue_names(doc: Doc) -> list[Span]:
 def _named_names(doc: Doc) -> list[Span]:
     """The name after "called / named / dubbed / termed"."""
     found = []
-    for token in doc:
-        if token.lower_ not in {"called", "named", "dubbed", "termed", "coined"}:
-            continue
-        end = token.i + 1
-        while end < len(doc) and end - token.i <= 4 and (_name_like_token(doc[end].text) or doc[end].text == "-"):
-            end += 1
-        if end > token.i + 1:
-            found.append(Span(doc, token.i + 1, end, label=UNTYPED))
+    for match in _NAMING_VERB.finditer(text_of(doc)):
+        words = match.group(1).split()
+        kept = 0
+        for word in words:
+            if not _name_like_token(word):
+                break
+            kept += 1
+        if kept:
+            start = match.start(1)
+            end = start + len(" ".join(words[:kept]))
+            span = span_at(doc, start, end, label=UNTYPED)
+            if span is not None:
+                found.append(span)
     return found
 
 

@@ -104,7 +104,9 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
         for paper_id, title, abstract in items:
             # titles are one line: a newline inside would end the title sentence early
             title_line = _clean(title).replace("\n", " ")
-            doc = nlp.make_doc(title_line + FIELD_SEPARATOR + _clean(abstract))
+            text = title_line + FIELD_SEPARATOR + _clean(abstract)
+            doc = nlp.make_doc(text)
+            doc.user_data["kg_text"] = text
             doc.user_data[TITLE_CHARS] = len(title_line)
             doc.user_data["kg_paper"] = (paper_id, title)
             yield doc

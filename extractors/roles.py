@@ -15,36 +15,31 @@ The component writes ``doc.spans["kg_introduced"]``: the introduced mentions of
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.candidates import ENTITY_SPANS, title_name
+from extractors.offsets import text_of
+from extractors.sentences import sentence_starts
 
 __all__ = ["INTRODUCED_SPANS", "introduced_mentions"]
 
 INTRODUCED_SPANS = "kg_introduced"
-_VERBS = frozenset(
-    """propose proposes proposed introduce introduces introduced present presents presented
-    release releases released develop develops developed design designs designed build builds
-    construct constructs constructed create creates created curate curates curated contribute
-    contributes offer offers unveil unveils describe describes devise devises formulate formulates
-    collect collects train trains""".split()
+_VERBS = (
+    "propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented|release|releases|"
+    "released|develop|develops|developed|design|designs|designed|build|builds|construct|constructs|constructed|"
+    "create|creates|created|curate|curates|curated|contribute|contributes|offer|offers|unveil|unveils|describe|"
+    "describes|devise|devises|formulate|formulates|collect|collects|train|trains"
 )
-_SUBJECTS = frozenset({"we", "paper", "work", "study", "article", "report"})
-_NAMING = frozenset({"called", "named", "dubbed", "termed", "coined", "namely"})
-_WINDOW = 14  # tokens after the verb in which the contribution is named
-
-
-def _authors_verb(sentence: Span) -> list[int]:
-    """Token indices of contribution verbs with the authors as subject."""
-    verbs = []
-    subject_seen = False
-    for token in sentence:
-        if token.lower_ in _SUBJECTS:
-            subject_seen = True
-        elif subject_seen and token.lower_ in _VERBS:
-            verbs.append(token.i)
-    return verbs
+# the authors as subject, then within the clause a contribution verb
+_AUTHORS_VERB = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,60}?\b(?:" + _VERBS + r")\b"
+)
+_OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
+_WINDOW = 90  # characters after the verb in which the contribution is named
 
 
 def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[Span]:
@@ -52,27 +47,27 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
 
     ``known`` holds the lower-cased names that are never introduced (the lexicon's).
     """
-    mentions = [m for m in doc.spans[ENTITY_SPANS] if m.text.lower() not in known and m.label_ != "Task" and m.label_ != "Metric"]
+    text = text_of(doc)
+    mentions = [m for m in doc.spans[ENTITY_SPANS] if m.text.lower() not in known and m.label_ not in ("Task", "Metric")]
     introduced: dict[int, Span] = {}
     defined = title_name(doc)
-    by_start = {m.start: m for m in mentions}
     for mention in mentions:
         if defined is not None and mention.text == defined.text:
             introduced[mention.start] = mention
-        before = doc[mention.start - 1] if mention.start > 0 else None
-        if before is not None and (before.lower_ == "our" or before.lower_ in _NAMING):
+        if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char):
             introduced[mention.start] = mention
-    for sentence in doc.sents:
-        for verb in _authors_verb(sentence):
-            end = min(sentence.end, verb + _WINDOW)
-            first = next((by_start[i] for i in range(verb + 1, end) if i in by_start), None)
-            if first is None:
-                continue
-            introduced[first.start] = first
-            # an apposition right after it names the same contribution: "a benchmark, X,"
-            after = first.end
-            if after + 1 < sentence.end and doc[after].text in {",", "("} and (after + 1) in by_start:
-                introduced[after + 1] = by_start[after + 1]
+    starts = [m.start_char for m in mentions]
+    sentences = sentence_starts(doc)
+    for verb in _AUTHORS_VERB.finditer(text):
+        sentence_end = next((c for c in sentences[bisect_right(sentences, verb.end()) :]), len(text))
+        k = bisect_right(starts, verb.end() - 1)
+        if k >= len(mentions) or starts[k] >= min(sentence_end, verb.end() + _WINDOW):
+            continue
+        first = mentions[k]
+        introduced[first.start] = first
+        # an apposition right after it names the same contribution: "a benchmark, X,"
+        if k + 1 < len(mentions) and text[first.end_char : mentions[k + 1].start_char].strip() in {",", "("}:
+            introduced[mentions[k + 1].start] = mentions[k + 1]
     return [introduced[start] for start in sorted(introduced)]
 
 
