@@ -26,7 +26,7 @@ _MODEL_FAMILY = re.compile(
     r"o1|o3|o4|e5|bge|nemotron|granite|jamba|command|grok|ernie|pangu|kimi|hunyuan|doubao|cogvlm|idefics)",
     re.IGNORECASE,
 )
-_MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Chat|Base|Coder|Math|Turbo|mini|Pro|Ultra|Flash|Sonnet|Opus|Haiku)\b")
+_MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Chat|Base|Turbo)\b")
 _BENCHMARK_SUFFIX = re.compile(r"(?:Bench|QA|Eval|Arena|GLUE|Hard)(?:[-\s]?v?\d+(?:\.\d+)*)?$")
 _HEAD_TYPES = (
     (re.compile(r"\b(?:benchmarks?|bench|suite|leaderboard|arena|challenge|testbed|evaluation harness)$", re.I), "Benchmark"),

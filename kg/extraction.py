@@ -37,7 +37,7 @@ def extract_papers(
     >>> paper = Paper(id="p1", title="LoRA-Pro: better adapters", abstract="We propose LoRA-Pro.")
     >>> [record] = extract_papers([paper], profile="fast")
     >>> [(e.name, e.type, e.role) for e in record.entities]
-    [('LoRA-Pro', 'Method', 'introduced')]
+    [('LoRA-Pro', 'Method', 'introduced'), ('adapters', 'Method', 'used')]
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
