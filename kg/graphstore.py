@@ -32,6 +32,8 @@ log = logging.getLogger("kg.graph")
 # (about 10 us per quad there), and at millions of quads rdflib would need several GB.
 OXIGRAPH_THRESHOLD = 50_000
 STORES = ("auto", "memory", "oxigraph")
+# Graphs up to this size are written sorted (same graph, same bytes; grouped by subject).
+SORTED_WRITE_LIMIT = 2_000_000
 
 
 def choose_store(store: str, estimated_quads: int) -> str:
@@ -57,8 +59,9 @@ def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib
         dataset = rdflib.Dataset(default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)
-    if base_iri:
-        dataset.bind("kgr", base_iri, override=True)
+    if base_iri:  # readable Turtle: entity:gpt-4o, paper:arxiv:2403.01234
+        dataset.bind("entity", base_iri + "entity/", override=True)
+        dataset.bind("paper", base_iri + "paper/", override=True)
     return dataset
 
 
@@ -160,19 +163,27 @@ def write_graph(dataset: rdflib.Graph, out_dir: str | Path) -> list[Path]:
     """
     out = Path(out_dir)
     quads = _quads_of(dataset)
-    prefixes = quads.used_prefixes()
-    small = len(quads.store) <= OXIGRAPH_THRESHOLD
+    prefixes = quads.used_prefixes() | {p: ns for p, ns in quads.prefixes.items() if p in ("entity", "paper")}
+    ordered = len(quads.store) <= SORTED_WRITE_LIMIT
     trig, turtle = out / "graph.trig", out / "graph.ttl"
     with atomic_write(trig, "wb") as handle:
-        if small:
-            ordered = sorted(quads.store, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-            ox.serialize(ordered, handle, ox.RdfFormat.TRIG, prefixes=prefixes)
+        if ordered:
+            ox.serialize(sorted(quads.store, key=_quad_order), handle, ox.RdfFormat.TRIG, prefixes=prefixes)
         else:
             quads.store.dump(handle, ox.RdfFormat.TRIG, prefixes=prefixes)
     with atomic_write(turtle, "wb") as handle:
-        triples = quads.union_triples()
-        if small:
-            triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if ordered:
+            triples = sorted({quad.triple for quad in quads.store}, key=_triple_order)
+        else:
+            triples = quads.union_triples()
         ox.serialize(triples, handle, ox.RdfFormat.TURTLE, prefixes=prefixes)
     log.info("wrote %s and %s (%d quads)", trig, turtle, len(quads.store))
     return [trig, turtle]
+
+
+def _triple_order(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+def _quad_order(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
