@@ -5,6 +5,8 @@ a final plural "s" folded, as the guidelines' matching does) and by the abbrevia
 pairs the text defines, so "Direct Nash Optimization" and "DNO" become one entity
 named by its fullest form with the other forms as aliases. An entity takes the type
 most of its mention weight votes for, and is ``introduced`` if any mention is.
+Relations found by the ``kg_relations`` component (keyed by the same groups) become
+`Relation` records between the entity names, with their evidence sentence.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.records import Entity, Mention, PaperExtraction
+from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
 
-__all__ = ["FIELD_SEPARATOR", "normalise_name", "doc_to_extraction"]
+__all__ = ["FIELD_SEPARATOR", "RELATION_FINDINGS", "normalise_name", "group_mentions", "doc_to_extraction"]
 
 FIELD_SEPARATOR = "\n\n"  # between title and abstract in the one Doc per paper
+# doc.user_data key: the relation component's findings (extractors.relations.Finding)
+RELATION_FINDINGS = "kg_relation_findings"
 _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
 
 
@@ -37,7 +41,7 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("the MMLU")
     'mmlu'
     """
-    key = _FOLD.sub("", re.sub(r"^the\s+", "", text.lower().strip()))
+    key = _FOLD.sub("", re.sub(r"^the\s+", "", text.lower().strip().rstrip(".")))
     if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
     return key
@@ -71,11 +75,14 @@ def _sentence_index(doc: Doc, abstract_start: int) -> tuple[list[int], list[tupl
 def _mention(span: Span, component: str, confidence: float, where: tuple[str, int], abstract_start: int) -> Mention:
     field, sentence = where
     shift = 0 if field == "title" else abstract_start
+    text = span.text
+    if text.endswith(".") and len(text) > 2:
+        text = text[:-1]  # the tokenizer keeps "R." of "MusicRL-R." together
     return Mention(
-        text=span.text,
+        text=text,
         field=field,
         start=span.start_char - shift,
-        end=span.end_char - shift,
+        end=span.start_char - shift + len(text),
         sentence=sentence,
         confidence=round(confidence, 4),
         component=component,
@@ -89,31 +96,19 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
     if not entities:
         return PaperExtraction(paper_id, title, (), (), extractor, version)
-    components = entities.attrs.get("components", ["?"] * len(entities))
-    confidences = entities.attrs.get("confidences", [0.5] * len(entities))
     introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
-    groups = _Groups()
-    for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
-        groups.union(normalise_name(short_span.text), normalise_name(long_span.text))
     starts, where_of = _sentence_index(doc, abstract_start)
-    members: dict[str, list[tuple[Span, str, float]]] = defaultdict(list)
-    order: list[str] = []
-    for span, component, confidence in zip(entities, components, confidences):
-        root = groups.find(normalise_name(span.text))
-        if root not in members:
-            order.append(root)
-        members[root].append((span, component, float(confidence)))
     records = []
-    for root in order:
-        spans = members[root]
+    names: dict[str, str] = {}
+    for root, spans in group_mentions(doc).items():
         votes: dict[str, float] = defaultdict(float)
         forms: dict[str, str] = {}
         mentions = []
         for span, component, confidence in spans:
             votes[span.label_] += confidence
-            forms.setdefault(normalise_name(span.text), span.text)
-            where = where_of[max(0, bisect_right(starts, span.start_char) - 1)]
-            mentions.append(_mention(span, component, confidence, where, abstract_start))
+            mention = _mention(span, component, confidence, where_of[max(0, bisect_right(starts, span.start_char) - 1)], abstract_start)
+            mentions.append(mention)
+            forms.setdefault(normalise_name(mention.text), mention.text)
         name = max(forms.values(), key=lambda form: (len(form.split()), len(form)))
         aliases = tuple(sorted((form for form in forms.values() if form != name), key=str.lower))
         records.append(
@@ -126,4 +121,36 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
                 confidence=round(max(c for _, _, c in spans), 4),
             )
         )
-    return PaperExtraction(paper_id, title, tuple(records), (), extractor, version)
+        names[root] = name
+    relations = _relations(doc, names, starts, where_of, abstract_start)
+    return PaperExtraction(paper_id, title, tuple(records), relations, extractor, version)
+
+
+def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
+    """The mentions of ``doc.spans["kg_entities"]`` grouped into entities, in order of
+    first mention: group key -> [(span, component, confidence)]."""
+    entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
+    components = entities.attrs.get("components", ["?"] * len(entities)) if entities else []
+    confidences = entities.attrs.get("confidences", [0.5] * len(entities)) if entities else []
+    groups = _Groups()
+    for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
+        groups.union(normalise_name(short_span.text), normalise_name(long_span.text))
+    members: dict[str, list[tuple[Span, str, float]]] = {}
+    for span, component, confidence in zip(entities, components, confidences):
+        members.setdefault(groups.find(normalise_name(span.text)), []).append((span, component, float(confidence)))
+    return members
+
+
+def _relations(doc: Doc, names: dict[str, str], starts: list[int], where_of, abstract_start: int) -> tuple[Relation, ...]:
+    """`Relation` records from the relation component's findings (keyed by group)."""
+    found = []
+    for item in doc.user_data.get(RELATION_FINDINGS, ()):
+        head, tail = names.get(item.head), names.get(item.tail)
+        if head is None or tail is None or head == tail:
+            continue
+        field, sentence = where_of[max(0, bisect_right(starts, item.start) - 1)]
+        shift = 0 if field == "title" else abstract_start
+        text = doc.user_data.get("kg_text") or doc.text
+        evidence = Evidence(field, sentence, item.start - shift, item.end - shift, text[item.start : item.end], item.trigger)
+        found.append(Relation(head, item.relation, tail, evidence, round(item.confidence, 4), item.component))
+    return tuple(found)
