@@ -94,15 +94,21 @@ class Opened:
         return self.page.evaluate(script, arg)
 
     def drawn(self) -> list[str]:
-        """Ids of the nodes vis-network draws (not hidden)."""
+        """IRIs of the nodes vis-network draws (not hidden)."""
         return self.evaluate(
             "() => kgView.network.body.nodeIndices.filter(id => !kgView.network.body.nodes[id].options.hidden)"
+            ".map(id => kgView.nodes.get(id).kgIri)"
         )
+
+    def selected(self) -> list[str]:
+        """IRIs of the selected nodes."""
+        return self.evaluate("() => kgView.network.getSelectedNodes().map(id => kgView.nodes.get(id).kgIri)")
 
     def point_of(self, key: str) -> tuple[float, float]:
         """Page coordinates of a node's centre, after centring the view on it."""
         return tuple(self.evaluate(
-            """key => {
+            """iri => {
+                const key = kgView.nodes.get({filter: node => node.kgIri === iri})[0].id;
                 const net = kgView.network;
                 net.moveTo({position: net.getPositions([key])[key], scale: 2.0, animation: false});
                 const p = net.canvasToDOM(net.getPositions([key])[key]);
@@ -152,7 +158,7 @@ def test_view_draws_clicks_searches_and_stays_offline(browser, facts, tmp_path, 
         # Click the most central entity: its details, with links only to http(s) papers.
         target = max((n for n in model.nodes if n.kind == "entity"), key=lambda n: n.centrality)
         opened.page.mouse.click(*opened.point_of(target.key))
-        assert opened.evaluate("() => kgView.network.getSelectedNodes()") == [target.key]
+        assert opened.selected() == [target.key]
         assert opened.page.inner_text("#kg-details h2") == target.name
         details = opened.details()
         assert f"Mentioned in\n{target.mentions} paper" in details
@@ -164,7 +170,7 @@ def test_view_draws_clicks_searches_and_stays_offline(browser, facts, tmp_path, 
         other = next(n for n in model.nodes if n.key != target.key and n.kind == "entity")
         opened.page.fill("#kg-search", (other.aliases[0] if other.aliases else other.name).lower())
         opened.page.press("#kg-search", "Enter")
-        assert opened.evaluate("() => kgView.network.getSelectedNodes()") == [other.key]
+        assert opened.selected() == [other.key]
         assert opened.page.inner_text("#kg-details h2") == other.name
 
         # Filter by type: unticking a type hides exactly its nodes.

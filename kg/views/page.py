@@ -152,21 +152,23 @@ def render_page(model: ViewModel, *, seed: int = 0) -> str:
     # directed=True only skips pyvis's quadratic duplicate-edge scan; the model has no
     # duplicates and arrows are switched off per edge.
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    # Short page ids ("n0", "n1", ...) instead of IRIs: a third of a big page's bytes.
+    page_id = {node.key: f"n{i}" for i, node in enumerate(model.nodes)}
     for node in model.nodes:
         colour = TYPE_COLOURS.get(node.type, TYPE_COLOURS["Entity"])
-        net.add_node(node.key, label=_short(node.name), color=colour, **_node_options(node, positions[node.key], centrality_range))
+        options = _node_options(node, positions[node.key], centrality_range)
+        net.add_node(page_id[node.key], label=_short(node.name), color=colour, kgIri=node.key, **options)
     for edge in model.edges:
+        width = 1.0
         if edge.kind == "co-mention":
-            width = 1.0 + (_MAX_EDGE_WIDTH - 1.0) * math.log1p(edge.support) / math.log1p(top_support)
-            title = f"co-mentioned in {edge.support} paper{'s' if edge.support != 1 else ''}"
-        else:
-            width, title = 1.0, "mentions"
-        net.add_edge(edge.source, edge.target, width=round(width, 2), title=title, arrows="",
+            width += (_MAX_EDGE_WIDTH - 1.0) * math.log1p(edge.support) / math.log1p(top_support)
+        # Edge tooltips are written by view.js from kgKind and kgSupport.
+        net.add_edge(page_id[edge.source], page_id[edge.target], width=round(width, 2), arrows="",
                      kgKind=edge.kind, kgSupport=edge.support)
     net.options = _OPTIONS
     environment = _templates()
     environment.globals.update(
-        focus=model.focus,
+        focus=page_id[model.focus] if model.focus is not None else None,
         summary=model.summary,
         type_order=[*ENTITY_TYPES, PAPER_TYPE],
     )

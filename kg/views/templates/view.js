@@ -4,10 +4,20 @@
 (function () {
   "use strict";
 
-  var nodes = new vis.DataSet(KG_NODES);
-  var edges = new vis.DataSet(KG_EDGES);
+  function readJson(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+  var PAGE = readJson("kg-page");
+  var edgeList = readJson("kg-edges");
+  edgeList.forEach(function (edge) {
+    edge.title = edge.kgKind === "co-mention"
+      ? "co-mentioned in " + edge.kgSupport + (edge.kgSupport === 1 ? " paper" : " papers")
+      : "mentions";
+  });
+  var nodes = new vis.DataSet(readJson("kg-nodes"));
+  var edges = new vis.DataSet(edgeList);
   var container = document.getElementById("mynetwork");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, KG_OPTIONS);
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, readJson("kg-options"));
   var details = document.getElementById("kg-details");
   var hiddenTypes = {};
 
@@ -116,7 +126,7 @@
       if (!(node.kgType in counts)) { counts[node.kgType] = 0; order.push(node.kgType); look[node.kgType] = node; }
       counts[node.kgType] += 1;
     });
-    order.sort(function (a, b) { return KG_TYPE_ORDER.indexOf(a) - KG_TYPE_ORDER.indexOf(b); });
+    order.sort(function (a, b) { return PAGE.typeOrder.indexOf(a) - PAGE.typeOrder.indexOf(b); });
     order.forEach(function (type) {
       var label = el("label");
       label.setAttribute("data-kg-type", type);
@@ -199,6 +209,6 @@
     window.kgView.ready = true;
     window.kgView.readyAt = performance.now(); // ms since navigation start, for the benchmark
     document.body.setAttribute("data-kg-ready", "1");
-    if (KG_FOCUS !== null) focusNode(KG_FOCUS);
+    if (PAGE.focus !== null) focusNode(PAGE.focus);
   });
 })();
