@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -67,6 +68,7 @@ def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib
 
 _XSD_INTEGER = f"^^<{XSD.integer}>"
 _XSD_DOUBLE = f"^^<{XSD.double}>"
+_XSD_DECIMAL = f"^^<{XSD.decimal}>"
 # N-Quads string escapes (everything else may stay as UTF-8).
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
@@ -82,6 +84,8 @@ def _nquads_object(value) -> str:
         return f'"{value}"{_XSD_INTEGER}'
     if kind is float:
         return f'"{value!r}"{_XSD_DOUBLE}'
+    if kind is Decimal:
+        return f'"{value}"{_XSD_DECIMAL}'
     if isinstance(value, Literal):
         lexical = f'"{str(value).translate(_ESCAPES)}"'
         if value.language:
@@ -94,7 +98,8 @@ class QuadLoader:
     """Adds triples to named graphs of a dataset in batches, by the fastest path its store has.
 
     Objects may be rdflib terms or plain Python values standing for literals: ``str`` is
-    an xsd:string, ``int`` an xsd:integer and ``float`` an xsd:double. For Oxigraph the
+    an xsd:string, ``int`` an xsd:integer, ``Decimal`` an xsd:decimal and ``float`` an
+    xsd:double. For Oxigraph the
     quads are written as N-Quads text and bulk-loaded by pyoxigraph's Rust parser (no
     rdflib or pyoxigraph term object per quad in Python); for rdflib's memory store they
     go to the store's ``addN``.
@@ -110,7 +115,7 @@ class QuadLoader:
 
     @staticmethod
     def _rdflib(value) -> rdflib.term.Node:
-        return Literal(value) if type(value) in (str, int, float) else value
+        return Literal(value) if type(value) in (str, int, float, Decimal) else value
 
     def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
         if self._oxigraph:

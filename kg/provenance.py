@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 
 from rdflib import PROV, RDF, XSD, Literal, URIRef
 
@@ -29,11 +30,11 @@ from kg.iris import ResourceIRIs
 from kg.vocab import KG
 
 __all__ = ["ExtractionRun", "runs_of", "sentence_spans", "SentenceIndex", "run_triples", "mention_triples",
-           "evidence_triples"]
+           "evidence_triples", "confidence_value"]
 
-# Objects are IRIs or literals; plain str, int and float stand for xsd:string, xsd:integer and
-# xsd:double literals (the loader builds the store's own terms from them, see kg.graphstore).
-Triple = tuple[URIRef, URIRef, "URIRef | Literal | str | int | float"]
+# Objects are IRIs or literals; plain str, int and Decimal stand for xsd:string, xsd:integer
+# and xsd:decimal literals (the loader builds the store's own terms from them, see kg.graphstore).
+Triple = tuple[URIRef, URIRef, "URIRef | Literal | str | int | Decimal"]
 
 # A sentence ends at . ! or ? followed by space and an upper-case letter, digit or opening
 # bracket, except after a few abbreviations abstracts use mid-sentence.
@@ -85,6 +86,21 @@ class SentenceIndex:
         return self.spans[field_name][position]
 
 
+def confidence_value(confidence: float) -> Decimal:
+    """A confidence clamped to [0, 1] as an xsd:decimal with at most 4 places.
+
+    Decimals keep their lexical form through every RDF syntax (rdflib rewrites doubles in
+    Turtle as ``9e-01``), so the graph round-trips literally.
+
+    Examples
+    --------
+    >>> confidence_value(0.9), confidence_value(1), confidence_value(0.123456)
+    (Decimal('0.9'), Decimal('1.0'), Decimal('0.1235'))
+    """
+    text = f"{min(1.0, max(0.0, float(confidence))):.4f}".rstrip("0")
+    return Decimal(text + "0" if text.endswith(".") else text)
+
+
 def run_triples(run_iri: URIRef, run: ExtractionRun) -> Iterator[Triple]:
     yield run_iri, RDF.type, KG.ExtractionRun
     yield run_iri, RDF.type, PROV.Activity
@@ -127,7 +143,7 @@ def mention_triples(node: URIRef, mention: Mention, *, entity: URIRef, paper: UR
     yield from _span_triples(node, paper, mention.field, mention.start, mention.end, mention.text)
     yield node, KG.sentenceIndex, max(0, int(mention.sentence))
     yield node, KG.inSentence, sentence
-    yield node, KG.confidence, float(min(1.0, max(0.0, mention.confidence)))
+    yield node, KG.confidence, confidence_value(mention.confidence)
     if mention.component:
         yield node, KG.component, mention.component
 
@@ -145,6 +161,6 @@ def evidence_triples(node: URIRef, relation: Relation, *, head: URIRef, predicat
         yield node, KG.inSentence, sentence
     if evidence.trigger:
         yield node, KG.trigger, evidence.trigger
-    yield node, KG.confidence, float(min(1.0, max(0.0, relation.confidence)))
+    yield node, KG.confidence, confidence_value(relation.confidence)
     if relation.component:
         yield node, KG.component, relation.component

@@ -74,7 +74,7 @@ def test_mention_span_text_and_sentence(dataset):
     sentence = dataset.value(m, KG.inSentence)
     assert str(dataset.value(sentence, KG.text)) == "LoRA-Pro outperforms LoRA on GSM8K."
     assert dataset.value(m, KG.inPaper) == paper("arxiv:2401.00001")
-    assert dataset.value(m, KG.confidence).datatype == XSD.double
+    assert dataset.value(m, KG.confidence) == Literal("0.9", datatype=XSD.decimal)
 
 
 def test_relations_evidence_and_support(dataset):
