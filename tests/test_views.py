@@ -163,3 +163,15 @@ def test_dense_views_keep_each_entitys_strongest_links():
     assert all(any(k in pair for pair in links) for k in (E + n for n in names))
     focused = select_view(dense, view="entity", entity="e5")
     assert sum(E + "e5" in (e.source, e.target) for e in focused.edges if e.kind == "co-mention") == 11
+
+
+def test_overview_reuses_the_builds_analytics(tmp_path):
+    from kg.analytics import analyze
+
+    graph = load_graph(FIXTURE)
+    result = analyze(graph, seed=0)
+    reused = read_facts(graph, analytics=result)
+    assert reused.communities is result.communities
+    assert {i: s.rank for i, s in reused.scores.items()} == {i: s.rank for i, s in read_facts(graph).scores.items()}
+    out = write_overview(graph, tmp_path / "graph.html", analytics=result)
+    assert out.read_text(encoding="utf-8") == render_view(graph)

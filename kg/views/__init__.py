@@ -22,6 +22,7 @@ from pathlib import Path
 
 import rdflib
 
+from kg.analytics.analyze import AnalyticsResult
 from kg.atomic import atomic_write
 from kg.views.facts import GraphFacts, read_facts
 from kg.views.model import ViewModel
@@ -72,6 +73,19 @@ def write_view(graph: rdflib.Graph | GraphFacts, out: str | Path, **options) -> 
     return out
 
 
-def write_overview(graph: rdflib.Graph | GraphFacts, out: str | Path, *, top: int = 300, seed: int = 0) -> Path:
-    """The overview page (``graph.html`` of a build directory), written atomically."""
+def write_overview(
+    graph: rdflib.Graph | GraphFacts,
+    out: str | Path,
+    *,
+    top: int = 300,
+    seed: int = 0,
+    analytics: AnalyticsResult | None = None,
+) -> Path:
+    """The overview page (``graph.html`` of a build directory), written atomically.
+
+    ``analytics``: what `kg.analytics.analyze` gave for ``graph`` (the build has it), so
+    centrality and communities are not computed twice.
+    """
+    if analytics is not None and not isinstance(graph, GraphFacts):
+        graph = read_facts(graph, seed=seed, analytics=analytics)
     return write_view(graph, out, view="overview", top=top, seed=seed)

@@ -15,6 +15,7 @@ from types import MappingProxyType
 import networkx as nx
 import rdflib
 
+from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.centrality import ConceptScore, central_concepts
 from kg.analytics.comention import comention_graph
 from kg.analytics.communities import Communities, find_communities
@@ -88,16 +89,21 @@ def _recent_first(papers: Mapping[str, PaperFacts], keys: set[str]) -> tuple[str
     return tuple(ordered)
 
 
-def read_facts(graph: rdflib.Graph, *, seed: int = 0) -> GraphFacts:
+def read_facts(graph: rdflib.Graph, *, seed: int = 0, analytics: AnalyticsResult | None = None) -> GraphFacts:
     """Read the facts every view needs from ``graph`` and run the analytics on them.
 
     ``graph`` is an rdflib Graph or a Dataset with a union default graph (what
-    `kg.graphfile.load_graph` returns).
+    `kg.graphfile.load_graph` returns). ``analytics``, the result `kg.analytics.analyze`
+    already gave for this graph, saves computing centrality and communities again.
     """
     table = read_mentions(graph)
     comention = comention_graph(table)
-    scores = {c.iri: c for c in central_concepts(comention, seed=seed)}
-    communities = find_communities(comention, seed=seed)
+    if analytics is not None and {c.iri for c in analytics.concepts} == set(comention):
+        scores = {c.iri: c for c in analytics.concepts}
+        communities = analytics.communities
+    else:
+        scores = {c.iri: c for c in central_concepts(comention, seed=seed)}
+        communities = find_communities(comention, seed=seed)
     papers = {key: _paper_facts(graph, rdflib.URIRef(key)) for key in table.papers}
     aliases = {}
     for iri in table.entities:
