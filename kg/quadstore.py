@@ -140,12 +140,18 @@ def _from_file(path: Path) -> Quads:
     if ox_format is None:
         return _from_rdflib(_parse_with_rdflib(path, rdflib_format))
     store = ox.Store()
-    parser = ox.parse(path=path, format=ox_format)
     try:
-        store.extend(parser)
+        store.load(path=path, format=ox_format)  # parsed and stored in Rust: no Python objects
     except SyntaxError as error:
         raise InputError(Problem(str(path), error.lineno, f"not valid {ox_format.name}: {error.msg}")) from None
-    return Quads(store, parser.prefixes)
+    return Quads(store, _leading_prefixes(path, ox_format))
+
+
+def _leading_prefixes(path: Path, ox_format: ox.RdfFormat) -> dict[str, str]:
+    # Writers declare prefixes before the first statement; reading up to it is enough.
+    parser = ox.parse(path=path, format=ox_format)
+    next(iter(parser), None)
+    return dict(parser.prefixes) if hasattr(parser, "prefixes") else {}
 
 
 def _parse_with_rdflib(path: Path, rdflib_format: str) -> rdflib.Dataset:

@@ -203,10 +203,10 @@ def store_statements(query_url: str, graphs: list[str]) -> list[str]:
 
 def local_statements(graph) -> list[str]:
     """What a push of ``graph`` must put in a store, as N-Quads statements (blank nodes skolemised)."""
-    from kg.push.batches import plan_graphs
+    from kg.push.batches import plan_push
     from kg.quadstore import open_quads
 
-    return [f"{line} {plan.graph} ." for plan in plan_graphs(open_quads(graph)) for line in plan.lines]
+    return [f"{line.removesuffix(' .')} {name} ." for name, lines in plan_push(open_quads(graph)).graphs for line in lines]
 
 
 def graph_iris(graph) -> list[str]:

@@ -29,7 +29,7 @@ def virtuoso(tmp_path_factory):
 def test_push_then_query_back(virtuoso, protocol: str) -> None:
     report = push(FIXTURE, endpoint=virtuoso.endpoint, store="virtuoso", protocol=protocol,
                   batch_size=5, replace=True, user="dba", password="dba")
-    assert (report.triples, report.sent) == (49, 12)
+    assert (report.triples, report.sent) == (49, 10)
     assert report.counts == {
         "https://example.org/kg/graph/entities": (16, 16),
         "https://example.org/kg/graph/paper/p1": (13, 13),

@@ -23,10 +23,11 @@ from kg.push.protocols import PROTOCOLS
 @click.option("--replace", is_flag=True, help="Empty each graph before loading it (default: add to it).")
 @click.option("--journal", type=click.Path(dir_okay=False), default=None,
               help="Resume journal (default: GRAPH's file with .push.jsonl added).")
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(min=1), help="Requests in flight at once.")
 @click.option("--retries", default=5, show_default=True, type=click.IntRange(min=0), help="Retries per request on connection errors and 5xx.")
 @click.option("--no-verify", is_flag=True, help="Skip the triple-count check after loading.")
 @click.pass_context
-def command(ctx, graph, endpoint, store, protocol, batch_size, user, password, replace, journal, retries, no_verify):
+def command(ctx, graph, endpoint, store, protocol, batch_size, user, password, replace, journal, concurrency, retries, no_verify):
     """Load GRAPH (an RDF file or a build directory) into the store at --endpoint.
 
     Each named graph is sent in batches; a failed push says which batches landed, and
@@ -50,6 +51,7 @@ def command(ctx, graph, endpoint, store, protocol, batch_size, user, password, r
             replace=replace,
             journal=journal_path,
             verify=not no_verify,
+            concurrency=concurrency,
             retries=retries,
             progress=not quiet,
         )

@@ -20,11 +20,11 @@ class StoreUnavailable(PushError):
 class PushFailed(PushError):
     """A push stopped part-way; ``landed`` says which batches the store acknowledged.
 
-    ``landed`` maps a graph (IRI, or ``"default"``) to the 0-based indexes of its batches
-    that were acknowledged, in this run or an earlier one recorded in the journal.
+    ``landed`` lists the 0-based indexes of the batches acknowledged, in this run or an
+    earlier one recorded in the journal.
     """
 
-    def __init__(self, message: str, *, landed: dict[str, list[int]], total_batches: int, journal: str | None):
+    def __init__(self, message: str, *, landed: list[int], total_batches: int, journal: str | None):
         super().__init__(message)
         self.landed = landed
         self.total_batches = total_batches

@@ -2,7 +2,7 @@
 
 One JSON line per acknowledged batch, appended and flushed before the next request, so
 the journal never claims a batch the store did not confirm. A batch is known by the
-store URL, the protocol, its graph and the SHA-256 of its content; a re-run skips the
+store URL, the protocol and the SHA-256 of its graphs and triples; a re-run skips the
 batches it finds and sends the rest. (A batch that landed but whose answer was lost is
 sent again, which is harmless: inserting the same triples twice stores them once.) The
 journal is deleted when a push completes and its counts check out.
@@ -26,7 +26,7 @@ class PushJournal:
     def __init__(self, path: str | os.PathLike | None, *, endpoint: str, protocol: str):
         self.path = Path(path) if path is not None else None
         self._scope = {"endpoint": endpoint, "protocol": protocol}
-        self._done: set[tuple[str, str]] = set()
+        self._done: set[str] = set()
         self._handle = None
         if self.path is not None and self.path.exists():
             self._read()
@@ -40,26 +40,27 @@ class PushJournal:
                 try:
                     entry = json.loads(line)
                     scope = {"endpoint": entry["endpoint"], "protocol": entry["protocol"]}
-                    key = (entry["graph"], entry["digest"])
+                    digest = entry["digest"]
                 except (json.JSONDecodeError, KeyError, TypeError) as error:
                     if number > 1 and not line.endswith("\n"):
                         break  # the last line of a push killed mid-write: that batch is not recorded
                     raise InputError(Problem(str(self.path), number, f"not a push journal entry ({error})")) from None
                 if scope == self._scope:
-                    self._done.add(key)
+                    self._done.add(digest)
 
     def __contains__(self, batch: Batch) -> bool:
-        return (batch.graph_key, batch.digest) in self._done
+        return batch.digest in self._done
 
     def __len__(self) -> int:
         return len(self._done)
 
     def record(self, batch: Batch) -> None:
         """Note that the store acknowledged ``batch``."""
-        self._done.add((batch.graph_key, batch.digest))
+        self._done.add(batch.digest)
         if self.path is None:
             return
-        entry = {**self._scope, "graph": batch.graph_key, "batch": batch.index, "of": batch.total, "digest": batch.digest}
+        graphs = [part.graph_key for part in batch.parts]
+        entry = {**self._scope, "batch": batch.index, "of": batch.total, "graphs": graphs, "digest": batch.digest}
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("a", encoding="utf-8")

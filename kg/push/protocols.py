@@ -1,9 +1,11 @@
 """The two standard ways to load triples: Graph Store HTTP Protocol and SPARQL 1.1 Update.
 
-Both send a `Batch` per request and both are idempotent under RDF set semantics, so a
-batch whose answer was lost can be sent again. With ``replace``, the first batch of a
-graph also empties it: a ``PUT`` instead of a ``POST`` (Graph Store Protocol), or a
-``CLEAR SILENT GRAPH`` before the ``INSERT DATA`` in the same request (Update).
+Both are idempotent under RDF set semantics, so a batch whose answer was lost can be
+sent again. Update sends a whole `Batch` (one ``GRAPH`` block per graph in it) in one
+request; the Graph Store Protocol addresses one graph per request, so it sends one
+request per part. With ``replace``, the part holding a graph's first triples also
+empties it: a ``PUT`` instead of a ``POST``, or a ``CLEAR SILENT GRAPH`` before the
+``INSERT DATA`` in the same request.
 Graph names and triples are written by pyoxigraph's N-Triples serialiser, which is valid
 SPARQL syntax; no data is pasted into a query as raw text.
 """
@@ -35,12 +37,13 @@ class GraphStoreSender:
         self._url = urls.graph_store
 
     def send(self, batch: Batch, *, replace: bool) -> None:
-        method = "PUT" if replace and batch.index == 0 else "POST"
-        if isinstance(batch.graph, ox.DefaultGraph):
-            target = {"url": self._url + ("&" if "?" in self._url else "?") + "default"}
-        else:
-            target = {"url": self._url, "params": {"graph": batch.graph.value}}
-        self._client.request(method, content=batch.body, headers={"Content-Type": _TURTLE}, **target)
+        for part in batch.parts:
+            method = "PUT" if replace and part.starts_graph else "POST"
+            if isinstance(part.graph, ox.DefaultGraph):
+                target = {"url": self._url + ("&" if "?" in self._url else "?") + "default"}
+            else:
+                target = {"url": self._url, "params": {"graph": part.graph.value}}
+            self._client.request(method, content=part.body, headers={"Content-Type": _TURTLE}, **target)
 
 
 def update_request(batch: Batch, *, replace: bool) -> str:
@@ -48,21 +51,28 @@ def update_request(batch: Batch, *, replace: bool) -> str:
 
     Examples
     --------
-    >>> from kg.push.batches import Batch
-    >>> b = Batch(ox.NamedNode("http://x/g"), 0, 1, 1, b'<http://x/a> <http://x/b> "c" .\\n', "d")
-    >>> print(update_request(b, replace=True))
+    >>> from kg.push.batches import Batch, BatchPart
+    >>> part = BatchPart(ox.NamedNode("http://x/g"), b'<http://x/a> <http://x/b> "c" .\\n', 1, True)
+    >>> print(update_request(Batch(0, 1, (part,), "digest"), replace=True))
     CLEAR SILENT GRAPH <http://x/g> ;
-    INSERT DATA { GRAPH <http://x/g> {
+    INSERT DATA {
+    GRAPH <http://x/g> {
     <http://x/a> <http://x/b> "c" .
-    } }
+    }
+    }
     """
-    body = batch.body.decode("utf-8")
-    if isinstance(batch.graph, ox.DefaultGraph):
-        clear, insert = "CLEAR SILENT DEFAULT ;\n", f"INSERT DATA {{\n{body}}}"
-    else:
-        name = str(batch.graph)  # "<iri>", serialised by pyoxigraph
-        clear, insert = f"CLEAR SILENT GRAPH {name} ;\n", f"INSERT DATA {{ GRAPH {name} {{\n{body}}} }}"
-    return (clear if replace and batch.index == 0 else "") + insert
+    clears, blocks = [], []
+    for part in batch.parts:
+        body = part.body.decode("utf-8")
+        if isinstance(part.graph, ox.DefaultGraph):
+            clear, block = "CLEAR SILENT DEFAULT ;\n", body
+        else:
+            name = str(part.graph)  # "<iri>", serialised by pyoxigraph
+            clear, block = f"CLEAR SILENT GRAPH {name} ;\n", f"GRAPH {name} {{\n{body}}}\n"
+        if replace and part.starts_graph:
+            clears.append(clear)
+        blocks.append(block)
+    return "".join(clears) + "INSERT DATA {\n" + "".join(blocks) + "}"
 
 
 class UpdateSender:

@@ -10,10 +10,11 @@ from types import MappingProxyType
 
 from tqdm import tqdm
 
-from kg.push.batches import Batch, graph_key, plan_graphs
+from kg.push.batches import Batch, PushPlan, plan_push
 from kg.push.client import StoreClient
-from kg.push.errors import PushAuthError, PushError, PushFailed, PushVerifyError
+from kg.push.errors import PushVerifyError
 from kg.push.journal import PushJournal
+from kg.push.pipeline import send_batches
 from kg.push.profiles import get_profile
 from kg.push.protocols import make_sender
 from kg.push.verify import count_triples
@@ -65,6 +66,7 @@ def push(
     retries: int = 5,
     backoff: float = 0.5,
     timeout: float = 120.0,
+    concurrency: int = 2,
     progress: bool = False,
     on_batch: Callable[[Batch], None] | None = None,
 ) -> PushReport:
@@ -74,73 +76,56 @@ def push(
     ``store`` picks the endpoint paths (`kg.push.profiles`). With ``replace`` each graph is
     emptied first, otherwise triples are added to what the store holds. Acknowledged
     batches are recorded in ``journal``; after a failure (`PushFailed`, which says what
-    landed) the same call resumes where it stopped. ``on_batch`` is called after each
-    batch the store acknowledges. Raises `PushVerifyError` if the counts do not match
+    landed) the same call resumes where it stopped. Up to ``concurrency`` requests are in
+    flight at once. ``on_batch`` is called after each batch the store acknowledges. Raises `PushVerifyError` if the counts do not match
     (with ``replace``: equal; appending: at least the pushed number).
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     profile = get_profile(store)
     urls = profile.urls(endpoint, authenticated=user is not None)
-    plans = plan_graphs(open_quads(graph))
-    triples = sum(len(plan.lines) for plan in plans)
-    total_batches = sum(-(-len(plan.lines) // batch_size) or 1 for plan in plans)
+    plan = plan_push(open_quads(graph))
+    total_batches = plan.batch_count(batch_size)
     record = PushJournal(journal, endpoint=endpoint, protocol=protocol)
-    landed: dict[str, list[int]] = {}
-    sent = resumed = 0
     with StoreClient(user=user, password=password, auth_scheme=profile.auth, retries=retries, backoff=backoff, timeout=timeout) as client:
         sender = make_sender(protocol, client, urls, store)
-        bar = tqdm(total=triples, unit="triple", unit_scale=True, desc="push", disable=not progress, leave=False)
+        bar = tqdm(total=plan.triples, unit="triple", unit_scale=True, desc="push", disable=not progress, leave=False)
+
+        def landed(batch: Batch, sent_now: bool) -> None:
+            bar.update(batch.size)
+            if sent_now and on_batch is not None:
+                on_batch(batch)
+
         try:
-            for plan in plans:
-                for batch in plan.batches(batch_size):
-                    if batch in record:
-                        resumed += 1
-                    else:
-                        try:
-                            sender.send(batch, replace=replace)
-                        except PushAuthError:
-                            raise
-                        except PushError as error:
-                            raise _failure(error, batch, landed, total_batches, record) from error
-                        record.record(batch)
-                        sent += 1
-                        if on_batch is not None:
-                            on_batch(batch)
-                    landed.setdefault(batch.graph_key, []).append(batch.index)
-                    bar.update(batch.size)
+            outcome = send_batches(
+                plan.batches(batch_size),
+                send=lambda batch: sender.send(batch, replace=replace),
+                journal=record,
+                concurrency=concurrency,
+                replace=replace,
+                on_landed=landed,
+            )
         finally:
             bar.close()
             record.close()
         counts: dict[str, tuple[int, int]] = {}
         if verify:
-            counts = _check_counts(client, urls.query, plans, replace=replace, union=profile.default_graph_is_union)
-        report = PushReport(endpoint, protocol, len(plans), triples, total_batches, sent, resumed, client.retried, counts)
+            counts = _check_counts(client, urls.query, plan, replace=replace, union=profile.default_graph_is_union)
+        report = PushReport(
+            endpoint, protocol, len(plan.graphs), plan.triples, total_batches,
+            outcome.sent, outcome.resumed, client.retried, counts,
+        )
     record.finish()
     log.info("%s", report.summary())
     return report
 
 
-def _failure(error: PushError, batch: Batch, landed: dict[str, list[int]], total: int, record: PushJournal) -> PushFailed:
-    done = sum(len(indexes) for indexes in landed.values())
-    complete = sum(1 for graph in landed if graph != batch.graph_key)  # graphs go in order
-    how = (
-        f"re-run the same command to resume (journal: {record.path})"
-        if record.path is not None
-        else "no journal was kept, so a re-run sends everything again (harmless: inserts are idempotent)"
-    )
-    message = (
-        f"push stopped at graph {batch.graph_key} batch {batch.index + 1}/{batch.total}: {error}\n"
-        f"{done} of {total} batches landed (graphs complete: {complete}); {how}"
-    )
-    return PushFailed(message, landed={g: list(i) for g, i in landed.items()}, total_batches=total, journal=None if record.path is None else str(record.path))
-
-
-def _check_counts(client: StoreClient, query_url: str, plans, *, replace: bool, union: bool) -> dict[str, tuple[int, int]]:
-    graphs = [plan.graph for plan in plans]
-    default_graph = any(graph_key(g) == "default" for g in graphs) and not union
+def _check_counts(client: StoreClient, query_url: str, plan: PushPlan, *, replace: bool, union: bool) -> dict[str, tuple[int, int]]:
+    graphs = [graph for graph, _ in plan.graphs]
+    expected = plan.counts()
+    default_graph = "default" in expected and not union
     found = count_triples(client, query_url, graphs, default_graph=default_graph)
-    counts = {graph_key(plan.graph): (len(plan.lines), found[graph_key(plan.graph)]) for plan in plans if graph_key(plan.graph) in found}
+    counts = {key: (want, found[key]) for key, want in expected.items() if key in found}
     wrong = {g: (want, got) for g, (want, got) in counts.items() if (got != want if replace else got < want)}
     if wrong:
         sample = "; ".join(f"{g}: expected {want}, store has {got}" for g, (want, got) in list(wrong.items())[:5])
