@@ -4,8 +4,8 @@ The lexicon (``resources/lexicon.tsv``) is written from general knowledge of mac
 learning and NLP; it never takes names from annotated gold files. Each line gives a
 type and the surface forms of one concept separated by ``|``. Forms with a capital
 after their first character ("LoRA", "GSM8K", "MATH", "RE") are matched exactly,
-because their lower-case spelling is often an ordinary word; all others ignore case.
-Method, Task and Metric forms also match with a final plural "s".
+because their lower-case spelling is often an ordinary word; all others ignore case,
+and match with "-" and " " swapped. Method, Task and Metric forms also match in the plural.
 
 The component writes its matches (longest first, no overlaps) to
 ``doc.spans["kg_lexicon"]`` with the type as the span label.
@@ -58,7 +58,19 @@ def _is_exact(form: str) -> bool:
 
 
 def _plural(form: str) -> str:
+    if form.endswith("y") and form[-2:-1] not in tuple("aeiou"):
+        return form[:-1] + "ies"
     return form + ("es" if form.endswith(("s", "x", "sh", "ch")) else "s")
+
+
+def _spellings(form: str, entity_type: str) -> list[str]:
+    """``form``, its plural, and "-"/" " swapped in multi-word forms ("instruction-following")."""
+    variants = [form]
+    if not _is_exact(form) and ("-" in form or " " in form):
+        variants += [form.replace("-", " "), form.replace(" ", "-")]
+    if entity_type in _PLURAL_TYPES:
+        variants += [_plural(v) for v in variants]
+    return list(dict.fromkeys(variants))
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -82,8 +94,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             form = form.strip()
             if not form:
                 raise LexiconError(f"{where}: empty form")
-            variants = [form, _plural(form)] if entity_type in _PLURAL_TYPES else [form]
-            for variant in variants:
+            for variant in _spellings(form, entity_type):
                 key = variant if _is_exact(variant) else variant.lower()
                 previous = seen.get(key)
                 if previous and previous[0] != entity_type:

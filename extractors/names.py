@@ -43,6 +43,11 @@ CUE_TYPES = {
 }
 
 _WORD = re.compile(r"(?<![\w\-./@:])[A-Za-z0-9][A-Za-z0-9+]*(?:[-./][A-Za-z0-9]+\+*)*(?![\w\-@])")
+_PLAIN_WORD = re.compile(r"^(?:[A-Z]?[a-z]+|\d+[a-z]*)$")
+_ADJECTIVE_SUFFIX = re.compile(
+    r"-(?:based|aware|augmented|assisted|driven|powered|guided|generated|like|style|specific|level|free|only|"
+    r"centric|enhanced|tuned|trained|scale|sized|related|oriented|inspired|agnostic|friendly|compatible|native|ready)$"
+)
 _SHAPE_HINT = re.compile(r"[A-Za-z0-9][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-./")
 _SIZE_OR_NUMBER = re.compile(r"^(?:v?\d+(?:[.,]\d+)*[KMBTkmbx%]?|\d+[a-z]{1,2}|[IVX]+|\d+(?:\.\d+)?[KMBT]?-\w+)$")
@@ -76,6 +81,8 @@ def looks_like_name(word: str) -> bool:
         return False
     if "http" in word or "www." in word or ".com" in word or ".org" in word:
         return False
+    if "-" in word and all(_PLAIN_WORD.match(part) for part in word.split("-")):
+        return False  # "Retrieval-Augmented", "Low-Resource": ordinary words joined
     return bool(_CAMEL.search(word))
 
 
@@ -106,10 +113,13 @@ def _shape_names(doc: Doc) -> list[Span]:
             continue
         seen.add(left)
         word = match.group()
+        suffix = _ADJECTIVE_SUFFIX.search(word)
+        if suffix is not None:  # "LLM-based" names LLM
+            word = word[: suffix.start()]
         if not looks_like_name(word):
             continue
         label = "Benchmark" if _SUFFIX_BENCHMARK.search(word) else UNTYPED
-        span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
+        span = span_at(doc, match.start(), match.start() + len(word), label=label)
         if span is not None:
             found.append(extend_version(doc, span))
     return found

@@ -4,7 +4,7 @@ statistical ``kg_ner`` component in the ``accurate`` profile.
 Profiles
 --------
 fast
-    sentences -> abbreviations -> lexicon -> names -> candidates -> roles
+    sentences -> abbreviations -> lexicon -> names -> candidates -> roles -> relations
 accurate
     the same with ``kg_ner`` (trained by ``kg train``, shipped under
     ``extractors/models/``) before ``kg_candidates``, whose spans join the others.
@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from extractors.aggregate import FIELD_SEPARATOR, doc_to_extraction
 from extractors.candidates import TITLE_CHARS
 from extractors.records import PaperExtraction
 
-__all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "extract"]
+__all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "paper_doc", "extract"]
 
 log = logging.getLogger("kg.extract")
 
@@ -43,6 +44,7 @@ def _register_components() -> None:
     import extractors.candidates  # noqa: F401
     import extractors.lexicon  # noqa: F401
     import extractors.names  # noqa: F401
+    import extractors.relations  # noqa: F401
     import extractors.roles  # noqa: F401
     import extractors.sentences  # noqa: F401
 
@@ -64,7 +66,7 @@ def load_pipeline(profile: str = "accurate") -> Language:
     Examples
     --------
     >>> load_pipeline("fast").pipe_names
-    ['kg_sentences', 'kg_abbreviations', 'kg_lexicon', 'kg_names', 'kg_candidates', 'kg_roles']
+    ['kg_sentences', 'kg_abbreviations', 'kg_lexicon', 'kg_names', 'kg_candidates', 'kg_roles', 'kg_relations']
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
@@ -76,6 +78,7 @@ def load_pipeline(profile: str = "accurate") -> Language:
     statistical = profile == "accurate" and _add_statistical(nlp)
     nlp.add_pipe("kg_candidates", config={"extra_groups": [_STATISTICAL] if statistical else []})
     nlp.add_pipe("kg_roles")
+    nlp.add_pipe("kg_relations")
     nlp.meta["name"] = f"kg-extractors/{profile if statistical or profile == 'fast' else 'accurate-rules-only'}"
     nlp.meta["version"] = EXTRACTOR_VERSION
     return nlp
@@ -84,6 +87,18 @@ def load_pipeline(profile: str = "accurate") -> Language:
 def _clean(text: str) -> str:
     """Control characters become spaces (offsets stay valid: one character for one)."""
     return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text) if not text.isprintable() else text
+
+
+def paper_doc(nlp: Language, paper_id: str, title: str, abstract: str) -> Doc:
+    """The unprocessed Doc of one paper: title, `FIELD_SEPARATOR`, abstract."""
+    # titles are one line: a newline inside would end the title sentence early
+    title_line = _clean(title).replace("\n", " ")
+    text = title_line + FIELD_SEPARATOR + _clean(abstract)
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text
+    doc.user_data[TITLE_CHARS] = len(title_line)
+    doc.user_data["kg_paper"] = (paper_id, title)
+    return doc
 
 
 def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size: int = 64) -> Iterator[PaperExtraction]:
@@ -100,17 +115,7 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
     """
     name, version = nlp.meta["name"], nlp.meta["version"]
 
-    def docs():
-        for paper_id, title, abstract in items:
-            # titles are one line: a newline inside would end the title sentence early
-            title_line = _clean(title).replace("\n", " ")
-            text = title_line + FIELD_SEPARATOR + _clean(abstract)
-            doc = nlp.make_doc(text)
-            doc.user_data["kg_text"] = text
-            doc.user_data[TITLE_CHARS] = len(title_line)
-            doc.user_data["kg_paper"] = (paper_id, title)
-            yield doc
-
-    for doc in nlp.pipe(docs(), batch_size=batch_size):
+    docs = (paper_doc(nlp, paper_id, title, abstract) for paper_id, title, abstract in items)
+    for doc in nlp.pipe(docs, batch_size=batch_size):
         paper_id, title = doc.user_data["kg_paper"]
         yield doc_to_extraction(doc, paper_id=paper_id, title=title, extractor=name, version=version)

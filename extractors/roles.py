@@ -21,7 +21,8 @@ from bisect import bisect_right
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.candidates import ENTITY_SPANS, title_name
+from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
+from extractors.candidates import ENTITY_SPANS, TITLE_CHARS, title_name
 from extractors.offsets import text_of
 from extractors.sentences import sentence_starts
 
@@ -45,16 +46,27 @@ _WINDOW = 90  # characters after the verb in which the contribution is named
 def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[Span]:
     """Mentions of ``doc.spans["kg_entities"]`` that the paper introduces.
 
-    ``known`` holds the lower-cased names that are never introduced (the lexicon's).
+    ``known`` holds the lower-cased names that are never introduced by the cues in the
+    abstract (the lexicon's); the title's own name is introduced whatever it is.
     """
     text = text_of(doc)
-    mentions = [m for m in doc.spans[ENTITY_SPANS] if m.text.lower() not in known and m.label_ not in ("Task", "Metric")]
+    title_end = doc.user_data.get(TITLE_CHARS, 0)
+    everything = list(doc.spans[ENTITY_SPANS])
     introduced: dict[int, Span] = {}
     defined = title_name(doc)
+    if defined is not None:
+        for mention in everything:
+            # the title's name, and its variants ("MusicRL" -> "MusicRL-R")
+            if mention.text == defined.text or (mention.text.startswith(defined.text + "-") and mention.label_ != "Task"):
+                introduced[mention.start] = mention
+    mentions = [m for m in everything if m.text.lower() not in known and m.label_ not in ("Task", "Metric")]
+    in_title = {m.text for m in mentions if m.end_char <= title_end}
+    defined_forms = {s.text for s in doc.spans.get(LONG_FORMS, [])} | {s.text for s in doc.spans.get(SHORT_FORMS, [])}
     for mention in mentions:
-        if defined is not None and mention.text == defined.text:
-            introduced[mention.start] = mention
         if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char):
+            introduced[mention.start] = mention
+        # a name the abstract defines (an acronym) that the title also uses
+        if mention.text in in_title and mention.text in defined_forms:
             introduced[mention.start] = mention
     starts = [m.start_char for m in mentions]
     sentences = sentence_starts(doc)
@@ -65,10 +77,17 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             continue
         first = mentions[k]
         introduced[first.start] = first
-        # an apposition right after it names the same contribution: "a benchmark, X,"
-        if k + 1 < len(mentions) and text[first.end_char : mentions[k + 1].start_char].strip() in {",", "("}:
-            introduced[mentions[k + 1].start] = mentions[k + 1]
+        # later names of the same sentence that it defines (acronyms) or sets in apposition
+        for later in mentions[k + 1 :]:
+            if later.start_char >= sentence_end:
+                break
+            gap = text[first.end_char : later.start_char].strip()
+            if gap in {",", "("} or (later.text in defined_forms and POLICY_ALL_DEFINED):
+                introduced[later.start] = later
     return [introduced[start] for start in sorted(introduced)]
+
+
+POLICY_ALL_DEFINED = True
 
 
 class RoleTagger:

@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 import spacy
 from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import minibatch
 
 from extractors.records import ENTITY_TYPES
@@ -56,9 +56,11 @@ class StatisticalNER:
         if not (model_dir / "meta.json").is_file():
             raise FileNotFoundError(f"no kg_ner model in {model_dir}; rebuild it with `kg train`")
         inner = spacy.load(model_dir)
-        if "ner" not in inner.pipe_names:
-            raise ValueError(f"{model_dir} holds no 'ner' pipe")
+        if not inner.pipe_names or inner.pipe_names[-1] != "ner":
+            raise ValueError(f"{model_dir} must end with a 'ner' pipe, not {inner.pipe_names}")
         self.ner = inner.get_pipe("ner")
+        # Pipes before the tagger (a shared tok2vec, when the config has one) run first.
+        self.upstream = [inner.get_pipe(name) for name in inner.pipe_names[:-1]]
         unknown = set(self.ner.labels) - set(ENTITY_TYPES)
         if unknown:
             raise ValueError(f"{model_dir}: labels {sorted(unknown)} are not entity types of kg")
@@ -86,24 +88,26 @@ class StatisticalNER:
         for doc, before in zip(docs, saved):
             if before is not None:
                 doc.set_ents([], default="missing")
+        tensors = [doc.tensor for doc in docs]  # an upstream tok2vec overwrites them
+        for pipe in self.upstream:
+            pipe.set_annotations(docs, pipe.predict(docs))
         beams = self.ner.predict(docs)
         self.ner.set_annotations(docs, beams)
         if self.ner.cfg["beam_width"] > 1 and any(len(doc) for doc in docs):
             scored = self.ner.scored_ents(beams)
         else:
             scored = [{(e.start, e.end, e.label_): 1.0 for e in doc.ents} for doc in docs]
-        for doc, spans_scores, before in zip(docs, scored, saved):
+        for doc, spans_scores, before, tensor in zip(docs, scored, saved, tensors):
             chosen = sorted(
                 (start, end, label, min(1.0, float(score)))
                 for (start, end, label), score in spans_scores.items()
                 if score >= self.threshold
             )
-            spans = [doc[start:end] for start, end, _, _ in chosen]
-            for span, (_, _, label, _) in zip(spans, chosen):
-                span.label_ = label
+            spans = [Span(doc, start, end, label=label) for start, end, label, _ in chosen]
             doc.spans[self.spans_key] = SpanGroup(
-                doc, name=self.spans_key, spans=spans, attrs={"scores": [s for *_, s in chosen]}
+                doc, name=self.spans_key, spans=spans, attrs={"scores": [score for *_, score in chosen]}
             )
+            doc.tensor = tensor
             if before is None:
                 doc.set_ents([], default="missing")
             else:
