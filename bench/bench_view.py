@@ -32,14 +32,11 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from benchdoc import replace_section
 from kg.views import read_facts, render_view, select_view
+from kg.views.chromium import launch
 from kg.vocab import KG
 
 TYPES = ("Method", "Model", "Dataset", "Benchmark", "Task", "Metric")
 TARGET_SECONDS = 3.0
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def synthetic_graph(entities: int, *, papers: int, per_paper: int = 6, seed: int = 0) -> rdflib.Graph:
@@ -69,12 +66,9 @@ def synthetic_graph(entities: int, *, papers: int, per_paper: int = 6, seed: int
 def time_in_browser(page_path: Path, *, repeat: int, probe: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     usable, searched, drawn = [], [], None
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium, headless=True, args=LAUNCH_ARGS, viewport={"width": 1600, "height": 1000}
-        )
+        context = launch(playwright, profile, width=1600, height=1000)
         url = page_path.resolve().as_uri()
         for _ in range(repeat):
             page = context.new_page()

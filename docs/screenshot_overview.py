@@ -13,19 +13,14 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from kg.graphfile import load_graph
 from kg.views import read_facts, select_view, write_view
+from kg.views.chromium import launch
 
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,14 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     model = select_view(facts, top=args.top)
     central = max(model.nodes, key=lambda node: node.centrality).name
     width, height = (int(v) for v in args.size.split("x"))
-    chromium = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         page_path = write_view(facts, Path(folder) / "overview.html", top=args.top, seed=args.seed)
         url = page_path.resolve().as_uri()
-        context = playwright.chromium.launch_persistent_context(
-            str(Path(folder) / "profile"), executable_path=chromium, headless=True, args=LAUNCH_ARGS,
-            viewport={"width": width, "height": height},
-        )
+        context = launch(playwright, Path(folder) / "profile", width=width, height=height)
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
         page.goto(url)

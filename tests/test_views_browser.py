@@ -8,23 +8,19 @@ skip locally and fail in CI (``CI`` set), so a CI image missing the browser is n
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.graphfile import load_graph
 from kg.views import read_facts, select_view, write_view
+from kg.views.chromium import chromium_path, launch
 
 FIXTURE = Path(__file__).parent / "fixtures" / "views_hostile.ttl"
 SCRIPT_NAME = "<script>window.__pwned=1</script>"
 IMG_ALIAS = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_TITLE = '</script><script>window.__pwned=1</script> "Quoted" & <b>bold</b> ' + IMG_ALIAS
-CHROMIUM = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+CHROMIUM = chromium_path()
 
 
 def _missing(reason: str):
@@ -39,24 +35,16 @@ def playwright():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _missing("the playwright package is not installed")
-    if not Path(CHROMIUM).is_file():
+    if not CHROMIUM.is_file():
         _missing(f"no Chromium at {CHROMIUM}")
     with sync_playwright() as running:
         yield running
 
 
-def _launch(playwright, profile: Path, *, bypass_csp: bool):
-    # A persistent context on a fresh directory: the page runs in a new --user-data-dir.
-    return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS,
-        viewport={"width": 1280, "height": 800}, bypass_csp=bypass_csp,
-    )
-
-
 @pytest.fixture(scope="module")
 def browser(playwright, tmp_path_factory):
     """The page as users get it, under its Content-Security-Policy."""
-    context = _launch(playwright, tmp_path_factory.mktemp("profile"), bypass_csp=False)
+    context = launch(playwright, tmp_path_factory.mktemp("profile"))
     yield context
     context.close()
 
@@ -64,7 +52,7 @@ def browser(playwright, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser_without_csp(playwright, tmp_path_factory):
     """The page with its CSP ignored: escaping alone must keep the data inert."""
-    context = _launch(playwright, tmp_path_factory.mktemp("profile-no-csp"), bypass_csp=True)
+    context = launch(playwright, tmp_path_factory.mktemp("profile-no-csp"), bypass_csp=True)
     yield context
     context.close()
 
