@@ -147,8 +147,10 @@ def build_graph(
         ``$KG_BASE_IRI`` when None).
     run : the extraction run to record; by default one per distinct extractor name and
         version of ``extractions``, timed now.
-    store : ``"memory"`` (rdflib), ``"oxigraph"``, or ``"auto"``: Oxigraph above
-        `kg.graphstore.OXIGRAPH_THRESHOLD` quads.
+    store : ``"memory"`` (rdflib), ``"oxigraph"`` (in memory), ``"oxigraph-disk"`` (in a
+        temporary directory), or ``"auto"``: rdflib up to `kg.graphstore.OXIGRAPH_THRESHOLD`
+        estimated quads, Oxigraph in memory up to `kg.graphstore.OXIGRAPH_DISK_THRESHOLD`,
+        on disk beyond.
     """
     papers, extractions = list(papers), list(extractions)
     iris = ResourceIRIs(resolve_base_iri(base_iri))

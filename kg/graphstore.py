@@ -12,6 +12,9 @@ graph merged) with pyoxigraph's serialisers, each file atomically.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
+import weakref
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -25,36 +28,51 @@ from kg.atomic import atomic_write
 from kg.quadstore import Quads, open_quads
 from kg.vocab import PREFIXES
 
-__all__ = ["OXIGRAPH_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
+__all__ = ["OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
 # Above this many quads Oxigraph loads several times faster than rdflib's memory store
 # (about 10 us per quad there), and at millions of quads rdflib would need several GB.
 OXIGRAPH_THRESHOLD = 50_000
-STORES = ("auto", "memory", "oxigraph")
+# Above this many quads even Oxigraph's in-memory store grows past a few GB (~350 bytes a
+# quad); its on-disk store (RocksDB in a temporary directory) keeps memory flat.
+OXIGRAPH_DISK_THRESHOLD = 3_000_000
+STORES = ("auto", "memory", "oxigraph", "oxigraph-disk")
 # Graphs up to this size are written sorted (same graph, same bytes; grouped by subject).
 SORTED_WRITE_LIMIT = 2_000_000
 
 
 def choose_store(store: str, estimated_quads: int) -> str:
-    """``"memory"`` or ``"oxigraph"``: ``store`` itself, or for ``"auto"`` by the size of the graph.
+    """The store to use: ``store`` itself, or for ``"auto"`` the one that suits the size of the graph.
 
     Examples
     --------
-    >>> choose_store("auto", 40_000), choose_store("auto", 5_000_000), choose_store("memory", 10**9)
-    ('memory', 'oxigraph', 'memory')
+    >>> [choose_store("auto", n) for n in (40_000, 500_000, 20_000_000)]
+    ['memory', 'oxigraph', 'oxigraph-disk']
+    >>> choose_store("memory", 10**9)
+    'memory'
     """
     if store not in STORES:
         raise ValueError(f"store must be one of {', '.join(STORES)}, not {store!r}")
-    if store == "auto":
-        return "oxigraph" if estimated_quads > OXIGRAPH_THRESHOLD else "memory"
-    return store
+    if store != "auto":
+        return store
+    if estimated_quads > OXIGRAPH_DISK_THRESHOLD:
+        return "oxigraph-disk"
+    return "oxigraph" if estimated_quads > OXIGRAPH_THRESHOLD else "memory"
 
 
 def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib.Dataset:
-    """An empty dataset (default graph = union of the named graphs) with the project's prefixes bound."""
-    if store == "oxigraph":
+    """An empty dataset (default graph = union of the named graphs) with the project's prefixes bound.
+
+    ``"oxigraph-disk"`` keeps the quads in a temporary directory, removed when the dataset
+    is garbage-collected or the process exits.
+    """
+    if store == "oxigraph-disk":
+        directory = tempfile.mkdtemp(prefix="kg-oxigraph-")
+        dataset = rdflib.Dataset(store=OxigraphStore(store=ox.Store(directory)), default_union=True)
+        weakref.finalize(dataset, shutil.rmtree, directory, True)
+    elif store == "oxigraph":
         dataset = rdflib.Dataset(store=OxigraphStore(), default_union=True)
     else:
         dataset = rdflib.Dataset(default_union=True)

@@ -75,17 +75,17 @@ class Resolution:
         return None if index is None else self.entities[index]
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Local:
-    """One entity of one paper, reduced to what resolution needs."""
+    """One entity of one paper, reduced to what resolution needs (tuples: 10^6 of these must fit)."""
 
     paper_id: str
     full_key: str
-    links: set[str]  # alias keys that may join bare uses elsewhere (if unambiguous)
-    keys: set[str]  # every key this paper uses for it
-    surfaces: Counter  # surface form -> how often it was seen
-    full_surfaces: set[str]
-    types: Counter
+    links: tuple[str, ...]  # alias keys that may join bare uses elsewhere (if unambiguous)
+    keys: tuple[str, ...]  # every key this paper uses for it
+    surfaces: tuple[tuple[str, int], ...]  # surface form, times seen
+    full_surfaces: tuple[str, ...]
+    types: tuple[tuple[str, int], ...]  # type, votes
 
 
 # Named artifacts: a shorter name usually means another version, size or family.
@@ -103,8 +103,10 @@ def _full_form(surfaces: list[str]) -> str:
 
 
 def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
-    merged: dict[tuple[str, str], _Local] = {}
+    found: list[_Local] = []
     for extraction in extractions:
+        # full key -> [links, keys, surfaces, full surfaces, types] of this paper
+        merged: dict[str, list] = {}
         for entity in extraction.entities:
             forms = [entity.name, *entity.aliases]
             split: list[str] = []
@@ -123,18 +125,18 @@ def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
             counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions if name_key(m.text))
             if not counts:
                 counts[full] += 1
-            votes = max(1, len(entity.mentions))
-            local = merged.get((extraction.paper_id, full_key))
-            if local is None:
-                local = merged[(extraction.paper_id, full_key)] = _Local(
-                    extraction.paper_id, full_key, set(), set(), Counter(), set(), Counter())
-            local.links |= links
-            local.keys |= {name_key(s) for s in (*forms, *surfaces, *counts)} - {""}
-            local.surfaces.update(counts)
-            local.surfaces.update({s: 0 for s in surfaces})
-            local.full_surfaces.add(full)
-            local.types[entity.type] += votes
-    return [merged[k] for k in sorted(merged)]
+            parts = merged.setdefault(full_key, [set(), set(), Counter(), set(), Counter()])
+            parts[0] |= links
+            parts[1] |= {name_key(s) for s in (*forms, *surfaces, *counts)} - {""}
+            parts[2].update(counts)
+            parts[2].update({s: 0 for s in surfaces})
+            parts[3].add(full)
+            parts[4][entity.type] += max(1, len(entity.mentions))
+        for full_key, (links, keys, surfaces, fulls, types) in merged.items():
+            found.append(_Local(extraction.paper_id, full_key, tuple(sorted(links)), tuple(sorted(keys)),
+                                tuple(sorted(surfaces.items())), tuple(sorted(fulls)), tuple(sorted(types.items()))))
+    found.sort(key=lambda local: (local.paper_id, local.full_key))
+    return found
 
 
 class _Partition:
@@ -180,8 +182,8 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
             if not any(is_abbreviation_shaped(s) for i in members for s in locals_[i].full_surfaces):
                 continue
             # Same type only: "GPT" (a model) is not "graph pre-training" (a method).
-            kinds = {_main_type(locals_[i].types) for i in members}
-            same_type = [i for i in multiword[key] if _main_type(locals_[i].types) in kinds]
+            kinds = {_main_type(dict(locals_[i].types)) for i in members}
+            same_type = [i for i in multiword[key] if _main_type(dict(locals_[i].types)) in kinds]
             if same_type:
                 candidates[key] = same_type
 
@@ -202,7 +204,7 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
     return partition, {k for k in ambiguous if k in owners}
 
 
-def _main_type(votes: Counter) -> str:
+def _main_type(votes: dict[str, int]) -> str:
     """The type with most votes; ties go to the earlier of ENTITY_TYPES."""
     return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t) if t in ENTITY_TYPES else len(ENTITY_TYPES), t))
 
@@ -216,16 +218,16 @@ def _describe(members: list[_Local]) -> tuple[str, str, tuple[str, ...], int, in
     types: Counter = Counter()
     aliases: set[str] = set()
     for local in members:
-        surfaces.update(local.surfaces)
-        types.update(local.types)
-        aliases |= local.links
+        surfaces.update(dict(local.surfaces))
+        types.update(dict(local.types))
+        aliases.update(local.links)
     full = {s for local in members for s in local.full_surfaces if name_key(s) not in aliases}
     full = full or {s for local in members for s in local.full_surfaces}
     pref = min(full, key=lambda s: (-surfaces[s], -len(s), s))
     kind = _main_type(types)
     alt = tuple(sorted(s for s in surfaces if s != pref))
     papers = len({local.paper_id for local in members})
-    mentions = sum(max(1, sum(local.surfaces.values())) for local in members)
+    mentions = sum(max(1, sum(count for _, count in local.surfaces)) for local in members)
     return pref, kind, alt, papers, mentions, name_key(pref)
 
 
