@@ -40,6 +40,7 @@ TYPE_COLOURS: dict[str, str] = {
 
 _MIN_SIZE, _MAX_SIZE, _PAPER_SIZE = 6.0, 30.0, 8.0
 _MIN_FONT, _MAX_FONT = 12.0, 26.0
+_FOCUS_SIZE = 24.0
 _MAX_EDGE_WIDTH = 8.0
 _TOOLTIP_PAPERS = 3
 _LABEL_CHARS = 48
@@ -157,6 +158,9 @@ def render_page(model: ViewModel, *, seed: int = 0) -> str:
     for node in model.nodes:
         colour = TYPE_COLOURS.get(node.type, TYPE_COLOURS["Entity"])
         options = _node_options(node, positions[node.key], centrality_range)
+        if node.key == model.focus:  # what the view is about stands out
+            options.update(size=max(options["size"], _FOCUS_SIZE), borderWidth=4)
+            colour = {"background": colour, "border": "#111111"}
         net.add_node(page_id[node.key], label=_short(node.name), color=colour, kgIri=node.key, **options)
     for edge in model.edges:
         width = 1.0

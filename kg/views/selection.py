@@ -14,6 +14,7 @@ __all__ = ["VIEWS", "TOP_PAPERS", "select_view", "find_entity", "find_paper"]
 
 VIEWS = ("overview", "entity", "paper", "community")
 TOP_PAPERS = 5  # papers listed in an entity's tooltip and details
+OTHER_PAPERS_PER_ENTITY = 10  # in a paper's view
 LINKS_PER_ENTITY = 4  # co-mention links kept per entity once a view has more on average
 
 
@@ -160,10 +161,17 @@ def _paper(facts: GraphFacts, paper_id: str, top: int) -> ViewModel:
     others = sorted(shared)
     others.sort(key=lambda p: facts.papers[p].date or "", reverse=True)
     others.sort(key=lambda p: -shared[p])  # stable: keeps the date order within a tie
-    papers = [iri] + others[:top]
+    # At most OTHER_PAPERS_PER_ENTITY per entity, so a hub entity (mentioned by half the
+    # corpus) does not bury the others' papers.
+    chosen: list[str] = []
+    for entity in entities:
+        its = [p for p in others if entity in facts.table.papers[p]]
+        chosen += [p for p in its[:OTHER_PAPERS_PER_ENTITY] if p not in chosen]
+    chosen.sort(key=others.index)
+    papers = [iri] + chosen[:top]
     summary = (
-        f"{len(entities)} entities mentioned by this paper and {len(papers) - 1} of {len(others)} "
-        "other papers mentioning them."
+        f"{len(entities)} entities mentioned by this paper and {len(papers) - 1} of the {len(others)} "
+        f"other papers mentioning them (up to {OTHER_PAPERS_PER_ENTITY} per entity, most shared entities first)."
     )
     return _model(facts, "paper", f"Paper: {facts.papers[iri].title}", summary, entities, papers, focus=iri)
 

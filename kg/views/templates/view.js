@@ -136,7 +136,8 @@
       box.value = type;
       box.addEventListener("change", function () { setTypeVisible(type, box.checked); });
       var swatch = el("span", null, "kg-swatch " + (look[type].shape === "square" ? "kg-square" : "kg-dot"));
-      swatch.style.background = look[type].color;
+      var colour = look[type].color;
+      swatch.style.background = typeof colour === "string" ? colour : colour.background;
       label.appendChild(box);
       label.appendChild(swatch);
       label.appendChild(document.createTextNode(type + " (" + counts[type] + ")"));
@@ -209,6 +210,11 @@
     window.kgView.ready = true;
     window.kgView.readyAt = performance.now(); // ms since navigation start, for the benchmark
     document.body.setAttribute("data-kg-ready", "1");
-    if (PAGE.focus !== null) focusNode(PAGE.focus);
+    // The view is about this node: select it and show its details, but keep the whole
+    // view in sight (searching zooms in; opening a view should not).
+    if (PAGE.focus !== null) {
+      network.selectNodes([PAGE.focus]);
+      showDetails(PAGE.focus);
+    }
   });
 })();
