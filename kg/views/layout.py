@@ -20,6 +20,8 @@ IGRAPH_FROM_NODES = 300
 
 # Canvas pixels per node on average: enough room for labels at zoom 1.
 _PIXELS_PER_NODE = 110.0
+# vis-network's fit() never zooms past 1: small views get a side of at least this.
+_MIN_SIDE = 700.0
 
 
 def view_graph(model: ViewModel) -> nx.Graph:
@@ -47,7 +49,7 @@ def _spread(raw: dict[str, tuple[float, float]], count: int) -> dict[str, tuple[
     ys = [p[1] for p in raw.values()]
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
-    side = _PIXELS_PER_NODE * math.sqrt(max(count, 1))
+    side = max(_PIXELS_PER_NODE * math.sqrt(max(count, 1)), _MIN_SIDE)
     scale = side / 2 / half
     return {key: (round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for key, (x, y) in raw.items()}
 
