@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
+from extractors.offsets import span_text
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -75,7 +76,7 @@ def _sentence_index(doc: Doc, abstract_start: int) -> tuple[list[int], list[tupl
 def _mention(span: Span, component: str, confidence: float, where: tuple[str, int], abstract_start: int) -> Mention:
     field, sentence = where
     shift = 0 if field == "title" else abstract_start
-    text = span.text
+    text = span_text(span)
     if text.endswith(".") and len(text) > 2:
         text = text[:-1]  # the tokenizer keeps "R." of "MusicRL-R." together
     return Mention(
@@ -134,10 +135,10 @@ def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
     confidences = entities.attrs.get("confidences", [0.5] * len(entities)) if entities else []
     groups = _Groups()
     for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
-        groups.union(normalise_name(short_span.text), normalise_name(long_span.text))
+        groups.union(normalise_name(span_text(short_span)), normalise_name(span_text(long_span)))
     members: dict[str, list[tuple[Span, str, float]]] = {}
     for span, component, confidence in zip(entities, components, confidences):
-        members.setdefault(groups.find(normalise_name(span.text)), []).append((span, component, float(confidence)))
+        members.setdefault(groups.find(normalise_name(span_text(span))), []).append((span, component, float(confidence)))
     return members
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.offsets import span_at, text_of
+from extractors.offsets import span_at, span_text, text_of
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_by_context, type_of_phrase
 from extractors.generic import is_generic
@@ -88,12 +88,17 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
         scores = spans.attrs.get("scores") if hasattr(spans, "attrs") else None
         for k, span in enumerate(spans):
             score = float(scores[k]) if scores is not None and k < len(scores) else 0.7
-            known = lexicon.type_of(span.text)
+            known = lexicon.type_of(span_text(span))
             found.append(Candidate(span, known or span.label_ or UNTYPED, group, score))
     span = title_name(doc)
     if span is not None:
         found.append(Candidate(span, lexicon.type_of(span.text) or UNTYPED, "kg_title", _RELIABILITY["kg_title"]))
-    return [c for c in found if not is_generic(c.span.text) and c.span.text not in not_entities()]
+    kept = []
+    for candidate in found:
+        text = span_text(candidate.span)
+        if text not in not_entities() and not is_generic(text):
+            kept.append(candidate)
+    return kept
 
 
 def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] = frozenset()) -> list[Candidate]:
@@ -164,7 +169,8 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     text = text_of(doc)
     taken = {c.span.start_char for c in kept}
     added = []
-    names = {c.span.text: c for c in kept if c.component in ("kg_title", "kg_lists", "kg_names") and len(c.span.text) > 2}
+    names = {span_text(c.span): c for c in kept if c.component in ("kg_title", "kg_lists", "kg_names")}
+    names = {name: c for name, c in names.items() if len(name) > 2}
     for name, source in names.items():
         position = text.find(name)
         while position >= 0:

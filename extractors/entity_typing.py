@@ -127,16 +127,14 @@ def type_by_context(span: Span, prior: str) -> str:
     Dataset/Benchmark and untyped priors yield to the text's words; Method, Model,
     Task and Metric priors are kept ("GPT-4 benchmark results" keeps GPT-4 a Model).
     """
+    if prior not in (UNTYPED, "Dataset", "Benchmark"):
+        return prior  # the text's words could not change it
     text, start, end = text_of(span.doc), span.start_char, span.end_char
     word = _cue_in_apposition(text, end) or _cue_after(text, end)
-    if word == "Model" and prior not in (UNTYPED, "Model"):
-        word = None  # "diffusion models", "LoRA models": the head is not the type here
-    if word == "Task":
-        word = None  # "the X task" usually names a dataset or benchmark, rarely a task
-    if word is not None and prior in (UNTYPED, "Dataset", "Benchmark"):
+    if word == "Model" and prior != UNTYPED:
+        word = None  # "the GSM8K models": the head is not the type here
+    if word is not None and word != "Task":  # "the X task" usually names a dataset, not a task
         return word
     if prior != UNTYPED:
-        if prior in ("Dataset", "Benchmark"):
-            return _cue_before(text, start) or prior
-        return prior
+        return _cue_before(text, start) or prior
     return type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text)) or _cue_before(text, start) or "Method"

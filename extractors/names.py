@@ -18,7 +18,9 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -126,7 +128,8 @@ def _shape_names(doc: Doc) -> list[Span]:
 
 
 _CUE_WORD = re.compile(r"\b(" + "|".join(sorted(CUE_TYPES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-_WORDS_BEFORE = re.compile(r"((?:[^\s]+[ \t]+){1,6})$")
+_NON_SPACE = re.compile(r"\S+")
+_CUE_HASHES = frozenset(get_string_id(word) for word in CUE_TYPES)  # as in the LOWER token attribute
 _NAMING_VERB = re.compile(r"\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;.()]+[ \t]*){1,4})", re.IGNORECASE)
 
 
@@ -134,15 +137,27 @@ def _cue_names(doc: Doc) -> list[Span]:
     """Name-like words right before a head word: "the MMLU benchmark", "CIF Benchmark"."""
     found = []
     text = text_of(doc)
-    for cue in _CUE_WORD.finditer(text):
-        previous = text[max(0, cue.start() - 40) : cue.start()].rsplit(None, 1)
+    if len(doc) == 0:
+        return found
+    # head words located through the token array: one vectorised test per Doc
+    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower not in _CUE_HASHES or index == 0:
+            continue
+        token = doc[index]
+        if not text[token.idx - 1].isspace():
+            continue  # inside a word: "CIF-Bench"
+        previous = text[max(0, token.idx - 40) : token.idx].rsplit(None, 1)
         if not previous or not _name_like_token(previous[-1]):
             continue  # cheap test first: most head words follow an ordinary word
-        cue_type = CUE_TYPES[cue.group(1).lower()]
-        before = _WORDS_BEFORE.search(text, max(0, cue.start() - 120), cue.start())
-        if before is None:
+        cue = _CUE_WORD.match(text, token.idx)
+        if cue is None:
             continue
-        words = list(re.finditer(r"\S+", before.group(1)))
+        cue_type = CUE_TYPES[cue.group(1).lower()]
+        window_start = max(0, cue.start() - 120)
+        window = text[window_start : cue.start()]
+        words = list(_NON_SPACE.finditer(window))[-6:]
+        if not words or "\n" in window[words[0].start() :]:
+            continue
         kept = 0
         for word in reversed(words):
             if word.group().endswith((".", ",", ";", ":", ")", "(")) or not _name_like_token(word.group()):
@@ -151,7 +166,7 @@ def _cue_names(doc: Doc) -> list[Span]:
         if kept == 0:
             continue
         name_words = [w.group() for w in words[len(words) - kept :]]
-        start = before.start(1) + words[len(words) - kept].start()
+        start = window_start + words[len(words) - kept].start()
         # a capitalised head word belongs to the name ("Chinese Instruction-Following Benchmark")
         head_inside = cue.group(1)[:1].isupper() and cue_type in ("Benchmark", "Dataset")
         if not (head_inside or any(looks_like_name(w) for w in name_words)):

@@ -10,7 +10,7 @@ import numpy as np
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
-__all__ = ["text_of", "token_starts", "token_at", "span_at"]
+__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at"]
 
 _CACHE = "kg_token_starts"
 _TEXT = "kg_text"
@@ -22,6 +22,11 @@ def text_of(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT] = doc.text
     return text
+
+
+def span_text(span: Span) -> str:
+    """``span.text`` by slicing the Doc's cached text (spaCy joins the span's tokens)."""
+    return text_of(span.doc)[span.start_char : span.end_char]
 
 
 def token_starts(doc: Doc) -> np.ndarray:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS, title_name
-from extractors.offsets import text_of
+from extractors.offsets import span_text, text_of
 from extractors.sentences import sentence_starts
 
 __all__ = ["INTRODUCED_SPANS", "introduced_mentions"]
@@ -52,21 +52,23 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     text = text_of(doc)
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     everything = list(doc.spans[ENTITY_SPANS])
+    texts = {m.start: span_text(m) for m in everything}
     introduced: dict[int, Span] = {}
     defined = title_name(doc)
     if defined is not None:
+        name = span_text(defined)
         for mention in everything:
             # the title's name, and its variants ("MusicRL" -> "MusicRL-R")
-            if mention.text == defined.text or (mention.text.startswith(defined.text + "-") and mention.label_ != "Task"):
+            if texts[mention.start] == name or (texts[mention.start].startswith(name + "-") and mention.label_ != "Task"):
                 introduced[mention.start] = mention
-    mentions = [m for m in everything if m.text.lower() not in known and m.label_ not in ("Task", "Metric")]
-    in_title = {m.text for m in mentions if m.end_char <= title_end}
-    defined_forms = {s.text for s in doc.spans.get(LONG_FORMS, [])} | {s.text for s in doc.spans.get(SHORT_FORMS, [])}
+    mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
+    in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
+    defined_forms = {span_text(s) for s in doc.spans.get(LONG_FORMS, [])} | {span_text(s) for s in doc.spans.get(SHORT_FORMS, [])}
     for mention in mentions:
         if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char):
             introduced[mention.start] = mention
         # a name the abstract defines (an acronym) that the title also uses
-        if mention.text in in_title and mention.text in defined_forms:
+        if texts[mention.start] in in_title and texts[mention.start] in defined_forms:
             introduced[mention.start] = mention
     starts = [m.start_char for m in mentions]
     sentences = sentence_starts(doc)
@@ -82,12 +84,9 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             if later.start_char >= sentence_end:
                 break
             gap = text[first.end_char : later.start_char].strip()
-            if gap in {",", "("} or (later.text in defined_forms and POLICY_ALL_DEFINED):
+            if gap in {",", "("} or texts[later.start] in defined_forms:
                 introduced[later.start] = later
     return [introduced[start] for start in sorted(introduced)]
-
-
-POLICY_ALL_DEFINED = True
 
 
 class RoleTagger:
