@@ -22,6 +22,7 @@ IGRAPH_FROM_NODES = 300
 _PIXELS_PER_NODE = 110.0
 # vis-network's fit() never zooms past 1: small views get a side of at least this.
 _MIN_SIDE = 700.0
+_CORE_EXPONENT = 0.6
 
 
 def view_graph(model: ViewModel) -> nx.Graph:
@@ -42,16 +43,27 @@ def view_graph(model: ViewModel) -> nx.Graph:
 
 
 def _spread(raw: dict[str, tuple[float, float]], count: int) -> dict[str, tuple[float, float]]:
-    """Centre ``raw`` and scale it to a square whose side grows with sqrt(count)."""
+    """Centre ``raw``, loosen its core, and scale it to a square whose side grows with
+    sqrt(count).
+
+    Force layouts pack the hubs of a co-mention graph into a dense core; distances from
+    the centre are raised to `_CORE_EXPONENT` (< 1), which keeps every node's direction
+    and order outwards but gives the core more room.
+    """
     if not raw:
         return {}
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
+    cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
+    radius = max(math.hypot(x - cx, y - cy) for x, y in raw.values()) or 1.0
     side = max(_PIXELS_PER_NODE * math.sqrt(max(count, 1)), _MIN_SIDE)
-    scale = side / 2 / half
-    return {key: (round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for key, (x, y) in raw.items()}
+    placed = {}
+    for key, (x, y) in raw.items():
+        dx, dy = (x - cx) / radius, (y - cy) / radius
+        r = math.hypot(dx, dy)
+        stretch = r ** (_CORE_EXPONENT - 1) if r > 0 else 0.0
+        placed[key] = (round(dx * stretch * side / 2, 1), round(dy * stretch * side / 2, 1))
+    return placed
 
 
 def layout_view(model: ViewModel, *, seed: int = 0) -> dict[str, tuple[float, float]]:

@@ -54,8 +54,9 @@ _OPTIONS = {
     "nodes": {
         "borderWidth": 1,
         "font": {"face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
-        # Zoomed out, only the labels of the bigger nodes stay readable: draw just those.
-        "scaling": {"label": {"drawThreshold": 7}},
+        # Labels under 8 px on screen are skipped (vis draws those above threshold - 1):
+        # zoomed out, only the bigger nodes are named; zooming in names the rest.
+        "scaling": {"label": {"drawThreshold": 9}},
     },
     # Straight edges: curved ones cost several times more to draw on big views.
     "edges": {"smooth": False, "color": {"color": "#9a9a9a", "highlight": "#222222", "hover": "#444444", "opacity": 0.55}},
