@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import rdflib
 
-from kg.analytics.backends import Backend, choose_backend
+from kg.analytics.backends import Backend, choose_backend, to_igraph
 from kg.analytics.centrality import ConceptScore, by_type, central_concepts
 from kg.analytics.comention import CoMentionLink, comention_graph, strongest_links
 from kg.analytics.communities import Communities, find_communities
@@ -100,19 +100,22 @@ def analyze_mentions(
     top : length of the link and rising-entity lists.
     backend : ``"auto"`` (igraph on large graphs), ``"networkx"`` or ``"igraph"``.
     betweenness_samples : sources sampled for betweenness (default: exact up to 2,000
-        entities, else 500).
+        entities, else 100 to 500 depending on the number of links).
     resolution : Louvain resolution (higher, smaller communities).
     """
     graph = comention_graph(table, min_support=min_support)
-    concepts = central_concepts(graph, seed=seed, backend=backend, betweenness_samples=betweenness_samples)
-    communities = find_communities(graph, seed=seed, resolution=resolution, backend=backend)
+    chosen = choose_backend(graph, backend)
+    igraph_copy = to_igraph(graph) if chosen == "igraph" else None  # converted once, used twice
+    concepts = central_concepts(
+        graph, seed=seed, backend=chosen, betweenness_samples=betweenness_samples, igraph_copy=igraph_copy)
+    communities = find_communities(graph, seed=seed, resolution=resolution, backend=chosen, igraph_copy=igraph_copy)
     trends = mention_trends(table)
     settings = {
         "seed": seed,
         "min_support": min_support,
         "npmi_min_support": npmi_min_support,
         "link_min_support": link_min_support,
-        "backend": choose_backend(graph, backend),
+        "backend": chosen,
         "betweenness_samples": betweenness_samples,
         "resolution": resolution,
     }

@@ -41,10 +41,10 @@ class Communities:
 
 
 def louvain_partition(
-    graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, backend: Backend = "auto"
+    graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, backend: Backend = "auto", igraph_copy=None
 ) -> tuple[list[set], float, str]:
     """Louvain communities of ``graph`` (weighted by ``weight``), their modularity and the
-    backend that ran.
+    backend that ran. ``igraph_copy`` (`to_igraph` of ``graph``) saves converting again.
 
     Examples
     --------
@@ -61,7 +61,7 @@ def louvain_partition(
         modularity = nx.community.modularity(graph, parts, weight="weight", resolution=resolution) if graph.size() else 0.0
         return parts, modularity, chosen
     nodes = list(graph)
-    converted = to_igraph(graph)
+    converted = igraph_copy if igraph_copy is not None else to_igraph(graph)
     with seeded_igraph(seed):
         clustering = converted.community_multilevel(weights="weight", resolution=resolution)
     modularity = converted.modularity(clustering.membership, weights="weight", resolution=resolution) if graph.size() else 0.0
@@ -69,19 +69,25 @@ def louvain_partition(
 
 
 def find_communities(
-    graph: nx.Graph, *, seed: int = 0, resolution: float = 1.0, backend: Backend = "auto", name_size: int = 3
+    graph: nx.Graph,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    backend: Backend = "auto",
+    name_size: int = 3,
+    igraph_copy=None,
 ) -> Communities:
     """Louvain communities, largest first, each named by its ``name_size`` best-connected members.
 
     Ties in size are ordered by name, so the numbering is reproducible for a given seed.
     """
-    parts, modularity, chosen = louvain_partition(graph, seed=seed, resolution=resolution, backend=backend)
+    parts, modularity, chosen = louvain_partition(
+        graph, seed=seed, resolution=resolution, backend=backend, igraph_copy=igraph_copy)
     community_of = {node: i for i, part in enumerate(parts) for node in part}
-    strength = dict.fromkeys(graph, 0)  # weighted degree inside the node's own community
-    for a, b, weight in graph.edges(data="weight", default=1):
-        if community_of[a] == community_of[b]:
-            strength[a] += weight
-            strength[b] += weight
+    strength = {  # weighted degree inside the node's own community
+        node: sum(data.get("weight", 1) for other, data in neighbours.items() if community_of[other] == community_of[node])
+        for node, neighbours in graph.adjacency()
+    }
     described = []
     for part in parts:
         members = sorted(part, key=lambda n: (-strength[n], -graph.nodes[n].get("papers", 0), str(n)))

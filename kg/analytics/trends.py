@@ -93,7 +93,8 @@ def mention_trends(table: MentionTable, *, granularity: str = "auto") -> TrendTa
     >>> trends.periods, trends.papers, trends.counts["b"], trends.undated
     (('--03-11', '--03-14'), (1, 2), (0, 2), 1)
     """
-    parsed = {paper: parse_date(table.dates[paper]) for paper in table.papers if paper in table.dates}
+    distinct = {text: parse_date(text) for text in set(table.dates.values())}  # few dates, many papers
+    parsed = {paper: distinct[table.dates[paper]] for paper in table.papers if paper in table.dates}
     dated = {paper: date for paper, date in parsed.items() if date is not None}
     undated = len(table.papers) - len(dated)
     with_year = {p: d for p, d in dated.items() if d.year is not None}
