@@ -15,7 +15,7 @@ from kg.push.protocols import PROTOCOLS
 @click.option("--endpoint", required=True, metavar="URL", help="Store URL (see --store for what it points at).")
 @click.option("--store", type=click.Choice(sorted(PROFILES)), default="generic", show_default=True,
               help="Store profile: endpoint paths below URL; generic uses URL itself.")
-@click.option("--protocol", type=click.Choice(PROTOCOLS), default="gsp", show_default=True,
+@click.option("--protocol", type=click.Choice(PROTOCOLS), default="update", show_default=True,
               help="gsp: Graph Store HTTP Protocol; update: SPARQL 1.1 Update INSERT DATA.")
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(min=1), help="Triples per request.")
 @click.option("--user", default=None, help="User for HTTP authentication (basic; digest for Virtuoso).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -38,9 +39,11 @@ class PushReport:
     resumed: int
     retries: int
     counts: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # graph -> (expected, found)
+    seconds: Mapping[str, float] = field(default_factory=dict)  # "read", "send", "check"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "counts", MappingProxyType(dict(self.counts)))
+        object.__setattr__(self, "seconds", MappingProxyType(dict(self.seconds)))
 
     def summary(self) -> str:
         checked = f"; counts checked in {len(self.counts)} graphs" if self.counts else "; counts not checked"
@@ -55,7 +58,7 @@ def push(
     graph: GraphInput | Quads,
     *,
     endpoint: str,
-    protocol: str = "gsp",
+    protocol: str = "update",
     store: str = "generic",
     batch_size: int = 1000,
     user: str | None = None,
@@ -84,7 +87,9 @@ def push(
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     profile = get_profile(store)
     urls = profile.urls(endpoint, authenticated=user is not None)
+    started = time.perf_counter()
     plan = plan_push(open_quads(graph))
+    seconds = {"read": time.perf_counter() - started}
     total_batches = plan.batch_count(batch_size)
     record = PushJournal(journal, endpoint=endpoint, protocol=protocol)
     with StoreClient(user=user, password=password, auth_scheme=profile.auth, retries=retries, backoff=backoff, timeout=timeout) as client:
@@ -96,6 +101,7 @@ def push(
             if sent_now and on_batch is not None:
                 on_batch(batch)
 
+        started = time.perf_counter()
         try:
             outcome = send_batches(
                 plan.batches(batch_size),
@@ -108,12 +114,15 @@ def push(
         finally:
             bar.close()
             record.close()
+        seconds["send"] = time.perf_counter() - started
         counts: dict[str, tuple[int, int]] = {}
         if verify:
+            started = time.perf_counter()
             counts = _check_counts(client, urls.query, plan, replace=replace, union=profile.default_graph_is_union)
+            seconds["check"] = time.perf_counter() - started
         report = PushReport(
             endpoint, protocol, len(plan.graphs), plan.triples, total_batches,
-            outcome.sent, outcome.resumed, client.retried, counts,
+            outcome.sent, outcome.resumed, client.retried, counts, seconds,
         )
     record.finish()
     log.info("%s", report.summary())
