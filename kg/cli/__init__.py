@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "extract": "kg.cli.extract:command",
     "papers": "kg.cli.papers:command",
     "train": "kg.cli.train:command",
+    "train-relations": "kg.cli.train_relations:command",
     "query": "kg.cli.query:command",
     "view": "kg.cli.view:command",
 }

@@ -1,0 +1,220 @@
+"""Candidate entity pairs of one paper and the features that describe each.
+
+A candidate is an ordered pair (head, tail) of two entities of one Doc whose types
+allow at least one relation (`ALLOWED`: evaluatedOn goes from a Method/Model to a
+Dataset/Benchmark, appliedTo from a Method/Model/Dataset/Benchmark to a Task, basedOn
+between Methods, Models, Datasets and Benchmarks, outperforms between Methods and
+Models). The pair needs a *context*, a sentence that ties the two together:
+
+* ``same``: a sentence mentions both (the nearest two mentions are read);
+* ``own``: the head is the paper's introduced entity and the sentence mentions the
+  tail with the paper's own system as its subject ("Our model ... on Y", "We ... Y");
+  the introduced entity is the default subject of "our model/method/approach".
+
+Features are strings (types, roles, the words between, trigger hits of
+`extractors.relation_patterns`, the word before each mention, list membership) that the
+classifier of `extractors.relation_model` weighs; the context with the strongest trigger
+gives the evidence sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from extractors.aggregate import group_mentions
+from extractors.offsets import text_of
+from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
+from extractors.roles import INTRODUCED_SPANS
+from extractors.sentences import sentence_starts
+
+__all__ = ["ALLOWED", "EntityView", "PairContext", "PairCandidate", "entity_views", "pair_candidates", "allowed"]
+
+_ACTORS = frozenset({"Method", "Model"})
+_DATA = frozenset({"Dataset", "Benchmark"})
+_SYSTEMS = _ACTORS | _DATA
+ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "basedOn": (_SYSTEMS, _SYSTEMS),
+    "evaluatedOn": (_ACTORS, _DATA),
+    "appliedTo": (_SYSTEMS, frozenset({"Task"})),
+    "outperforms": (_ACTORS, _ACTORS),
+}
+_WORD = re.compile(r"[\w][\w\-]*|[^\w\s]")
+
+
+def allowed(relation: str, head_type: str, tail_type: str) -> bool:
+    """Whether the guidelines' type constraints let ``relation`` join these types.
+
+    Examples
+    --------
+    >>> allowed("evaluatedOn", "Model", "Benchmark"), allowed("evaluatedOn", "Task", "Benchmark")
+    (True, False)
+    """
+    heads, tails = ALLOWED[relation]
+    return head_type in heads and tail_type in tails
+
+
+@dataclass
+class EntityView:
+    """One entity of the Doc as the relation component sees it."""
+
+    key: str  # the group key of `extractors.aggregate.group_mentions`
+    type: str
+    introduced: bool
+    spans: list[Span]
+    sentences: list[int]  # sentence index of each span
+
+
+@dataclass(frozen=True)
+class PairContext:
+    kind: str  # "same" or "own"
+    sentence: int
+    start: int  # sentence span, characters of the Doc text
+    end: int
+    triggers: tuple[Trigger, ...]
+
+
+@dataclass
+class PairCandidate:
+    head: EntityView
+    tail: EntityView
+    contexts: list[PairContext] = field(default_factory=list)
+    features: set[str] = field(default_factory=set)
+
+
+def entity_views(doc: Doc) -> list[EntityView]:
+    """The entities of ``doc`` (grouped mentions), typed by their weighted mention votes."""
+    introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
+    starts = sentence_starts(doc)
+    views = []
+    for key, members in group_mentions(doc).items():
+        weight: dict[str, float] = {}
+        for span, _, confidence in members:
+            weight[span.label_] = weight.get(span.label_, 0.0) + confidence
+        spans = [span for span, _, _ in members]
+        views.append(
+            EntityView(
+                key=key,
+                type=max(weight, key=lambda t: (weight[t], t)),
+                introduced=any((s.start, s.end) in introduced for s in spans),
+                spans=spans,
+                sentences=[bisect_right(starts, s.start_char) - 1 for s in spans],
+            )
+        )
+    return views
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _bin(n: int) -> str:
+    return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
+
+
+def _sentence_span(doc: Doc, starts: list[int], index: int) -> tuple[int, int]:
+    text = text_of(doc)
+    end = starts[index + 1] if index + 1 < len(starts) else len(text)
+    start = starts[index]
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list[Span], starts: list[int]) -> None:
+    text = text_of(doc)
+    heads = [s for s, k in zip(pair.head.spans, pair.head.sentences) if k == sentence]
+    tails = [s for s, k in zip(pair.tail.spans, pair.tail.sentences) if k == sentence]
+    h, t = min(((h, t) for h in heads for t in tails), key=lambda p: abs(p[0].start - p[1].start))
+    head_first = h.start < t.start
+    first, second = (h, t) if head_first else (t, h)
+    between = text[first.end_char : second.start_char]
+    others = [s for s in all_spans if first.end <= s.start and s.end <= second.start]
+    direction = "hf" if head_first else "tf"
+    features = pair.features
+    features.add(f"S:{direction}")
+    features.add(f"S:{direction}:others={_bin(len(others))}")
+    features.add(f"S:{direction}:dist={_bin(second.start - first.end)}")
+    # "A, B and C": the pair are items of one list (siblings, not related)
+    bare = between
+    for other in reversed(others):
+        bare = bare[: other.start_char - first.end_char] + " " + bare[other.end_char - first.end_char :]
+    if LIST_GLUE.fullmatch(bare or " "):
+        features.add("S:siblings")
+    words = _words(between)
+    if len(words) <= 6:
+        features.update(f"B:{direction}:{w}" for w in words)
+    else:
+        features.update(f"BL:{direction}:{w}" for w in words[:3])
+        features.update(f"BR:{direction}:{w}" for w in words[-3:])
+    before = _words(text[max(0, first.start_char - 25) : first.start_char])[-1:]
+    features.update(f"W0:{direction}:{w}" for w in before)
+    after = _words(text[second.end_char : second.end_char + 25])[:1]
+    features.update(f"W2:{direction}:{w}" for w in after)
+    # items of a list after the trigger: "X is evaluated on A, B and C" reads the trigger
+    # before the first item, so the words between keep it for every item
+    triggers = tuple(between_triggers(between, head_first=head_first))
+    types = f"{pair.head.type}>{pair.tail.type}"
+    for trigger in triggers:
+        features.add(f"P:{direction}:{trigger.relation}")
+        features.add(f"P:{direction}:{trigger.relation}:{types}")
+        features.add(f"PW:{direction}:{trigger.words.lower()}")
+    start, end = _sentence_span(doc, starts, sentence)
+    pair.contexts.append(PairContext("same", sentence, start, end, triggers))
+
+
+def _own_sentence(doc: Doc, pair: PairCandidate, sentence: int, starts: list[int]) -> None:
+    text = text_of(doc)
+    start, end = _sentence_span(doc, starts, sentence)
+    tail = next(s for s, k in zip(pair.tail.spans, pair.tail.sentences) if k == sentence)
+    prefix = text[start : tail.start_char]
+    own = OWN_SUBJECT.search(prefix) is not None
+    triggers = tuple(sentence_triggers(prefix)) if own else ()
+    types = f"{pair.head.type}>{pair.tail.type}"
+    features = pair.features
+    features.add("X" if own else "X:noown")
+    features.add(f"X:{own}:{types}")
+    for trigger in triggers:
+        features.add(f"XP:{trigger.relation}")
+        features.add(f"XP:{trigger.relation}:{types}")
+        features.add(f"XPW:{trigger.words.lower()}")
+    before = _words(prefix[-25:])[-2:]
+    features.update(f"XW:{w}" for w in before)
+    if before:
+        features.add(f"XW1:{before[-1]}:{pair.tail.type}")
+    pair.contexts.append(PairContext("own", sentence, start, end, triggers))
+
+
+def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[PairCandidate]:
+    """Ordered entity pairs of ``doc`` that some relation allows and some sentence joins."""
+    views = entity_views(doc) if views is None else views
+    starts = sentence_starts(doc)
+    all_spans = sorted((s for v in views for s in v.spans), key=lambda s: s.start)
+    candidates = []
+    for head in views:
+        for tail in views:
+            if head is tail or not any(allowed(r, head.type, tail.type) for r in ALLOWED):
+                continue
+            pair = PairCandidate(head, tail)
+            shared = sorted(set(head.sentences) & set(tail.sentences))
+            for sentence in shared:
+                _same_sentence(doc, pair, sentence, all_spans, starts)
+            # the paper's own system: introduced, or a Method/Model the title names
+            if head.introduced or (0 in head.sentences and head.type in _ACTORS):
+                for sentence in sorted(set(tail.sentences) - set(head.sentences)):
+                    _own_sentence(doc, pair, sentence, starts)
+            if not pair.contexts:
+                continue
+            pair.features.add(f"T:{head.type}>{tail.type}")
+            pair.features.add(f"TR:{head.type}>{tail.type}:{int(head.introduced)}{int(tail.introduced)}")
+            pair.features.add(f"N:{_bin(len(head.spans))}:{_bin(len(tail.spans))}")
+            if not shared:
+                pair.features.add("NOS")
+            if 0 in tail.sentences and 0 in head.sentences:
+                pair.features.add("TITLE")
+            pair.features.add(f"HT:{int(0 in head.sentences)}{int(head.introduced)}:{int(0 in tail.sentences)}{int(tail.introduced)}")
+            candidates.append(pair)
+    return candidates

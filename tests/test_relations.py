@@ -1,0 +1,159 @@
+"""Relation extraction on hand-built Docs: trigger families, lists, "our X", type
+constraints, evidence, and the classifier's file round trip."""
+
+import json
+import re
+
+import pytest
+import spacy
+
+from extractors.aggregate import RELATION_FINDINGS, doc_to_extraction, normalise_name
+from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
+from extractors.offsets import span_at
+from extractors.relation_features import allowed, pair_candidates
+from extractors.relation_model import RelationModel
+from extractors.relations import RelationFinder
+from extractors.roles import INTRODUCED_SPANS
+from extractors.sentences import split_sentences
+
+NLP = spacy.blank("en")
+
+
+def make_doc(text, entities, introduced=(), title_chars=0):
+    """A Doc whose entities are every occurrence of the given (surface, type) pairs."""
+    doc = NLP.make_doc(text)
+    doc.user_data["kg_text"] = text
+    doc.user_data[TITLE_CHARS] = title_chars
+    split_sentences(doc)
+    spans, own = [], []
+    for surface, label in entities:
+        for match in re.finditer(re.escape(surface), text):
+            span = span_at(doc, match.start(), match.end(), label)
+            spans.append(span)
+            if surface in introduced:
+                own.append(span)
+    doc.spans[ENTITY_SPANS] = sorted(spans, key=lambda s: s.start)
+    doc.spans[ENTITY_SPANS].attrs["components"] = ["test"] * len(spans)
+    doc.spans[ENTITY_SPANS].attrs["confidences"] = [1.0] * len(spans)
+    doc.spans[INTRODUCED_SPANS] = own
+    return doc
+
+
+def triples(doc, model=None):
+    doc = RelationFinder(model)(doc)
+    return {(f.head, f.relation, f.tail) for f in doc.user_data[RELATION_FINDINGS]}
+
+
+def key(name):
+    return normalise_name(name)
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("ToolX outperforms BaseNet by a wide margin.", ("ToolX", "outperforms", "BaseNet")),
+        ("ToolX clearly surpasses BaseNet.", ("ToolX", "outperforms", "BaseNet")),
+        ("BaseNet is outperformed by ToolX.", ("ToolX", "outperforms", "BaseNet")),
+        ("ToolX is built on BaseNet.", ("ToolX", "basedOn", "BaseNet")),
+        ("ToolX extends BaseNet with memory.", ("ToolX", "basedOn", "BaseNet")),
+        ("We fine-tune BaseNet to obtain ToolX.", ("ToolX", "basedOn", "BaseNet")),
+    ],
+)
+def test_method_pair_trigger_families(sentence, expected):
+    doc = make_doc(sentence, [("ToolX", "Method"), ("BaseNet", "Method")])
+    head, relation, tail = expected
+    assert (key(head), relation, key(tail)) in triples(doc)
+
+
+def test_achieves_on_gives_evaluated_on():
+    doc = make_doc("ToolX achieves 81.2% accuracy on QuestBench.", [("ToolX", "Model"), ("QuestBench", "Benchmark")])
+    assert triples(doc) == {("toolx", "evaluatedOn", "questbench")}
+
+
+def test_x_for_task_gives_applied_to():
+    doc = make_doc("ToolX is a retriever for question answering.", [("ToolX", "Method"), ("question answering", "Task")])
+    assert triples(doc) == {("toolx", "appliedTo", "questionanswering")}
+
+
+def test_evaluated_on_a_list_gives_one_relation_per_item():
+    doc = make_doc(
+        "ToolX is evaluated on AlphaSet, BetaQA and GammaBench.",
+        [("ToolX", "Model"), ("AlphaSet", "Dataset"), ("BetaQA", "Benchmark"), ("GammaBench", "Benchmark")],
+    )
+    found = triples(doc)
+    assert {("toolx", "evaluatedOn", t) for t in ("alphaset", "betaqa", "gammabench")} <= found
+    # the items of the list are siblings, never related to each other
+    assert not {t for t in found if t[0] in ("alphaset", "betaqa", "gammabench")}
+
+
+def test_our_model_takes_the_introduced_entity_as_subject():
+    text = "Reasoning is hard. We introduce ToolX, a compact reasoner. Our model outperforms BaseNet and is evaluated on QuestBench."
+    doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")], introduced=("ToolX",))
+    found = triples(doc)
+    assert ("toolx", "outperforms", "basenet") in found
+    assert ("toolx", "evaluatedOn", "questbench") in found
+    # the same text without an introduced entity has nobody to be "our model"
+    plain = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")])
+    assert ("toolx", "outperforms", "basenet") not in triples(plain)
+
+
+def test_type_constraints():
+    assert allowed("evaluatedOn", "Method", "Dataset") and not allowed("evaluatedOn", "Dataset", "Method")
+    assert allowed("appliedTo", "Benchmark", "Task") and not allowed("appliedTo", "Task", "Method")
+    assert not allowed("outperforms", "Method", "Task") and not allowed("basedOn", "Metric", "Method")
+    # a metric and a task get no relation however strong the trigger
+    doc = make_doc("Accuracy outperforms summarization on everything.", [("Accuracy", "Metric"), ("summarization", "Task")])
+    assert triples(doc) == set()
+    assert pair_candidates(doc) == []
+    # a Task is never evaluated on a Benchmark: the pair becomes no candidate for it
+    doc = make_doc("Summarization is evaluated on QuestBench.", [("Summarization", "Task"), ("QuestBench", "Benchmark")])
+    assert triples(doc) == set()
+
+
+def test_no_relation_without_a_sentence_joining_the_pair():
+    doc = make_doc("ToolX is fast. BaseNet is slow.", [("ToolX", "Method"), ("BaseNet", "Method")])
+    assert triples(doc) == set()
+
+
+def test_evidence_points_at_the_sentence_in_its_field():
+    title = "ToolX: compact reasoning"
+    abstract = "Reasoning is hard. ToolX outperforms BaseNet on QuestBench. We release code."
+    text = title + "\n\n" + abstract
+    doc = make_doc(
+        text, [("ToolX", "Method"), ("BaseNet", "Method"), ("QuestBench", "Benchmark")], title_chars=len(title)
+    )
+    doc = RelationFinder(None)(doc)
+    record = doc_to_extraction(doc, paper_id="p", title=title, extractor="test", version="0")
+    outperforms = next(r for r in record.relations if r.relation == "outperforms")
+    assert (outperforms.head, outperforms.tail) == ("ToolX", "BaseNet")
+    evidence = outperforms.evidence
+    assert (evidence.field, evidence.sentence) == ("abstract", 1)
+    assert abstract[evidence.start : evidence.end] == evidence.text == "ToolX outperforms BaseNet on QuestBench."
+    assert evidence.trigger == "outperforms"
+    assert 0.0 < outperforms.confidence <= 1.0 and outperforms.component.startswith("kg_relations")
+    names = {e.name for e in record.entities}
+    assert all(r.head in names and r.tail in names for r in record.relations)
+
+
+def test_model_round_trip_and_thresholds(tmp_path):
+    examples = [{"P:hf:outperforms", "T:Method>Method"}, {"S:tf", "T:Method>Method"}] * 5
+    labels = ["outperforms", "none"] * 5
+    model = RelationModel.fit(examples, labels, classes=("none", "basedOn", "evaluatedOn", "appliedTo", "outperforms"), l2=0.1)
+    model.thresholds = {"outperforms": 0.5}
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = RelationModel.load(path)
+    assert loaded.thresholds == {"outperforms": 0.5}
+    before, after = model.probabilities(examples[:2]), loaded.probabilities(examples[:2])
+    for p, q in zip(before, after):
+        assert p == pytest.approx(q, abs=1e-3)
+    assert before[0]["outperforms"] > 0.8 and before[1]["none"] > 0.8
+    doc = make_doc("ToolX outperforms BaseNet.", [("ToolX", "Method"), ("BaseNet", "Method")])
+    assert ("toolx", "outperforms", "basenet") in triples(doc, loaded)
+
+
+def test_bad_model_file_names_the_file(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps({"classes": ["none"]}))
+    with pytest.raises(ValueError, match="broken.json"):
+        RelationModel.load(path)
