@@ -68,7 +68,9 @@
   function neighbourList(id) {
     var ul = el("ul", null, "kg-neighbours");
     var ids = network.getConnectedNodes(id);
-    var connected = nodes.get(ids).sort(function (a, b) { return b.size - a.size; });
+    var connected = nodes.get(ids)
+      .filter(function (node) { return !node.hidden; }) // the type filter hides them here too
+      .sort(function (a, b) { return b.size - a.size; });
     connected.slice(0, 30).forEach(function (node) {
       var li = el("li");
       var button = el("button", node.kgName, "kg-neighbour");
