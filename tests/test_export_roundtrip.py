@@ -127,3 +127,29 @@ def test_export_from_file_equals_export_from_dataset(source: rdflib.Dataset, tmp
     from_dataset = export(source, format="nquads", out=tmp_path / "b.nq").read_bytes()
     # Blank node labels differ between parsers; everything else is the same sorted text.
     assert len(from_file.splitlines()) == len(from_dataset.splitlines()) == len(set(source.quads()))
+
+
+@pytest.fixture(scope="module")
+def kg_graph() -> rdflib.Dataset:
+    """A graph built by `kg.graph.build_graph` from hostile hand-written papers (RTL marks,
+    quotes, angle brackets, line breaks, a 10,000-character name), provenance included."""
+    from graphfixtures import fixed_run, small_corpus
+
+    from kg.graph import build_graph
+
+    papers, extractions = small_corpus()
+    return build_graph(papers, extractions, run=fixed_run(), store="memory")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in exporters().items() if e.kind == "rdf"))
+def test_rdf_formats_round_trip_a_built_graph(name: str, kg_graph: rdflib.Dataset, tmp_path: Path) -> None:
+    exporter = get_exporter(name)
+    out = export(kg_graph, format=name, out=tmp_path / f"graph{exporter.extension}")
+    read = rdflib.Dataset(default_union=True)
+    read.parse(out, format=rdf_format_for(out))
+    if ox.RdfFormat.from_media_type(exporter.media_type).supports_datasets:
+        expected, got = _named_graphs(kg_graph), _named_graphs(read)
+        assert set(got) == set(expected) and len(expected) >= 4
+        assert all(isomorphic(got[g], expected[g]) for g in expected)
+    else:
+        assert isomorphic(_union(read), _union(kg_graph))

@@ -115,3 +115,17 @@ def test_basic_auth_and_wrong_credentials(expected: list[str], tmp_path: Path) -
                                           "--user", "kg", "--password", "s3cret", "--journal", str(tmp_path / "j")])
         assert result.exit_code == 0, result.output
         _assert_store_holds(store.endpoint + "/query", expected)
+
+
+def test_push_a_built_graph(tmp_path: Path) -> None:
+    """A graph from `kg.graph.build_graph` with hostile names, provenance and many small graphs."""
+    from graphfixtures import fixed_run, small_corpus
+
+    from kg.graph import build_graph
+
+    graph = build_graph(*small_corpus(), run=fixed_run(), store="memory")
+    with oxigraph_server(tmp_path) as store:
+        report = push(graph, endpoint=store.endpoint, store="oxigraph", batch_size=50, replace=True)
+        assert report.batches > 1 and all(want == got for want, got in report.counts.values())
+        found = store_statements(store.endpoint + "/query", graph_iris(graph))
+        assert sorted(found) == sorted(local_statements(graph))

@@ -45,3 +45,16 @@ def test_wrong_credentials_are_a_clear_error(virtuoso) -> None:
     with pytest.raises(PushAuthError, match=r"refused user 'dba' \(HTTP 401\)"):
         push(FIXTURE, endpoint=virtuoso.endpoint, store="virtuoso", protocol="update",
              user="dba", password="not-the-password", retries=0)
+
+
+def test_push_a_built_graph(virtuoso) -> None:
+    """A graph from `kg.graph.build_graph` with hostile names, provenance and many small graphs."""
+    from graphfixtures import fixed_run, small_corpus
+
+    from kg.graph import build_graph
+
+    graph = build_graph(*small_corpus(), run=fixed_run(), store="memory")
+    report = push(graph, endpoint=virtuoso.endpoint, store="virtuoso", user="dba", password="dba", replace=True)
+    assert all(want == got for want, got in report.counts.values()) and len(report.counts) >= 4
+    found = store_statements(virtuoso.endpoint + "/sparql", graph_iris(graph))
+    assert sorted(found) == sorted(local_statements(graph))
