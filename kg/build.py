@@ -80,7 +80,7 @@ def build(
     progress : show progress bars on stderr.
     """
     from kg.analytics import run_analytics
-    from kg.corpus import read_corpus
+    from kg.corpus import paper_to_json, read_corpus
     from kg.extraction import extract_papers
     from kg.graph import DEFAULT_BASE, build_graph, write_graph
 
@@ -105,7 +105,7 @@ def build(
     if view:
         from kg.views import write_overview
 
-        written.append(Path(write_overview(dataset, out / "graph.html", seed=seed)).name)
+        written.append(Path(write_overview(dataset, out / "graph.html", seed=seed, analytics=analytics.result)).name)
 
     result = BuildResult(
         out=str(out),
