@@ -76,7 +76,7 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
         prior = lexicon.type_of(long_span.text) or lexicon.type_of(short_span.text) or type_of_phrase(long_span.text) or UNTYPED
         found.append(Candidate(long_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
         found.append(Candidate(short_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
-    for group, default in ((LEXICON_SPANS, None), (NAME_SPANS, None)):
+    for group in (LEXICON_SPANS, NAME_SPANS):
         for span in doc.spans[group] if group in doc.spans else []:
             if group == LEXICON_SPANS and span.label_ == "Model":
                 span = extend_version(doc, span)
@@ -138,6 +138,8 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             item = _LIST_PREVIOUS.search(text, max(0, position - 80), position)
             if item is None or item.end(1) in ends or item.group(1).split()[0] in _NOT_LIST_ITEMS:
                 break
+            if " " not in item.group(1) and item.group(1).endswith("ly"):
+                break  # "Unfortunately, X and Y": an adverb, not an item
             name = item.group(1)
             if name in not_entities() or is_generic(name) or "\n" in text[item.end(1) : position]:
                 break

@@ -27,6 +27,8 @@ _MODEL_FAMILY = re.compile(
     re.IGNORECASE,
 )
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Chat|Base|Turbo)\b")
+# a family name inside a longer name: "ChatGPT-4", "Turbo-GPT3.5", "Mental-FLAN-T5", "OpenSora"
+_MODEL_INSIDE = re.compile(r"GPT|LLaMA|Llama|Qwen|Mistral|Gemma|Claude|BERT|FLAN-T5|Vicuna|Alpaca|Sora|PaLM|Gemini|DeepSeek|Falcon")
 _BENCHMARK_SUFFIX = re.compile(r"(?:Bench|QA|Eval|Arena|GLUE|Hard)(?:[-\s]?v?\d+(?:\.\d+)*)?$")
 _HEAD_TYPES = (
     (re.compile(r"\b(?:benchmarks?|bench|suite|leaderboard|arena|challenge|testbed|evaluation harness)$", re.I), "Benchmark"),
@@ -57,7 +59,7 @@ def type_of_name(text: str) -> str | None:
         return "Benchmark"
     if _MODEL_FAMILY.match(text) and (any(c.isdigit() for c in text) or "-" in text or " " in text):
         return "Model"
-    if _MODEL_SIZE.search(text):
+    if _MODEL_SIZE.search(text) or _MODEL_INSIDE.search(text):
         return "Model"
     return None
 

@@ -121,7 +121,8 @@ def _shape_names(doc: Doc) -> list[Span]:
         if not looks_like_name(word):
             continue
         label = "Benchmark" if _SUFFIX_BENCHMARK.search(word) else UNTYPED
-        span = span_at(doc, match.start(), match.start() + len(word), label=label)
+        # strict alignment: a word glued to other text ("Learning(RAML") is not a name
+        span = doc.char_span(match.start(), match.start() + len(word), label=label)
         if span is not None:
             found.append(extend_version(doc, span))
     return found
