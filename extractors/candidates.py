@@ -14,6 +14,7 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -188,16 +189,21 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
 
 
 def merge_candidates(
-    doc: Doc, lexicon, extra_groups: tuple[str, ...] = (), threshold: float = 0.5
+    doc: Doc, lexicon, extra_groups: tuple[str, ...] = (), threshold: float = 0.5, min_repeats: int = 1
 ) -> list[tuple[Span, str, str, float]]:
     """Typed, non-overlapping mentions: (span, type, component, confidence).
 
-    Spans of ``extra_groups`` (the statistical tagger) below ``threshold`` are dropped;
-    the others fill the gaps the rules leave, and give their label to a rule span
-    of exactly the same words that only its shape found.
+    Spans of ``extra_groups`` (the statistical tagger) below ``threshold``, or whose
+    words occur fewer than ``min_repeats`` times among all candidates, are dropped;
+    the others fill the gaps the rules leave, and give their label to a rule span of
+    exactly the same words that only its shape found.
     """
     collected = [c for c in _collect(doc, lexicon, extra_groups) if c.component not in extra_groups or c.confidence >= threshold]
     statistical = frozenset(extra_groups)
+    if min_repeats > 1:
+        # a tagger span whose words occur once in the paper is too often a false alarm
+        counts = Counter(span_text(c.span).lower() for c in collected)
+        collected = [c for c in collected if c.component not in statistical or counts[span_text(c.span).lower()] >= min_repeats]
     labels = {(c.span.start, c.span.end): c.prior for c in collected if c.component in statistical}
     collected = [
         Candidate(c.span, labels.get((c.span.start, c.span.end), c.prior), c.component, c.confidence) if c.prior == UNTYPED else c
@@ -211,24 +217,30 @@ def merge_candidates(
 
 
 class CandidateMerger:
-    def __init__(self, lexicon, extra_groups: tuple[str, ...], threshold: float):
+    def __init__(self, lexicon, extra_groups: tuple[str, ...], threshold: float, min_repeats: int):
         self.lexicon = lexicon
         self.extra_groups = extra_groups
         self.threshold = threshold
+        self.min_repeats = min_repeats
 
     def __call__(self, doc: Doc) -> Doc:
-        merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold)
+        merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold, self.min_repeats)
         doc.spans[ENTITY_SPANS] = [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, component, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, confidence in merged]
         return doc
 
 
-@Language.factory("kg_candidates", default_config={"extra_groups": [], "threshold": 0.5, "lexicon_path": None})
-def make_candidate_merger(nlp: Language, name: str, extra_groups: list[str], threshold: float, lexicon_path: str | None):
+@Language.factory(
+    "kg_candidates", default_config={"extra_groups": [], "threshold": 0.5, "min_repeats": 2, "lexicon_path": None}
+)
+def make_candidate_merger(
+    nlp: Language, name: str, extra_groups: list[str], threshold: float, min_repeats: int, lexicon_path: str | None
+):
     """Pipeline component: merges, filters and types candidates.
 
     ``extra_groups`` names span groups of statistical components (e.g. ["kg_ner"]) whose
-    spans with a score of at least ``threshold`` join the rule candidates.
+    spans with a score of at least ``threshold``, and words found ``min_repeats`` times
+    in the paper, join the rule candidates.
     """
-    return CandidateMerger(load_lexicon(lexicon_path), tuple(extra_groups), threshold)
+    return CandidateMerger(load_lexicon(lexicon_path), tuple(extra_groups), threshold, min_repeats)
