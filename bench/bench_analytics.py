@@ -17,6 +17,7 @@ import itertools
 import os
 import platform
 import random
+import resource
 import sys
 import time
 from datetime import date
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.write_doc:
         load = os.getloadavg()[0]
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         stages = "; ".join(f"{k} {v:.1f} s" for k, v in timings.items() if k not in ("generate corpus", "analyze_mentions (all)"))
         body = f"""## Analytics on a synthetic co-mention graph (`bench/bench_analytics.py`)
 
@@ -96,12 +98,12 @@ Command: `python bench/bench_analytics.py --stages --write-doc docs/benchmarks.m
 
 {len(table.papers)} synthetic papers -> {result.entities} entities, {result.links} co-mention links
 (seed {args.seed}). Timed: `analyze_mentions` (co-mention graph with NPMI and Jaccard,
-degree / PageRank / betweenness from 500 sampled sources / eigenvector on igraph, Louvain,
+degree / PageRank / betweenness from {result.settings["betweenness_samples"]} sampled sources / eigenvector on igraph, Louvain,
 strongest links, trends); reading RDF is not included.
 
-| date | analyze_mentions | stages | target | machine |
-|---|---|---|---|---|
-| {date.today()} | {total:.1f} s | {stages or "-"} | < {TARGET_SECONDS:.0f} s: {verdict} | {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {load:.1f} |
+| date | analyze_mentions | stages | peak memory | target | machine |
+|---|---|---|---|---|---|
+| {date.today()} | {total:.1f} s | {stages or "-"} | {peak_mib:.0f} MiB | < {TARGET_SECONDS:.0f} s: {verdict} | {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {load:.1f} |
 """
         replace_section(args.write_doc, "bench_analytics", body)
     return 0 if total < TARGET_SECONDS else 1

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 import rdflib
 
 from kg.analytics.backends import Backend, choose_backend, to_igraph
-from kg.analytics.centrality import ConceptScore, by_type, central_concepts
+from kg.analytics.centrality import ConceptScore, by_type, central_concepts, default_betweenness_samples
 from kg.analytics.comention import CoMentionLink, comention_graph, strongest_links
 from kg.analytics.communities import Communities, find_communities
 from kg.analytics.mentions import MentionTable, read_mentions
@@ -116,7 +116,7 @@ def analyze_mentions(
         "npmi_min_support": npmi_min_support,
         "link_min_support": link_min_support,
         "backend": chosen,
-        "betweenness_samples": betweenness_samples,
+        "betweenness_samples": min(betweenness_samples or default_betweenness_samples(graph), graph.number_of_nodes()),
         "resolution": resolution,
     }
     return AnalyticsResult(

@@ -22,7 +22,8 @@ import networkx as nx
 
 from kg.analytics.backends import Backend, choose_backend, seeded_igraph, to_igraph
 
-__all__ = ["ConceptScore", "MEASURES", "centrality_measures", "central_concepts", "by_type", "rank_percentiles"]
+__all__ = ["ConceptScore", "MEASURES", "centrality_measures", "central_concepts", "by_type", "rank_percentiles",
+           "default_betweenness_samples"]
 
 MEASURES = ("degree", "pagerank", "betweenness", "eigenvector")
 
@@ -52,14 +53,28 @@ class ConceptScore:
     rank: int
 
 
+def default_betweenness_samples(graph: nx.Graph) -> int:
+    """How many betweenness sources `centrality_measures` uses by default (all nodes: exact).
+
+    Examples
+    --------
+    >>> default_betweenness_samples(nx.path_graph(10))
+    10
+    >>> default_betweenness_samples(nx.empty_graph(50_000)), default_betweenness_samples(nx.gnm_random_graph(3_000, 200_000))
+    (500, 250)
+    """
+    n = graph.number_of_nodes()
+    if n <= EXACT_BETWEENNESS_NODES:
+        return n
+    fewest, most = BETWEENNESS_SAMPLES
+    return max(fewest, min(most, BETWEENNESS_EDGE_VISITS // max(graph.number_of_edges(), 1)))
+
+
 def _sampled_sources(graph: nx.Graph, samples: int | None, seed: int) -> list | None:
     """The betweenness sources: None (all nodes) when exact, else ``samples`` drawn with ``seed``."""
     n = graph.number_of_nodes()
-    if samples is None and n <= EXACT_BETWEENNESS_NODES:
-        samples = n
-    elif samples is None:
-        fewest, most = BETWEENNESS_SAMPLES
-        samples = max(fewest, min(most, BETWEENNESS_EDGE_VISITS // max(graph.number_of_edges(), 1)))
+    if samples is None:
+        samples = default_betweenness_samples(graph)
     if samples >= n:
         return None
     return random.Random(seed).sample(list(graph), samples)

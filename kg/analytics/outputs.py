@@ -45,7 +45,8 @@ def render_report(result: AnalyticsResult, *, top: int = 20) -> str:
         "",
         f"{result.papers} papers, {result.entities} entities, {result.links} co-mention links, "
         f"{len(result.communities.communities)} communities (modularity {result.communities.modularity:.3f}). "
-        f"Seed {s.get('seed')}, backend {s.get('backend')}.",
+        f"Seed {s.get('seed')}, backend {s.get('backend')}, betweenness from "
+        f"{'all' if s.get('betweenness_samples') == result.entities else s.get('betweenness_samples')} sources.",
         "",
         "## Central concepts",
         "",
