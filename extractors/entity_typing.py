@@ -42,6 +42,9 @@ _HEAD_TYPES = (
 )
 _LEFT_LIST = {",", "and", "or", "&", "-", "/"}
 _SENTENCE_ENDS = {".", "!", "?"}
+# "... evaluated on X" names an evaluation set, "... trained on X" a training set
+_EVALUATION_STEMS = ("evaluat", "experiment", "result", "perform", "accura", "test", "benchmark", "outperform", "score", "achiev", "state-of-the-art", "sota")
+_TRAINING_STEMS = ("train", "pretrain", "pre-train", "fine-tun", "finetun")
 _BREAKS = {"of", "for", "with", "that", "to", "on", "in"}
 # words, and the punctuation that ends a list or clause, as separate items
 _WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
@@ -113,13 +116,22 @@ def _cue_in_apposition(text: str, end: int) -> str | None:
 
 
 def _cue_before(text: str, start: int) -> str | None:
-    """"benchmarks such as X", "datasets including X", "the dataset X"."""
-    for word in reversed(_words(text[max(0, start - 60) : start])[-6:]):
+    """"benchmarks such as X", "the dataset X"; "evaluated on X" (Benchmark), "trained on X" (Dataset)."""
+    words = _words(text[max(0, start - 90) : start])[-10:]
+    after_on = False
+    for k, word in enumerate(reversed(words)):
+        lower = word.lower()
         if word in _SENTENCE_ENDS or word in {";", ":"}:
             return None
-        cue = CUE_TYPES.get(word.lower())
-        if cue in ("Benchmark", "Dataset"):
+        cue = CUE_TYPES.get(lower)
+        if cue in ("Benchmark", "Dataset") and k < 6:
             return cue
+        if lower in {"on", "across"}:
+            after_on = True
+        elif after_on and lower.startswith(_EVALUATION_STEMS):
+            return "Benchmark"
+        elif after_on and lower.startswith(_TRAINING_STEMS):
+            return "Dataset"
     return None
 
 

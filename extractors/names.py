@@ -198,9 +198,52 @@ def _named_names(doc: Doc) -> list[Span]:
     return found
 
 
+_TASK_HEADS = (
+    "generation|detection|classification|recognition|segmentation|prediction|estimation|retrieval|translation|"
+    "summarization|summarisation|answering|synthesis|extraction|forecasting|captioning|editing|tracking|"
+    "localization|verification|completion|parsing|reconstruction"
+)
+_TASK_PHRASE = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})(" + _TASK_HEADS + r")\b")
+# words that open a clause or only qualify: never the first word of a task's name
+_NOT_TASK_MODIFIERS = frozenset(
+    """a an the our their its this these that those such each any some all both and or of for to in on with by
+    from via as at into than is are be was were been being we it which who can could may might will would should
+    better best improved efficient effective high-quality low-quality good accurate robust fast faster new novel
+    existing previous prior current various different diverse several many multiple general specific overall
+    downstream final further joint end-to-end automatic automated manual human-level strong weak simple complex
+    standard traditional conventional accurate reliable scalable controllable consistent successful perform
+    enable handle guide allow apply suggest produce generate demonstrate keep make improve enhance support like
+    first second main other limited theoretical mechanistic comprehensive preliminary toward towards two three
+    four five zero-shot few-shot""".split()
+)
+
+
+_CLAUSE_ENDINGS = ("s", "ly", "ing", "ed")
+
+
+def _task_names(doc: Doc) -> list[Span]:
+    """Lower-case task phrases ending in a task head noun: "code generation", "molecule property prediction"."""
+    found = []
+    text = text_of(doc)
+    for match in _TASK_PHRASE.finditer(text):
+        words = match.group(1).split()
+        start = match.start(1)
+        # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
+        cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
+        for word in words[:cut]:
+            start += len(word) + 1
+        words = words[cut:]
+        if not words:
+            continue
+        span = doc.char_span(start, match.end(), label="Task")
+        if span is not None:
+            found.append(span)
+    return found
+
+
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc))
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + _task_names(doc))
 
 
 def detect_names(doc: Doc) -> Doc:

@@ -99,6 +99,11 @@ def test_naming_verbs(blank):
     assert [s.text for s in find_names(doc)] == ["Self Rewarding Tuning"]
 
 
+def test_task_phrases_without_verbs_or_qualifiers(blank):
+    doc = blank("It significantly outperforms retrieval and improves zero-shot molecule property prediction and code generation.")
+    assert [(s.text, s.label_) for s in find_names(doc)] == [("molecule property prediction", "Task"), ("code generation", "Task")]
+
+
 def test_organisations_and_numbers_are_not_names(blank):
     doc = blank("OpenAI and NVIDIA trained 7B and 13B models on GPUs in 2023 (see Fig. 2).")
     assert find_names(doc) == []
@@ -133,6 +138,8 @@ def test_type_of_name_and_phrase():
         ("We present Zeta, a framework for agents.", "Zeta", UNTYPED, "Method"),  # apposition
         ("We present Zeta, a benchmark for agents.", "Zeta", UNTYPED, "Benchmark"),
         ("Datasets such as Foo are used.", "Foo", UNTYPED, "Dataset"),  # word before
+        ("Results on Foo and Bar improve.", "Bar", UNTYPED, "Benchmark"),  # evaluated on
+        ("We pre-train on Foo for a week.", "Foo", UNTYPED, "Dataset"),  # trained on
         ("GPT-4 benchmark results are strong.", "GPT-4", "Model", "Model"),  # a model stays a model
         ("We use Zeta everywhere.", "Zeta", UNTYPED, "Method"),  # no word: the default
         ("We fine-tune Zeta-7B today.", "Zeta-7B", UNTYPED, "Model"),  # a size makes a model
