@@ -6,6 +6,8 @@
 * Head-word cues: ``X-Bench`` / ``X-QA`` / ``X-Eval`` suffixes, "the X benchmark",
   "the X dataset", "the X framework", and appositions "X, a framework ...".
 * Naming verbs: "called X", "named X", "dubbed X", "termed X".
+* Task phrases: lower-case phrases ending in a task head noun ("code generation",
+  "molecule property prediction"), verbs and qualifiers cut off their front.
 
 Each found span goes to ``doc.spans["kg_names"]``; its label is the type the cue
 gives, or ``"?"`` when only the shape speaks (typing decides later). All rules are
@@ -221,21 +223,21 @@ _NOT_TASK_MODIFIERS = frozenset(
 _CLAUSE_ENDINGS = ("s", "ly", "ing", "ed")
 
 
-def _task_names(doc: Doc) -> list[Span]:
-    """Lower-case task phrases ending in a task head noun: "code generation", "molecule property prediction"."""
+def _phrase_names(doc: Doc, pattern: re.Pattern, label: str) -> list[Span]:
+    """Lower-case phrases ending in a head noun of ``label`` ("code generation" for Task);
+    clause openers and qualifiers are cut off the front."""
     found = []
     text = text_of(doc)
-    for match in _TASK_PHRASE.finditer(text):
+    for match in pattern.finditer(text):
         words = match.group(1).split()
         start = match.start(1)
         # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
         cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
         for word in words[:cut]:
             start += len(word) + 1
-        words = words[cut:]
-        if not words:
+        if cut == len(words):
             continue
-        span = doc.char_span(start, match.end(), label="Task")
+        span = doc.char_span(start, match.end(), label=label)
         if span is not None:
             found.append(span)
     return found
@@ -243,7 +245,8 @@ def _task_names(doc: Doc) -> list[Span]:
 
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + _task_names(doc))
+    tasks = _phrase_names(doc, _TASK_PHRASE, "Task")
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks)
 
 
 def detect_names(doc: Doc) -> Doc:
