@@ -43,9 +43,13 @@ def synthetic_corpus(n_papers: int, *, seed: int = 0):
         words = [WORDS[(rank * 7 + k * 3) % len(WORDS)] for k in range(1 + rank % 3)]
         return " ".join(words).title() + f" {rank}"
 
-    weights = [1 / (rank + 1) for rank in range(vocabulary)]
+    cumulative, total = [], 0.0
+    for rank in range(vocabulary):
+        total += 1 / (rank + 1)
+        cumulative.append(total)
+    population = range(vocabulary)
     for index in range(n_papers):
-        ranks = sorted(set(rng.choices(range(vocabulary), weights=weights, k=8)))
+        ranks = sorted(set(rng.choices(population, cum_weights=cumulative, k=8)))
         names = [name(r) for r in ranks]
         sentences = [f"We study {n} with care and compare it to strong baselines in this setting." for n in names]
         abstract = " ".join(sentences)

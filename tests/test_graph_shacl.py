@@ -32,9 +32,11 @@ def validate(graph: rdflib.Graph, shapes: rdflib.Graph) -> tuple[bool, str]:
     return conforms, text
 
 
-def test_small_corpus_with_hostile_names_conforms(shapes):
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_small_corpus_with_hostile_names_conforms(shapes, store):
+    # Through Oxigraph, rdflib reads plain literals back as "..."^^xsd:string: the shapes must not care.
     papers, extractions = small_corpus()
-    conforms, text = validate(merged(build_graph(papers, extractions, run=fixed_run())), shapes)
+    conforms, text = validate(merged(build_graph(papers, extractions, run=fixed_run(), store=store)), shapes)
     assert conforms, text
 
 
