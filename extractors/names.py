@@ -200,12 +200,13 @@ def _named_names(doc: Doc) -> list[Span]:
     return found
 
 
-_TASK_HEADS = (
-    "generation|detection|classification|recognition|segmentation|prediction|estimation|retrieval|translation|"
-    "summarization|summarisation|answering|synthesis|extraction|forecasting|captioning|editing|tracking|"
-    "localization|verification|completion|parsing|reconstruction"
+_TASK_HEADS = frozenset(
+    """generation detection classification recognition segmentation prediction estimation retrieval translation
+    summarization summarisation answering synthesis extraction forecasting captioning editing tracking
+    localization verification completion parsing reconstruction""".split()
 )
-_TASK_PHRASE = re.compile(r"(?<![\w-])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})(" + _TASK_HEADS + r")\b")
+_TASK_HEAD_HASHES = frozenset(get_string_id(word) for word in _TASK_HEADS)
+_MODIFIER_WORDS = re.compile(r"((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$")
 # words that open a clause or only qualify: never the first word of a task's name
 _NOT_TASK_MODIFIERS = frozenset(
     """a an the our their its this these that those such each any some all both and or of for to in on with by
@@ -223,21 +224,29 @@ _NOT_TASK_MODIFIERS = frozenset(
 _CLAUSE_ENDINGS = ("s", "ly", "ing", "ed")
 
 
-def _phrase_names(doc: Doc, pattern: re.Pattern, label: str) -> list[Span]:
-    """Lower-case phrases ending in a head noun of ``label`` ("code generation" for Task);
-    clause openers and qualifiers are cut off the front."""
+def _task_names(doc: Doc) -> list[Span]:
+    """Lower-case phrases ending in a task head noun ("code generation"); clause openers
+    and qualifiers are cut off the front."""
     found = []
     text = text_of(doc)
-    for match in pattern.finditer(text):
-        words = match.group(1).split()
-        start = match.start(1)
+    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower not in _TASK_HEAD_HASHES or index == 0:
+            continue
+        head = doc[index]
+        if not head.text.islower() or (index + 1 < len(doc) and doc[index + 1].text == "-"):
+            continue  # "Generation" opens a title phrase; "generation-based" is no task
+        modifiers = _MODIFIER_WORDS.search(text, max(0, head.idx - 60), head.idx)
+        if modifiers is None or (modifiers.start() > 0 and text[modifiers.start() - 1] in _WORD_CHARS):
+            continue
+        words = modifiers.group(1).split()
+        start = modifiers.start(1)
         # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
         cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
         for word in words[:cut]:
             start += len(word) + 1
         if cut == len(words):
             continue
-        span = doc.char_span(start, match.end(), label=label)
+        span = doc.char_span(start, head.idx + len(head.text), label="Task")
         if span is not None:
             found.append(span)
     return found
@@ -245,8 +254,7 @@ def _phrase_names(doc: Doc, pattern: re.Pattern, label: str) -> list[Span]:
 
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
-    tasks = _phrase_names(doc, _TASK_PHRASE, "Task")
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks)
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + _task_names(doc))
 
 
 def detect_names(doc: Doc) -> Doc:
