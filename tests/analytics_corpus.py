@@ -1,10 +1,11 @@
-"""The corpus graph for analytics tests, built from the gold entity lists.
+"""Corpus graphs for the analytics tests.
 
-Until extraction and graph building land, the annotated papers (train + dev gold joined
-to their papers' dates, `goldrecords.load_gold`) stand in for the bundled corpus; their
-entities are resolved across papers by `kg.resolve` and written with the contract terms:
-``kg:Paper`` with ``dcterms:date`` and ``kg:mentions``, entities typed and labelled.
-Gold only feeds this test fixture, never the library.
+- `bundled_corpus_graph`: the bundled corpus through readers, extraction and graph building.
+- `gold_corpus_graph`: the annotated papers (train + dev gold joined to their papers'
+  dates, `goldrecords.load_gold`), entities resolved across papers by `kg.resolve` and
+  written with the contract terms (``kg:Paper`` with ``dcterms:date`` and ``kg:mentions``,
+  entities typed and labelled): what an ideal extractor would give. Gold only feeds this
+  test fixture, never the library.
 """
 
 from __future__ import annotations
@@ -24,6 +25,24 @@ GOLD_PAIRS = (
     (SHARED_EVAL / "dev.gold.jsonl", SHARED_EVAL / "dev.papers.jsonl"),
 )
 BASE = "https://example.org/kg/"
+
+# Words that name no concept: none may appear among the top 50 central concepts.
+GENERIC_WORDS = frozenset({
+    "model", "models", "method", "methods", "approach", "approaches", "framework", "system", "data",
+    "dataset", "datasets", "task", "tasks", "performance", "results", "baseline", "baselines",
+    "experiments", "analysis", "benchmark", "benchmarks", "algorithm", "technique", "study", "work",
+})
+
+
+def bundled_corpus_graph() -> rdflib.Dataset:
+    """The bundled corpus through the real pipeline: readers, rule-based extraction (the
+    ``fast`` profile: no trained model, deterministic) and the graph builder."""
+    from kg.corpus import read_corpus
+    from kg.extraction import extract_papers
+    from kg.graph import build_graph
+
+    corpus = read_corpus(())
+    return build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="fast")))
 
 
 def available() -> bool:
