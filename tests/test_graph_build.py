@@ -8,6 +8,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from graphfixtures import HOSTILE_NAMES, fixed_run, small_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import DCTERMS, PROV, RDF, SKOS, XSD, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
@@ -156,3 +158,19 @@ def test_base_iri_is_configurable():
     assert subjects and all(s.startswith("https://example.org/kg/") for s in subjects)
     with pytest.raises(ValueError):
         build_graph(papers, extractions, base_iri="not an iri")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(st.text(min_size=1, max_size=60), min_size=1, max_size=4),
+       paper_id=st.text(min_size=1, max_size=40))
+def test_any_text_gives_valid_iris_that_strict_parsers_accept(names, paper_id):
+    from extractors.records import Entity, PaperExtraction
+    from kg.papers import Paper
+
+    paper = Paper(id=paper_id, title=" ".join(names), abstract="")
+    extraction = PaperExtraction(paper_id, paper.title, tuple(Entity(n, "Method", "used", (), (), 1.0) for n in names),
+                                 (), "t", "0")
+    ds = build_graph([paper], [extraction], store="memory")
+    iris = {str(t) for quad in ds.quads() for t in quad[:3] if isinstance(t, URIRef)}
+    assert all(is_valid_iri(i) for i in iris)
+    assert len(list(ox.parse(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS))) == len(ds)
