@@ -30,6 +30,7 @@ __all__ = [
     "split_parenthetical",
     "is_abbreviation_shaped",
     "initials",
+    "loose_key",
     "slugify",
 ]
 
@@ -137,6 +138,26 @@ def initials(full_form: str) -> frozenset[str]:
     every = "".join(w[0] for w in words)
     content = "".join(w[0] for w in words if w not in _MINOR_WORDS)
     return frozenset(a for a in (every, content) if len(a) >= 2)
+
+
+def loose_key(text: str) -> str:
+    """A looser normal form: minor words dropped and every word singular.
+
+    Used only to tell whether two long forms of one acronym are variants of one name.
+
+    Examples
+    --------
+    >>> loose_key("Reinforcement Learning from Human Feedback") == loose_key("reinforcement learning with human feedback")
+    True
+    >>> loose_key("numbers of function evaluations") == loose_key("Number of Function Evaluation")
+    True
+    >>> loose_key("continual learning") == loose_key("curriculum learning")
+    False
+    """
+    words = [w.casefold() for w in _WORD.findall(_fold_accents(clean_surface(text)))]
+    kept = [w for w in words if w not in _MINOR_WORDS and w not in ("from", "as", "at")] or words
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith(_PLURAL_EXCEPTIONS) else w
+                    for w in kept)
 
 
 def slugify(label: str, *, limit: int = 60) -> str:

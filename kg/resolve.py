@@ -10,7 +10,8 @@ joins these per-paper entities across the corpus:
    ``LoRA`` for ``Low-Rank Adaptation``) links the papers that use the abbreviation on its
    own to the entity it abbreviates, but only while every paper that spells it out means
    the same entity: an acronym with two long forms in the corpus is *ambiguous* and links
-   nothing, so chains never run through it.
+   nothing, so chains never run through it (long forms that differ only in minor words or
+   plurals, "from"/"with", "number"/"numbers", are variants of one name and are joined).
 3. Optionally, an abbreviation-shaped name that no paper spells out joins the single
    multi-word name in the corpus whose initials it matches (``LLMs`` -> ``large language
    models``); with two or more candidates it stays alone.
@@ -44,7 +45,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractors.records import ENTITY_TYPES, PaperExtraction
-from kg.names import clean_surface, initials, is_abbreviation_shaped, name_key, slugify, split_parenthetical
+from kg.names import (clean_surface, initials, is_abbreviation_shaped, loose_key, name_key, slugify,
+                      split_parenthetical)
 
 __all__ = ["ResolvedEntity", "Resolution", "resolve_entities"]
 
@@ -92,6 +94,10 @@ class _Local:
 _ARTIFACT_TYPES = frozenset({"Model", "Dataset", "Benchmark"})
 
 
+def _balanced(text: str) -> bool:
+    return text.count("(") == text.count(")") and text.count("[") == text.count("]")
+
+
 def _full_form(surfaces: list[str]) -> str:
     """The entity's full form: its name (first surface), unless the name is an acronym an alias spells out."""
     name = surfaces[0]
@@ -122,7 +128,9 @@ def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
             if entity.type in _ARTIFACT_TYPES:
                 # "GPT-4" short for "GPT-4 Turbo" in one paper is no reason to join every bare "GPT-4".
                 links = {key for key in links if key not in full_key}
-            counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions if name_key(m.text))
+            # Surface forms of the mentions become labels; a span cut through brackets ("LLM)-based") is no name.
+            counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions
+                                      if name_key(m.text) and _balanced(m.text))
             if not counts:
                 counts[full] += 1
             parts = merged.setdefault(full_key, [set(), set(), Counter(), set(), Counter()])
@@ -195,13 +203,19 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
         for links in (owners, candidates):
             for key, linked in links.items():
                 roots = {partition.find(i) for i in linked}
-                if len(roots) != 1:
+                if len(roots) != 1 and not _variants_of_one_name(locals_, linked):
                     ambiguous.add(key)
                     continue
-                root = roots.pop()
-                for bare in by_full.get(key, ()):
-                    changed |= partition.union(root, bare)
+                root = min(roots)
+                for other in (*roots, *by_full.get(key, ())):
+                    changed |= partition.union(root, other)
     return partition, {k for k in ambiguous if k in owners}
+
+
+def _variants_of_one_name(locals_: list[_Local], linked: list[int]) -> bool:
+    """True when the long forms an acronym stands for differ only in minor words or plurals
+    ("Reinforcement Learning from/with Human Feedback"): one name, not an ambiguity."""
+    return len({loose_key(s) for i in linked for s in locals_[i].full_surfaces}) == 1
 
 
 def _main_type(votes: dict[str, int]) -> str:

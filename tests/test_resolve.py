@@ -65,6 +65,20 @@ def test_ambiguous_acronym_gets_two_nodes_and_chains_nothing():
     assert resolution.ambiguous == ("rl",)
 
 
+def test_long_forms_differing_in_minor_words_are_one_name_not_an_ambiguity():
+    resolution = resolve_entities([
+        paper("p1", entity("Reinforcement Learning from Human Feedback", aliases=["RLHF"])),
+        paper("p2", entity("reinforcement learning with human feedback", aliases=["RLHF"])),
+        paper("p3", entity("RLHF", mentions=["RLHF", "RLHF)-tuned"])),
+        paper("p4", entity("continual learning", aliases=["CL"])),
+        paper("p5", entity("curriculum learning", aliases=["CL"])),
+    ])
+    assert len(slugs(resolution, ("p1", "RLHF"), ("p2", "RLHF"), ("p3", "RLHF"))) == 1
+    assert "RLHF)-tuned" not in resolution.lookup("p3", "RLHF").alt_labels  # a span cut through a bracket
+    assert len(slugs(resolution, ("p4", "CL"), ("p5", "CL"))) == 2
+    assert resolution.ambiguous == ("cl",)
+
+
 def test_short_model_name_does_not_swallow_bare_uses():
     resolution = resolve_entities([
         paper("p1", entity("GPT-4 Turbo", "Model", aliases=["GPT-4"])),
