@@ -193,6 +193,8 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
     views = entity_views(doc) if views is None else views
     starts = sentence_starts(doc)
     all_spans = sorted((s for v in views for s in v.spans), key=lambda s: s.start)
+    # the paper's main system: its first introduced entity, else the title's first Method/Model
+    main = next((v for v in views if v.introduced), None) or next((v for v in views if 0 in v.sentences and v.type in _ACTORS), None)
     candidates = []
     for head in views:
         for tail in views:
@@ -215,6 +217,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
                 pair.features.add("NOS")
             if 0 in tail.sentences and 0 in head.sentences:
                 pair.features.add("TITLE")
+            pair.features.add(f"M:{int(head is main)}{int(tail is main)}:{head.type}>{tail.type}")
             pair.features.add(f"HT:{int(0 in head.sentences)}{int(head.introduced)}:{int(0 in tail.sentences)}{int(tail.introduced)}")
             candidates.append(pair)
     return candidates

@@ -9,10 +9,11 @@ come from the candidate pairs of `extractors.relation_features` in two kinds of 
 * ``gold``: the gold entities projected onto the text (`extractors.gold_projection`),
   roles from the gold, so relation errors show apart from entity errors.
 
-`train_relations` holds out a seeded part of the papers, fits on the rest, picks each
-threshold on the held-out part (best F1 with precision at least ``min_precision``
-where reachable, else best F0.5), refits on all papers and writes the model with its
-provenance. Gold names are only ever labels here, never rules.
+`train_relations` cross-validates (seeded k folds, both kinds of Doc in training), picks
+each relation's threshold on the out-of-fold predictions of the pipeline's entities (best
+F1 with precision at least ``min_precision`` where reachable, else best F0.5), fits on
+all papers and writes the model with its provenance and cross-validated scores. Gold
+names are only ever labels here, never rules.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import random
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
@@ -34,7 +36,7 @@ from extractors.jsonl import read_jsonl
 from extractors.offsets import span_at
 from extractors.relation_features import ALLOWED, PairCandidate, entity_views, pair_candidates
 from extractors.relation_model import RelationModel
-from extractors.relations import decide
+from extractors.relations import choose, decide
 from extractors.roles import INTRODUCED_SPANS
 
 __all__ = ["CLASSES", "load_annotated", "predicted_docs", "gold_entity_docs", "score_docs", "train_relations"]
@@ -133,22 +135,48 @@ def labelled_pairs(doc: Doc, gold: dict) -> list[tuple[PairCandidate, list[str]]
     return labelled
 
 
-def score_docs(docs: list[Doc], golds: list[dict], model: RelationModel | None) -> dict:
-    """Relation precision, recall and F1 of the component's findings, as the scorer counts."""
+@dataclass
+class _Paper:
+    """One Doc ready for scoring: group -> gold name, candidate pairs, gold triples,
+    and the out-of-fold class probabilities of its pairs."""
+
+    name_of: dict[str, str | None]
+    pairs: list[PairCandidate]
+    want: set[tuple[str, str, str]]
+    probabilities: list[dict[str, float]] = field(default_factory=list)
+
+
+def _prepare(doc: Doc, gold: dict) -> _Paper:
+    views = entity_views(doc)
+    name_of = {v.key: _gold_names(v.spans, gold) for v in views}
+    want = {(r["head"], r["relation"], r["tail"]) for r in gold.get("relations") or ()}
+    return _Paper(name_of, pair_candidates(doc, views), want)
+
+
+def _score(papers: list[_Paper], thresholds: dict[str, float] | None) -> dict:
+    """P/R/F1 as the scorer counts them; ``thresholds=None`` scores the patterns alone."""
     tp = n_pred = n_gold = 0
-    for doc, gold in zip(docs, golds):
-        views = entity_views(doc)
-        name_of = {v.key: _gold_names(v.spans, gold) for v in views}
-        findings = decide(pair_candidates(doc, views), model)
-        want = {(r["head"], r["relation"], r["tail"]) for r in gold.get("relations") or ()}
+    for paper in papers:
+        findings = decide(paper.pairs, None) if thresholds is None else choose(paper.pairs, paper.probabilities, thresholds)
+        name_of = paper.name_of
         got = {(name_of[f.head], f.relation, name_of[f.tail]) for f in findings if name_of[f.head] and name_of[f.tail]}
-        tp += len(want & got)
+        tp += len(paper.want & got)
         n_pred += len(findings)
-        n_gold += len(want)
+        n_gold += len(paper.want)
     precision = tp / n_pred if n_pred else 0.0
     recall = tp / n_gold if n_gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def score_docs(docs: list[Doc], golds: list[dict], model: RelationModel | None) -> dict:
+    """Relation precision, recall and F1 of the component on ``docs``, as the scorer counts."""
+    papers = [_prepare(doc, gold) for doc, gold in zip(docs, golds)]
+    if model is None:
+        return _score(papers, None)
+    for paper in papers:
+        paper.probabilities = model.probabilities([p.features for p in paper.pairs])
+    return _score(papers, model.thresholds)
 
 
 def _examples(docs: list[Doc], golds: list[dict]) -> tuple[list[set[str]], list[str]]:
@@ -166,75 +194,80 @@ def _fit(docs: list[Doc], golds: list[dict], l2: float) -> RelationModel:
     return RelationModel.fit(features, labels, classes=CLASSES, l2=l2)
 
 
-def _choose_threshold(model: RelationModel, docs: list[Doc], golds: list[dict], min_precision: float) -> dict:
-    """One threshold for all relations: best held-out F1 with precision >= min_precision."""
-    grid = [round(0.1 + 0.05 * k, 2) for k in range(17)]
-    results = []
-    for threshold in grid:
-        model.thresholds = {r: threshold for r in ALLOWED}
-        results.append((threshold, score_docs(docs, golds, model)))
-    feasible = [(t, s) for t, s in results if s["p"] >= min_precision]
-    if feasible:
-        threshold, scores = max(feasible, key=lambda ts: (ts[1]["f1"], ts[0]))
-    else:  # precision out of reach: weigh it twice as much as recall (F0.5)
-        threshold, scores = max(results, key=lambda ts: (_f_half(ts[1]), ts[0]))
-    return {"threshold": threshold, "heldout": scores, "grid": {str(t): s for t, s in results}}
-
-
 def _f_half(scores: dict) -> float:
     p, r = scores["p"], scores["r"]
     return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+
+
+def choose_thresholds(papers: list[_Paper], min_precision: float) -> tuple[dict[str, float], dict, bool]:
+    """Per-relation thresholds: best F1 with precision >= min_precision (else best F0.5);
+    one shared threshold first, then each relation's in turn, two rounds."""
+    grid = [round(0.1 + 0.05 * k, 2) for k in range(17)]
+
+    def objective(thresholds: dict[str, float]) -> tuple[bool, float]:
+        scores = _score(papers, thresholds)
+        feasible = scores["p"] >= min_precision
+        return feasible, scores["f1"] if feasible else _f_half(scores)
+
+    best = max(({r: t for r in ALLOWED} for t in grid), key=objective)
+    for _ in range(2):
+        for relation in ALLOWED:
+            best = max(({**best, relation: t} for t in grid), key=objective)
+    return best, _score(papers, best), objective(best)[0]
+
+
+def _out_of_fold(predicted: list[Doc], gold_docs: list[Doc], golds: list[dict], *, folds: int, seed: int,
+                 l2: float) -> tuple[list[_Paper], list[_Paper]]:
+    """Every paper scored by a model that did not see it (seeded k-fold)."""
+    order = list(range(len(golds)))
+    random.Random(seed).shuffle(order)
+    fold_of = {k: position % folds for position, k in enumerate(order)}
+    out_predicted: list[_Paper | None] = [None] * len(golds)
+    out_gold: list[_Paper | None] = [None] * len(golds)
+    for fold in range(folds):
+        rows = [k for k in range(len(golds)) if fold_of[k] != fold]
+        docs = [predicted[k] for k in rows] + [gold_docs[k] for k in rows]
+        model = _fit(docs, [golds[k] for k in rows] * 2, l2)
+        for k in (k for k in range(len(golds)) if fold_of[k] == fold):
+            for target, doc in ((out_predicted, predicted[k]), (out_gold, gold_docs[k])):
+                paper = _prepare(doc, golds[k])
+                paper.probabilities = model.probabilities([p.features for p in paper.pairs])
+                target[k] = paper
+    return out_predicted, out_gold
 
 
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, seed: int = 0, holdout: float = 0.2,
-                    l2: float = 1.0, min_precision: float = 0.7, with_gold_entities: bool = True) -> dict:
-    """Train, choose the threshold on a held-out part, refit on everything, write ``out``.
-
-    Returns a summary (held-out scores with predicted and with gold entities).
-    """
+def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, seed: int = 0, folds: int = 5,
+                    l2: float = 10.0, min_precision: float = 0.7) -> dict:
+    """Cross-validate, choose the thresholds on the out-of-fold predictions, fit on all
+    papers (pipeline entities and gold entities), write ``out``; return its provenance."""
     annotated = load_annotated(papers, gold)
-    if not annotated:
-        raise ValueError(f"no paper of {papers} has a gold record in {gold}")
+    if len(annotated) < folds:
+        raise ValueError(f"{len(annotated)} papers of {papers} have a gold record in {gold}; need at least {folds}")
     golds = [g for _, g in annotated]
     predicted = predicted_docs(annotated)
-    gold_docs = gold_entity_docs(annotated) if with_gold_entities else []
-    order = list(range(len(annotated)))
-    random.Random(seed).shuffle(order)
-    cut = int(len(order) * holdout)
-    held, kept = sorted(order[:cut]), sorted(order[cut:])
-
-    def part(docs, rows):
-        return [docs[k] for k in rows], [golds[k] for k in rows]
-
-    train_docs, train_golds = part(predicted, kept)
-    if gold_docs:
-        extra_docs, extra_golds = part(gold_docs, kept)
-        train_docs, train_golds = train_docs + extra_docs, train_golds + extra_golds
-    model = _fit(train_docs, train_golds, l2)
-    choice = _choose_threshold(model, *part(predicted, held), min_precision)
-    model.thresholds = {r: choice["threshold"] for r in ALLOWED}
-    heldout_gold_entities = score_docs(*part(gold_docs, held), model) if gold_docs else None
-    heldout_patterns = score_docs(*part(predicted, held), None)
-    all_docs, all_golds = predicted + gold_docs, golds + (golds if gold_docs else [])
-    final = _fit(all_docs, all_golds, l2)
-    final.thresholds = dict(model.thresholds)
+    gold_docs = gold_entity_docs(annotated)
+    oof_predicted, oof_gold = _out_of_fold(predicted, gold_docs, golds, folds=folds, seed=seed, l2=l2)
+    thresholds, scores, reached = choose_thresholds(oof_predicted, min_precision)
+    final = _fit(predicted + gold_docs, golds * 2, l2)
+    final.thresholds = thresholds
     final.provenance = {
         "trained_by": "kg train-relations",
-        "data": {str(papers): _sha256(papers), str(gold): _sha256(gold)},
+        "data": {Path(papers).name: _sha256(papers), Path(gold).name: _sha256(gold)},
         "license_note": "project annotations (../shared/annotation); no external relation data",
         "seed": seed,
-        "holdout": holdout,
+        "folds": folds,
         "l2": l2,
         "min_precision": min_precision,
         "papers": len(annotated),
-        "examples": len(_examples(all_docs, all_golds)[1]),
-        "heldout_predicted_entities": choice["heldout"],
-        "heldout_gold_entities": heldout_gold_entities,
-        "heldout_patterns_only": heldout_patterns,
+        "examples": len(_examples(predicted + gold_docs, golds * 2)[1]),
+        "cross_validated_predicted_entities": scores,
+        "precision_reached": reached,
+        "cross_validated_gold_entities": _score(oof_gold, thresholds),
+        "cross_validated_patterns_only": _score(oof_predicted, None),
     }
     final.save(out)
-    return {"out": str(out), **final.provenance, "threshold_grid": choice["grid"]}
+    return {"out": str(out), **final.provenance, "thresholds": thresholds}

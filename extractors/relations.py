@@ -37,7 +37,7 @@ from extractors.aggregate import RELATION_FINDINGS
 from extractors.relation_features import ALLOWED, PairCandidate, PairContext, allowed, pair_candidates
 from extractors.relation_model import RelationModel, default_model_path
 
-__all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_finder", "decide"]
+__all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_finder", "decide", "choose"]
 
 log = logging.getLogger("kg.extract")
 
@@ -91,11 +91,18 @@ def decide(pairs: list[PairCandidate], model: RelationModel | None) -> list[Find
                 context, trigger = _evidence(pair, relation)
                 found.append(Finding(pair.head.key, relation, pair.tail.key, context.start, context.end, trigger, _PATTERN_CONFIDENCE, f"{COMPONENT}/patterns"))
         return found
-    for pair, probabilities in zip(pairs, model.probabilities([p.features for p in pairs])):
+    return choose(pairs, model.probabilities([p.features for p in pairs]), model.thresholds)
+
+
+def choose(pairs: list[PairCandidate], probabilities: list[dict[str, float]], thresholds: dict[str, float]) -> list[Finding]:
+    """Findings from the classifier's probabilities: per pair the most probable relation
+    its types allow, kept when it reaches that relation's threshold."""
+    found = []
+    for pair, probability in zip(pairs, probabilities):
         options = [r for r in ALLOWED if allowed(r, pair.head.type, pair.tail.type)]
-        relation = max(options, key=lambda r: probabilities.get(r, 0.0))
-        confidence = probabilities.get(relation, 0.0)
-        if confidence < model.thresholds.get(relation, 0.5):
+        relation = max(options, key=lambda r: probability.get(r, 0.0))
+        confidence = probability.get(relation, 0.0)
+        if confidence < thresholds.get(relation, 0.5):
             continue
         context, trigger = _evidence(pair, relation)
         found.append(Finding(pair.head.key, relation, pair.tail.key, context.start, context.end, trigger, confidence, COMPONENT))

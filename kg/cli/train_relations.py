@@ -14,22 +14,22 @@ _SHARED = "../shared"
 @click.option("--papers", default=f"{_SHARED}/annotation/train.papers.jsonl", show_default=True, type=click.Path(dir_okay=False, exists=True), help="Papers (title, abstract) of the annotations, JSON Lines.")
 @click.option("--gold", default=f"{_SHARED}/annotation/train.gold.jsonl", show_default=True, type=click.Path(dir_okay=False, exists=True), help="Gold entities and relations per paper, JSON Lines.")
 @click.option("-o", "--out", default=None, type=click.Path(dir_okay=False), help="Model file [default: the package's extractors/models/kg_relations.json].")
-@click.option("--seed", default=0, show_default=True, help="Seed of the held-out split.")
-@click.option("--holdout", default=0.2, show_default=True, help="Fraction of the papers held out to choose the threshold.")
-@click.option("--l2", default=1.0, show_default=True, help="L2 regularisation strength.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the cross-validation folds.")
+@click.option("--folds", default=5, show_default=True, help="Cross-validation folds; thresholds are chosen on the out-of-fold predictions.")
+@click.option("--l2", default=10.0, show_default=True, help="L2 regularisation strength.")
 @click.option("--min-precision", default=0.7, show_default=True, help="Threshold choice: best held-out F1 with at least this precision.")
 @click.option("--threads", default=1, show_default=True, help="BLAS threads (keep 1 on a shared machine).")
-def command(papers, gold, out, seed, holdout, l2, min_precision, threads):
+def command(papers, gold, out, seed, folds, l2, min_precision, threads):
     """Train the relation classifier on the annotations and write it to --out.
 
-    Same data and seed give the same model. Prints the held-out scores (with the
-    pipeline's entities and with the gold entities) as JSON.
+    Same data and seed give the same model. Prints the cross-validated scores (with
+    the pipeline's entities, with the gold entities, and of the patterns alone) as JSON.
     """
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
     from extractors.relation_model import default_model_path
     from extractors.relation_training import train_relations
 
-    summary = train_relations(papers=papers, gold=gold, out=out or default_model_path(), seed=seed, holdout=holdout,
+    summary = train_relations(papers=papers, gold=gold, out=out or default_model_path(), seed=seed, folds=folds,
                               l2=l2, min_precision=min_precision)
     click.echo(json.dumps(summary, indent=2))

@@ -1,0 +1,92 @@
+"""Relation extraction quality on the dev set, with the pipeline's and with gold entities.
+
+Relation F1 is bounded by entity quality: a relation counts only when both its ends
+match gold entities. Three figures keep the two sources of error apart:
+
+- pipeline: `kg extract` on the dev papers, scored by ../shared/eval/score_entities.py
+  (the issue's measure; bar F1 >= 0.55 with precision >= 0.70);
+- gold entities: the dev gold entities projected on the text (roles from the gold), fed
+  through the same relation component and counted the way the scorer counts;
+- patterns only: the trigger patterns without the classifier, on the pipeline's entities.
+
+Run: python bench/relation_quality.py [--papers P --gold G] [--write]
+(--write updates the section in docs/benchmarks.md). The shipped model must not have
+seen the dev set: `kg train-relations` trains on ../shared/annotation only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchdoc import replace_section  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def scorer():
+    spec = importlib.util.spec_from_file_location("score_entities", SHARED / "eval" / "score_entities.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", default=str(SHARED / "eval" / "dev.papers.jsonl"))
+    parser.add_argument("--gold", default=str(SHARED / "eval" / "dev.gold.jsonl"))
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    from extractors.relation_model import RelationModel, default_model_path
+    from extractors.relation_training import gold_entity_docs, load_annotated, predicted_docs, score_docs
+    from kg.corpus import read_corpus
+    from kg.extraction import extract_papers
+
+    started = time.perf_counter()
+    corpus = read_corpus([args.papers])
+    with tempfile.TemporaryDirectory() as folder:
+        predictions = Path(folder) / "pred.jsonl"
+        with open(predictions, "w", encoding="utf-8") as handle:
+            for record in extract_papers(corpus.papers):
+                handle.write(json.dumps(record.to_json()) + "\n")
+        score = scorer()
+        pipeline = score.score(score.load([args.gold]), score.load([str(predictions)]))["relations"]
+    model = RelationModel.load(default_model_path())
+    annotated = load_annotated(args.papers, args.gold)
+    golds = [g for _, g in annotated]
+    with_gold = score_docs(gold_entity_docs(annotated), golds, model)
+    patterns = score_docs(predicted_docs(annotated), golds, None)
+    rows = [("pipeline (`kg extract` + scorer)", pipeline), ("gold entities", with_gold), ("patterns only, pipeline entities", patterns)]
+    table = ["| entities | P | R | F1 | tp / pred / gold |", "| --- | --- | --- | --- | --- |"]
+    for name, r in rows:
+        table.append(f"| {name} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['tp']} / {r['pred']} / {r['gold']} |")
+    trained = model.provenance
+    body = "\n".join(
+        [
+            "## Relation extraction on the dev set (`bench/relation_quality.py`)",
+            "",
+            f"Command: `python bench/relation_quality.py --write` ({len(annotated)} dev papers, {time.perf_counter() - started:.0f} s).",
+            f"Model: `extractors/models/kg_relations.json` (l2 {trained.get('l2')}, thresholds {json.dumps(model.thresholds)}, "
+            f"chosen by {trained.get('folds')}-fold cross-validation on the train annotations with precision >= {trained.get('min_precision')}).",
+            "Bar: F1 >= 0.55 with precision >= 0.70 (annotators agree at about 0.82).",
+            "",
+            *table,
+        ]
+    )
+    print(body)
+    if args.write:
+        replace_section(ROOT / "docs" / "benchmarks.md", "relation-quality", body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
