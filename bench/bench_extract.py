@@ -27,7 +27,6 @@ import datetime
 import importlib.util
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -74,16 +73,17 @@ def _load_first(spacy, names):
 def _kg_extract_peak_mb(profile: str) -> float:
     """Peak resident memory (MB) of a ``kg extract`` process on the bundled corpus."""
     with tempfile.TemporaryDirectory() as tmp:
+        # VmHWM of the child's own address space: ru_maxrss would carry this process's peak across exec
         code = (
-            "import resource, sys; from kg.cli import main\n"
+            "import sys; from kg.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
         )
         out = subprocess.run(
             [sys.executable, "-c", code, "-q", "extract", "-o", str(Path(tmp) / "x.jsonl"), "--profile", profile],
             check=True, capture_output=True, text=True,
         )
-        return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+        return int(out.stdout.strip().splitlines()[-1]) / 1024  # VmHWM is in kB
 
 
 def _typed_f1(profile: str, gold_papers: Path, gold: Path, scorer_path: Path) -> dict:
