@@ -13,6 +13,8 @@ from rdflib.plugins.sparql import prepareQuery
 
 from analytics_corpus import GENERIC_WORDS, available, gold_corpus_graph
 from kg.analytics import analyze, run_analytics
+from kg.analytics.centrality import centrality_measures
+from kg.analytics.comention import comention_graph
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.trends import PaperDate, mention_trends, parse_date, rising_entities
 from kg.analytics.writeback import comention_iri, write_back
@@ -167,6 +169,16 @@ def test_cli_analyze(small_graph, tmp_path):
     bad.write_text("<http://x/a> <http://x/b> .\n")
     failed = runner.invoke(cli, ["analyze", str(bad), "--out", str(tmp_path / "b")])
     assert failed.exit_code != 0 and "bad.ttl" in str(failed.output) + str(failed.exception)
+
+
+def test_backends_agree_on_the_corpus_graph(corpus_graph):
+    # 1,800 entities in many components: where igraph 0.11's ARPACK PageRank went negative.
+    graph = comention_graph(read_mentions(corpus_graph))
+    on_networkx = centrality_measures(graph, backend="networkx", betweenness_samples=40, seed=1)
+    on_igraph = centrality_measures(graph, backend="igraph", betweenness_samples=40, seed=1)
+    assert sum(on_igraph["pagerank"].values()) == pytest.approx(1.0)
+    for measure in ("pagerank", "betweenness", "eigenvector"):
+        assert on_igraph[measure] == pytest.approx(on_networkx[measure], abs=1e-6), measure
 
 
 def test_same_seed_same_result(corpus_graph, corpus_result):
