@@ -70,11 +70,10 @@ def load_graph(path: str | Path, *, store: str = "auto") -> rdflib.Dataset:
 
 def _load_with_oxigraph(source: Path, fmt: str) -> rdflib.Dataset:
     import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-
+    from kg.graphstore import KGOxigraphStore
     from kg.problems import InputError, Problem
 
-    dataset = rdflib.Dataset(store=OxigraphStore(), default_union=True)
+    dataset = rdflib.Dataset(store=KGOxigraphStore(), default_union=True)
     try:
         dataset.store._inner.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]))
     except SyntaxError as error:

@@ -59,3 +59,16 @@ def test_load_graph_reads_a_build_directory_back(tmp_path, expected, store):
     loaded = load_graph(tmp_path, store=store)
     assert canonical_quads(loaded) == expected
     assert isinstance(loaded.store, OxigraphStore) == (store == "oxigraph")
+
+
+def test_oxigraph_backed_dataset_gives_literals_as_rdflib_makes_them():
+    from rdflib import Literal
+
+    papers, extractions = small_corpus()
+    memory = build_graph(papers, extractions, run=fixed_run(), store="memory")
+    oxigraph = build_graph(papers, extractions, run=fixed_run(), store="oxigraph")
+    assert set(oxigraph.triples((None, None, None))) == set(memory.triples((None, None, None)))
+    mention = next(oxigraph.subjects(KG.field, Literal("abstract")))
+    assert oxigraph.value(mention, KG.field) == Literal("abstract")
+    rows = oxigraph.query("SELECT ?f WHERE { ?m a kg:Mention ; kg:field ?f }", initNs={"kg": KG._NS})
+    assert {row[0] for row in rows} == {Literal("abstract"), Literal("title")}
