@@ -70,7 +70,7 @@ def load_graph(path: str | Path, *, store: str = "auto") -> rdflib.Dataset:
 
 def _load_with_oxigraph(source: Path, fmt: str) -> rdflib.Dataset:
     import pyoxigraph as ox
-    from kg.graphstore import KGOxigraphStore
+    from kg.oxigraph_store import KGOxigraphStore
     from kg.problems import InputError, Problem
 
     dataset = rdflib.Dataset(store=KGOxigraphStore(), default_union=True)

@@ -23,13 +23,13 @@ import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
 from rdflib import XSD, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.atomic import atomic_write
-from kg.quadstore import Quads, open_quads, to_oxigraph_term
+from kg.oxigraph_store import KGOxigraphStore
+from kg.quadstore import Quads, open_quads
 from kg.vocab import PREFIXES
 
-__all__ = ["KGOxigraphStore", "OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
+__all__ = ["OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -61,64 +61,6 @@ def choose_store(store: str, estimated_quads: int) -> str:
     if estimated_quads > OXIGRAPH_DISK_THRESHOLD:
         return "oxigraph-disk"
     return "oxigraph" if estimated_quads > OXIGRAPH_THRESHOLD else "memory"
-
-
-_XSD_STRING = str(XSD.string)
-
-
-def _from_oxigraph(term) -> rdflib.term.Node:
-    """A pyoxigraph term as rdflib makes it: a plain string literal is ``Literal("x")``."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    raise ValueError(f"unexpected Oxigraph term {term!r}")
-
-
-class KGOxigraphStore(OxigraphStore):
-    """oxrdflib's Oxigraph store, giving literals back as rdflib's own stores do.
-
-    oxrdflib returns every plain string as ``Literal("x", datatype=XSD.string)``: the same
-    RDF term, but unequal to ``Literal("x")`` in rdflib. Code written against rdflib's
-    memory store (analytics, views, exports, SHACL) then behaves differently on big graphs;
-    this store makes the two agree for triple patterns and SPARQL SELECT results.
-    """
-
-    def triples(self, triple_pattern, context=None):
-        subject, predicate, obj = (None if t is None else to_oxigraph_term(t) for t in triple_pattern)
-        name = None if context is None else getattr(context, "identifier", context)
-        if name is not None:
-            name = ox.DefaultGraph() if name == DATASET_DEFAULT_GRAPH_ID else to_oxigraph_term(name)
-        try:
-            quads = self._inner.quads_for_pattern(subject, predicate, obj, name)
-        except (TypeError, ValueError):  # a literal in subject position and the like: no match
-            return iter(())
-        return (
-            ((_from_oxigraph(q.subject), _from_oxigraph(q.predicate), _from_oxigraph(q.object)),
-             iter((self._graph_of(q.graph_name),)))
-            for q in quads
-        )
-
-    def _graph_of(self, name) -> rdflib.Graph:
-        identifier = DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else _from_oxigraph(name)
-        return rdflib.Graph(store=self, identifier=identifier)
-
-    def query(self, *args, **kwargs):
-        result = super().query(*args, **kwargs)
-        if result.type == "SELECT":
-            result.bindings = [{var: _plain(value) for var, value in row.items()} for row in result.bindings]
-        return result
-
-
-def _plain(value):
-    if isinstance(value, Literal) and value.datatype is not None and str(value.datatype) == _XSD_STRING:
-        return Literal(str(value))
-    return value
 
 
 def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib.Dataset:
