@@ -7,12 +7,16 @@ it in CI (``CI=true``), where ``.ci/run`` installs both.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ import pytest
 
 __all__ = [
     "RunningStore", "require_binary", "free_port", "start_oxigraph", "stop", "oxigraph_server", "virtuoso_server",
-    "sparql_select", "store_statements", "local_statements", "graph_iris",
+    "sparql_select", "store_statements", "local_statements", "graph_iris", "bundled_corpus_graph", "same_values",
 ]
 
 
@@ -76,6 +80,7 @@ def stop(process: subprocess.Popen) -> None:
 
 def start_oxigraph(location: Path, port: int) -> subprocess.Popen:
     binary = require_binary("oxigraph", "pip install oxigraph")
+    location.parent.mkdir(parents=True, exist_ok=True)
     log = location.parent / f"oxigraph-{port}.log"
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
@@ -138,7 +143,7 @@ ServerThreads = 10
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = 100000
+ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 60
 """
 
@@ -214,3 +219,25 @@ def graph_iris(graph) -> list[str]:
     from kg.quadstore import open_quads
 
     return [name.value for name in open_quads(graph).graph_names() if hasattr(name, "value")]
+
+
+@functools.cache
+def bundled_corpus_graph() -> Path:
+    """The graph file of the bundled corpus, built once per test process (fast profile)."""
+    from kg.build import build
+
+    out = Path(tempfile.mkdtemp(prefix="kg-corpus-graph-"))
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
+    build(out=out, profile="fast", view=False)
+    return out / "graph.trig"
+
+
+def same_values(store: list[str], local: list[str]) -> bool:
+    """Equal statement lists, xsd:double literals compared as numbers to 6 significant
+    digits (Virtuoso stores doubles natively and answers with 6 digits)."""
+    double = re.compile(r'"([^"]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#double>')
+
+    def normal(statement: str) -> str:
+        return double.sub(lambda m: f'"{float(m.group(1)):.5e}"^^xsd:double', statement)
+
+    return sorted(map(normal, store)) == sorted(map(normal, local))

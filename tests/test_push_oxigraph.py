@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from faultproxy import FaultProxy
 from kg.cli import cli
 from kg.push import PushAuthError, PushFailed, push
-from rdfstores import free_port, graph_iris, local_statements, oxigraph_server, start_oxigraph, stop, store_statements
+from rdfstores import bundled_corpus_graph, free_port, graph_iris, local_statements, oxigraph_server, start_oxigraph, stop, store_statements
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export_small.trig"
 FAST_RETRIES = {"retries": 3, "backoff": 0.01}
@@ -129,3 +129,12 @@ def test_push_a_built_graph(tmp_path: Path) -> None:
         assert report.batches > 1 and all(want == got for want, got in report.counts.values())
         found = store_statements(store.endpoint + "/query", graph_iris(graph))
         assert sorted(found) == sorted(local_statements(graph))
+
+
+def test_push_the_bundled_corpus_graph(tmp_path: Path) -> None:
+    graph = bundled_corpus_graph()
+    with oxigraph_server(tmp_path) as store:
+        report = push(graph, endpoint=store.endpoint, store="oxigraph", replace=True)
+        assert report.triples > 50_000 and len(report.counts) > 100
+        assert all(want == got for want, got in report.counts.values())
+        assert sorted(store_statements(store.endpoint + "/query", graph_iris(graph))) == sorted(local_statements(graph))

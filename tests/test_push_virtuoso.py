@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.push import PushAuthError, push
-from rdfstores import graph_iris, local_statements, store_statements, virtuoso_server
+from rdfstores import bundled_corpus_graph, graph_iris, local_statements, same_values, store_statements, virtuoso_server
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export_small.trig"
 
@@ -58,3 +58,11 @@ def test_push_a_built_graph(virtuoso) -> None:
     assert all(want == got for want, got in report.counts.values()) and len(report.counts) >= 4
     found = store_statements(virtuoso.endpoint + "/sparql", graph_iris(graph))
     assert sorted(found) == sorted(local_statements(graph))
+
+
+def test_push_the_bundled_corpus_graph(virtuoso) -> None:
+    graph = bundled_corpus_graph()
+    report = push(graph, endpoint=virtuoso.endpoint, store="virtuoso", user="dba", password="dba", replace=True)
+    assert report.triples > 50_000 and all(want == got for want, got in report.counts.values())
+    found = store_statements(virtuoso.endpoint + "/sparql", graph_iris(graph))
+    assert len(found) == report.triples and same_values(found, local_statements(graph))
