@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -12,7 +13,7 @@ from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relat
 from kg.papers import Paper
 from kg.provenance import ExtractionRun
 
-__all__ = ["HOSTILE_NAMES", "small_corpus", "fixed_run", "canonical_quads"]
+__all__ = ["HOSTILE_NAMES", "small_corpus", "bundled_sample", "fixed_run", "canonical_quads"]
 
 HOSTILE_NAMES = ('a "b" <c>', "x\ny", "\u202bRTL\u202c name", "z" * 10_000, "{tab}\t|^`\\")
 
@@ -72,6 +73,16 @@ def small_corpus() -> tuple[list[Paper], list[PaperExtraction]]:
     hostile.append(Entity("off the end", "Task", "used", (), (Mention("off", "abstract", 10**6, 10**6 + 3, 0, 1.0, "t"),), 1.0))
     e3 = PaperExtraction(p3.id, p3.title, tuple(hostile), (), "kg-extractors/test", "1.0")
     return [p1, p2, p3], [e1, e2, e3]
+
+
+@functools.lru_cache(maxsize=None)
+def bundled_sample(count: int = 40) -> tuple[tuple[Paper, ...], tuple[PaperExtraction, ...]]:
+    """The first ``count`` papers of the bundled corpus and their rules-only extraction (cached per session)."""
+    from kg.corpus import read_corpus
+    from kg.extraction import extract_papers
+
+    papers = tuple(read_corpus(()).papers[:count])
+    return papers, tuple(extract_papers(papers, profile="fast"))
 
 
 def fixed_run() -> ExtractionRun:

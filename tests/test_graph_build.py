@@ -7,7 +7,7 @@ import random
 import pyoxigraph as ox
 import pytest
 import rdflib
-from graphfixtures import HOSTILE_NAMES, fixed_run, small_corpus
+from graphfixtures import HOSTILE_NAMES, bundled_sample, fixed_run, small_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import DCTERMS, PROV, RDF, SKOS, XSD, Literal, URIRef
@@ -149,6 +149,11 @@ def test_same_input_gives_byte_identical_sorted_n_triples_in_any_order():
     shuffled = [type(e)(e.paper_id, e.title, tuple(rng.sample(e.entities, len(e.entities))), e.relations, e.extractor,
                         e.extractor_version) for e in rng.sample(extractions, len(extractions))]
     assert sorted_ntriples(build_graph(rng.sample(papers, len(papers)), shuffled, store="memory")) == first
+
+
+def test_bundled_corpus_sample_gives_identical_n_triples_on_two_runs():
+    papers, extractions = bundled_sample()
+    assert sorted_ntriples(build_graph(papers, extractions)) == sorted_ntriples(build_graph(papers, extractions))
 
 
 def test_base_iri_is_configurable():

@@ -8,7 +8,7 @@ import pyshacl
 import pytest
 import rdflib
 from goldrecords import SHARED_EVAL, load_gold
-from graphfixtures import fixed_run, small_corpus
+from graphfixtures import bundled_sample, fixed_run, small_corpus
 from rdflib import RDF, SKOS, Literal, URIRef
 
 from kg.graph import build_graph
@@ -42,12 +42,8 @@ def test_small_corpus_with_hostile_names_conforms(shapes, store):
 
 def test_bundled_corpus_sample_conforms(shapes):
     # The bundled corpus through the real reader and the rules-only extractor (a slice keeps
-    # this test to seconds; bench/bench_graph.py --shacl validates the whole corpus).
-    from kg.corpus import read_corpus
-    from kg.extraction import extract_papers
-
-    papers = read_corpus(()).papers[:40]
-    extractions = list(extract_papers(papers, profile="fast"))
+    # this test to seconds; `bench/bench_graph.py corpus --shacl` validates the whole corpus).
+    papers, extractions = bundled_sample()
     dataset = build_graph(papers, extractions)
     assert sum(1 for _ in dataset.subjects(RDF.type, KG.Mention)) > 100
     conforms, text = validate(merged(dataset), shapes)
