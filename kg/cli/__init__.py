@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "train": "kg.cli.train:command",
     "train-relations": "kg.cli.train_relations:command",
     "query": "kg.cli.query:command",
+    "serve": "kg.cli.serve:command",
     "view": "kg.cli.view:command",
 }
 

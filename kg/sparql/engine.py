@@ -29,6 +29,7 @@ __all__ = [
     "UpdateRefused",
     "ResultTooLarge",
     "QueryResult",
+    "load_oxigraph",
     "open_store",
     "run_query",
 ]
@@ -80,6 +81,23 @@ class QueryResult:
         return len(self.rows) if self.kind == "select" else len(self.triples) if self.kind == "graph" else 1
 
 
+def load_oxigraph(path: str | Path, store: ox.Store | None = None) -> ox.Store:
+    """Bulk-load a graph file or build directory into ``store`` (default: a new in-memory one).
+
+    Bad input raises `ValueError` naming the file, with the parser's line and column.
+    """
+    source = resolve_graph_path(path)
+    fmt = rdf_format_for(source)
+    if fmt not in _OX_FORMATS:
+        raise ValueError(f"{source}: Oxigraph cannot read {fmt}; use the rdflib engine")
+    store = ox.Store() if store is None else store
+    try:
+        store.bulk_load(path=str(source), format=_OX_FORMATS[fmt])
+    except SyntaxError as error:
+        raise ValueError(f"{source}: {error}") from error
+    return store
+
+
 def open_store(path: str | Path, *, engine: str = "auto") -> Store:
     """Load a graph file or build directory for querying.
 
@@ -91,15 +109,7 @@ def open_store(path: str | Path, *, engine: str = "auto") -> Store:
     source = resolve_graph_path(path)
     if engine == "rdflib" or (engine == "auto" and source.stat().st_size <= OXIGRAPH_THRESHOLD_BYTES):
         return load_graph(source)
-    fmt = rdf_format_for(source)
-    if fmt not in _OX_FORMATS:
-        raise ValueError(f"{source}: Oxigraph cannot read {fmt}; use engine='rdflib'")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(source), format=_OX_FORMATS[fmt])
-    except SyntaxError as error:
-        raise ValueError(f"{source}: {error}") from error
-    return store
+    return load_oxigraph(source)
 
 
 def _refuse_if_update(query: str, error: Exception) -> None:

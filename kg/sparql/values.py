@@ -1,11 +1,11 @@
-"""Bind parameters for Oxigraph: a ``VALUES`` block at the top of the query's WHERE group.
+"""Bind parameters for Oxigraph: a ``VALUES`` block opening each WHERE group of the query.
 
 Oxigraph's own ``substitutions`` only accept variables the query projects, so
 parameters of aggregate queries (``?method`` in ``datasets-for-method``) could not be
 bound that way. Instead the terms are written in canonical N-Triples syntax (every
 character that could end a string or an IRI is escaped or refused) into a ``VALUES``
-block that opens the outermost group; its filters and optionals then see the values,
-as with rdflib's ``initBindings``. Sub-SELECTs do not, their scope being their own.
+block that opens the WHERE group of the query and of each sub-SELECT; filters,
+optionals and sub-queries then all see the values, as with rdflib's ``initBindings``.
 """
 
 from __future__ import annotations
@@ -73,37 +73,51 @@ def _tokens(query: str) -> list[tuple[str, str, int]]:
     return [(m.lastgroup, m.group(), m.start()) for m in _TOKENS.finditer(query) if m.lastgroup != "comment"]
 
 
-def _where_group(query: str) -> tuple[int, int, bool]:
-    """Offsets of the outermost WHERE group's ``{`` and ``}``, and whether it is a bare sub-SELECT."""
+def _where_groups(query: str) -> list[tuple[int, int | None]]:
+    """Each query form's WHERE group (the query's and every sub-SELECT's).
+
+    Returns the offset of the group's ``{`` and, when the group's body is a bare
+    sub-SELECT (which cannot have VALUES beside it), the offset of its ``}``.
+    """
     tokens = _tokens(query)
-    form = next((i for i, (kind, text, _) in enumerate(tokens) if kind == "word" and text.lower() in _FORMS), None)
-    if form is None:
-        raise BindingError("cannot bind parameters: no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
-    depth, braces, start = 0, 0, None
-    skip_template = tokens[form][1].lower() == "construct"
-    for index in range(form + 1, len(tokens)):
-        kind, text, offset = tokens[index]
-        if kind == "word" and text.lower() == "where" and braces == 0 and depth == 0:
-            skip_template = False
-        if kind != "brace":
+    closing: dict[int, int] = {}
+    stack: list[int] = []
+    for index, (kind, text, _) in enumerate(tokens):
+        if kind == "brace" and text == "{":
+            stack.append(index)
+        elif kind == "brace" and text == "}" and stack:
+            closing[stack.pop()] = index
+    groups: list[tuple[int, int | None]] = []
+    for index, (kind, text, _) in enumerate(tokens):
+        if kind != "word" or text.lower() not in _FORMS:
             continue
-        depth += {"(": 1, ")": -1}.get(text, 0)
-        if text == "{" and depth == 0:
-            braces += 1
-            if braces == 1 and start is None and not skip_template:
-                start = index
-        elif text == "}" and depth == 0:
-            braces -= 1
-            if braces == 0 and start is None:
-                skip_template = False  # that was the CONSTRUCT template
-            elif braces == 0:
-                body = tokens[start + 1] if start + 1 < len(tokens) else ("", "", 0)
-                return tokens[start][2], offset, body[0] == "word" and body[1].lower() == "select"
-    raise BindingError("cannot bind parameters: the query has no WHERE group")
+        depth, skip_template = 0, text.lower() == "construct"
+        cursor = index + 1
+        while cursor < len(tokens):
+            kind, text, _ = tokens[cursor]
+            if kind == "word" and text.lower() == "where" and depth == 0:
+                skip_template = False
+            elif kind == "brace" and text in "()":
+                depth += 1 if text == "(" else -1
+            elif kind == "brace" and depth == 0 and text == "}":
+                break  # the enclosing group ended: a form without WHERE group
+            elif kind == "brace" and depth == 0 and text == "{":
+                if skip_template:  # CONSTRUCT { template } WHERE { ... }
+                    cursor, skip_template = closing.get(cursor, len(tokens)), False
+                else:
+                    body = tokens[cursor + 1] if cursor + 1 < len(tokens) else ("", "", 0)
+                    bare_select = body[0] == "word" and body[1].lower() == "select" and cursor in closing
+                    groups.append((tokens[cursor][2], tokens[closing[cursor]][2] if bare_select else None))
+                    break
+            cursor += 1
+    return groups
 
 
 def bind_with_values(query: str, bindings: Mapping[str, Node]) -> str:
-    """``query`` with ``VALUES (?name ...) { (term ...) }`` opening its WHERE group.
+    """``query`` with ``VALUES (?name ...) { (term ...) }`` opening each of its WHERE groups.
+
+    Sub-SELECTs get the block too, so a parameter means the same value wherever it is
+    used (as a substitution would), while each scope keeps its own variables.
 
     Examples
     --------
@@ -118,7 +132,15 @@ def bind_with_values(query: str, bindings: Mapping[str, Node]) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(sparql_term(term) for term in bindings.values())
     values = f"VALUES ({names}) {{ ({terms}) }}"
-    open_at, close_at, sub_select = _where_group(query)
-    if sub_select:  # `WHERE { SELECT ... }` cannot take VALUES beside the SELECT: nest it
-        return f"{query[:open_at + 1]} {values} {{{query[open_at + 1:close_at]}}} {query[close_at:]}"
-    return f"{query[:open_at + 1]} {values}{query[open_at + 1:]}"
+    groups = _where_groups(query)
+    if not groups:
+        raise BindingError("cannot bind parameters: the query has no SELECT, CONSTRUCT, ASK or DESCRIBE with a WHERE group")
+    insertions: list[tuple[int, str]] = []
+    for open_at, bare_select_close in groups:
+        if bare_select_close is None:
+            insertions.append((open_at + 1, f" {values}"))
+        else:  # `{ SELECT ... }` -> `{ VALUES ... { SELECT ... } }`
+            insertions += [(open_at + 1, f" {values} {{"), (bare_select_close, "} ")]
+    for offset, text in sorted(insertions, reverse=True):
+        query = query[:offset] + text + query[offset:]
+    return query
