@@ -132,7 +132,7 @@ def build_graph(
     papers: Iterable[Paper],
     extractions: Iterable[PaperExtraction],
     *,
-    base_iri: str | None = DEFAULT_BASE,
+    base_iri: str | None = None,
     run: ExtractionRun | None = None,
     store: str = "auto",
 ) -> rdflib.Dataset:
@@ -143,8 +143,8 @@ def build_graph(
     papers, extractions : the corpus and what the extractor found in it. A paper without
         an extraction gets its metadata only; an extraction without a paper gets a paper
         made from its id and title.
-    base_iri : base of every resource IRI (default `kg.vocab.DEFAULT_BASE`, or
-        ``$KG_BASE_IRI`` when None).
+    base_iri : base of every resource IRI; None means ``$KG_BASE_IRI`` when set, else
+        `kg.vocab.DEFAULT_BASE` (``https://w3id.org/kg/resource/``).
     run : the extraction run to record; by default one per distinct extractor name and
         version of ``extractions``, timed now.
     store : ``"memory"`` (rdflib), ``"oxigraph"`` (in memory), ``"oxigraph-disk"`` (in a

@@ -179,3 +179,10 @@ def test_any_text_gives_valid_iris_that_strict_parsers_accept(names, paper_id):
     iris = {str(t) for quad in ds.quads() for t in quad[:3] if isinstance(t, URIRef)}
     assert all(is_valid_iri(i) for i in iris)
     assert len(list(ox.parse(ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS))) == len(ds)
+
+
+def test_base_iri_from_the_environment(monkeypatch):
+    monkeypatch.setenv("KG_BASE_IRI", "urn:kg:test/")
+    papers, extractions = small_corpus()
+    ds = build_graph(papers[:1], extractions[:1], store="memory")
+    assert all(str(s).startswith("urn:kg:test/") for s in ds.subjects() if isinstance(s, URIRef))
