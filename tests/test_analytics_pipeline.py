@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from importlib.resources import files
 
 import pytest
 import rdflib
@@ -108,9 +109,10 @@ def test_write_back_round_trip_through_sparql(corpus_graph, corpus_result, tmp_p
     for triple in corpus_graph:
         dataset.add(triple)
     added = write_back(dataset, result, base_iri="https://example.org/kg/")
-    assert len(added) > 0 and added.identifier == rdflib.URIRef("https://example.org/kg/graph/analytics")
-    again = write_back(dataset, result, base_iri="https://example.org/kg/")  # replaces, never piles up
-    assert len(again) == len(added)
+    named = dataset.graph(rdflib.URIRef("https://example.org/kg/graph/analytics"))
+    assert len(added) > 0 and len(named) == len(added)
+    write_back(dataset, result, base_iri="https://example.org/kg/")  # replaces, never piles up
+    assert len(dataset.graph(rdflib.URIRef("https://example.org/kg/graph/analytics"))) == len(added)
     dataset.serialize(tmp_path / "graph.nq", format="nquads")  # N-Quads: the fastest to reload
     reloaded = load_graph(tmp_path / "graph.nq")
 
@@ -155,6 +157,23 @@ def test_run_analytics_writes_every_file_atomically(small_graph, tmp_path):
     assert (None, KG.centralityRank, None) in written and (None, rdflib.RDF.type, KG.CoMention) in written
     # write-back went into the graph itself too
     assert (rdflib.URIRef("https://example.org/entity/llm"), KG.centralityRank, rdflib.Literal(1)) in small_graph
+
+
+def test_written_back_terms_conform_to_the_shapes(small_graph, tmp_path):
+    pyshacl = pytest.importorskip("pyshacl")
+    run = run_analytics(small_graph, out=tmp_path, seed=0, npmi_min_support=2, link_min_support=1)
+    data = rdflib.Graph().parse(tmp_path / "analytics.ttl")
+    for concept in run.result.concepts:  # what the graph builder says of each entity
+        node = rdflib.URIRef(concept.iri)
+        data += [(node, rdflib.RDF.type, KG.Entity), (node, rdflib.RDF.type, KG[concept.type]),
+                 (node, rdflib.SKOS.prefLabel, rdflib.Literal(concept.label))]
+    shapes = rdflib.Graph().parse(data=files("kg.ontology").joinpath("shapes.ttl").read_text("utf-8"), format="turtle")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert conforms, text
+    assert len(set(data.subjects(rdflib.RDF.type, KG.CoMention))) == run.result.links == 5
+    link = next(data.subjects(rdflib.RDF.type, KG.CoMention))
+    data.remove((link, KG.coMentionOf, next(data.objects(link, KG.coMentionOf))))  # one entity short
+    assert not pyshacl.validate(data, shacl_graph=shapes)[0]
 
 
 def test_cli_analyze(small_graph, tmp_path):

@@ -52,7 +52,7 @@ def npmi(both: int, first: int, second: int, papers: int) -> float:
         return 1.0
     p_both = both / papers
     pmi = math.log(p_both / ((first / papers) * (second / papers)))
-    return pmi / -math.log(p_both)
+    return max(-1.0, min(1.0, pmi / -math.log(p_both)))  # rounding must not step outside [-1, 1]
 
 
 def jaccard(both: int, first: int, second: int) -> float:

@@ -11,7 +11,6 @@ from kg.analytics.analyze import AnalyticsResult, analyze
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import write_back
 from kg.atomic import atomic_write
-from kg.vocab import PREFIXES
 
 __all__ = ["AnalyticsRun", "run_analytics"]
 
@@ -48,13 +47,8 @@ def run_analytics(
     result = analyze(graph, seed=seed, **options)
     added = write_back(graph, result, base_iri=base_iri)
     files = [path.name for path in write_outputs(result, out)]
-    standalone = rdflib.Graph()
-    for prefix, namespace in PREFIXES.items():
-        standalone.bind(prefix, namespace)
-    for triple in added:
-        standalone.add(triple)
     with atomic_write(out / "analytics.ttl", "wb") as handle:
-        standalone.serialize(handle, format="turtle")
+        added.serialize(handle, format="turtle")
     files.append("analytics.ttl")
     return AnalyticsRun(
         result=result,

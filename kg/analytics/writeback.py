@@ -21,9 +21,9 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
-from kg.vocab import resolve_base_iri
+from kg.vocab import PREFIXES, resolve_base_iri
 
-__all__ = ["comention_iri", "write_back"]
+__all__ = ["comention_iri", "analytics_graph", "write_back"]
 
 
 def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
@@ -46,19 +46,12 @@ def _integer(value: int) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
-def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
-    """Add the results of `analyze` to ``graph``; returns the graph the triples went into.
-
-    In an rdflib Dataset that is the named graph
-    ``<base_iri>graph/analytics``, emptied first; otherwise ``graph`` itself.
-    """
+def analytics_graph(result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
+    """The results of `analyze` as triples with ontology terms, in a graph of their own."""
     base = resolve_base_iri(base_iri)
-    if isinstance(graph, rdflib.Dataset):
-        name = URIRef(base + ANALYTICS_GRAPH)
-        graph.remove_graph(name)
-        target = graph.graph(name)
-    else:
-        target = graph
+    target = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        target.bind(prefix, namespace)
     membership = result.communities.membership()
     community_iri = {c.number: URIRef(f"{base}community/{c.number}") for c in result.communities.communities}
     for concept in result.concepts:
@@ -86,3 +79,20 @@ def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | 
         target.add((node, KG.npmi, _double(link.npmi)))
         target.add((node, KG.jaccard, _double(link.jaccard)))
     return target
+
+
+def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
+    """Add the results of `analyze` to ``graph``; returns them as a graph of their own.
+
+    In an rdflib Dataset they go into the named graph ``<base_iri>graph/analytics``,
+    emptied first, so a re-run replaces them; a plain Graph simply gets them added.
+    """
+    added = analytics_graph(result, base_iri=base_iri)
+    if isinstance(graph, rdflib.Dataset):
+        name = URIRef(resolve_base_iri(base_iri) + ANALYTICS_GRAPH)
+        graph.remove_graph(name)
+        target = graph.graph(name)
+    else:
+        target = graph
+    target.addN((s, p, o, target) for s, p, o in added)
+    return added
