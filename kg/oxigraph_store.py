@@ -17,24 +17,11 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.quadstore import to_oxigraph_term
+from kg.sparql.terms import from_oxigraph  # plain strings as Literal("x")
 
 __all__ = ["KGOxigraphStore"]
 
 _XSD_STRING = str(XSD.string)
-
-
-def _from_oxigraph(term) -> rdflib.term.Node:
-    """A pyoxigraph term as rdflib makes it: a plain string literal is ``Literal("x")``."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    raise ValueError(f"unexpected Oxigraph term {term!r}")
 
 
 class KGOxigraphStore(OxigraphStore):
@@ -58,13 +45,13 @@ class KGOxigraphStore(OxigraphStore):
         except (TypeError, ValueError):  # a literal in subject position and the like: no match
             return iter(())
         return (
-            ((_from_oxigraph(q.subject), _from_oxigraph(q.predicate), _from_oxigraph(q.object)),
+            ((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)),
              iter((self._graph_of(q.graph_name),)))
             for q in quads
         )
 
     def _graph_of(self, name) -> rdflib.Graph:
-        identifier = DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else _from_oxigraph(name)
+        identifier = DATASET_DEFAULT_GRAPH_ID if isinstance(name, ox.DefaultGraph) else from_oxigraph(name)
         return rdflib.Graph(store=self, identifier=identifier)
 
     def query(self, *args, **kwargs):
