@@ -156,7 +156,9 @@ def build_graph(
     iris = ResourceIRIs(resolve_base_iri(base_iri))
     resolution = resolve_entities(extractions)
     runs = {(run.extractor, run.version): run} if run else runs_of(extractions)
-    run_iris = {pair: iris.run(*pair) for pair in runs}
+    # A run is named by what ran over which papers, never by its time (IRIs stay reproducible).
+    corpus_ids = sorted({e.paper_id for e in extractions})
+    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
     dataset = new_dataset(choose_store(store, _estimated_quads(papers, extractions)), base_iri=iris.base)
     loader = QuadLoader(dataset)
     corpus = iris.corpus_graph
