@@ -64,17 +64,13 @@ class MentionTable:
         Examples
         --------
         >>> t = MentionTable.from_lists({"p1": ["a", "b"], "p2": ["a"]})
-        >>> sorted(t.entities), t.paper_count("a")
-        (['a', 'b'], 2)
+        >>> sorted(t.entities), t.document_frequency()
+        (['a', 'b'], {'a': 2, 'b': 1})
         """
         types = types or {}
         mentioned = {e for es in papers.values() for e in es}
         entities = {e: EntityInfo(e, e, types.get(e, "Entity")) for e in sorted(mentioned)}
         return cls(entities, {p: frozenset(es) for p, es in papers.items()}, dict(dates or {}))
-
-    def paper_count(self, entity: str) -> int:
-        """How many papers mention ``entity``."""
-        return sum(1 for mentioned in self.papers.values() if entity in mentioned)
 
     def document_frequency(self) -> dict[str, int]:
         """Entity IRI -> number of papers mentioning it."""
