@@ -3,6 +3,14 @@
 papers -> extraction records -> RDF graph -> analytics -> views, each stage written
 into the build directory as soon as it is done (atomically), so a failed run never
 leaves a half-written file and never loses what an earlier run wrote.
+
+The build directory is persistent and builds into it are incremental: ``state.sqlite``
+(`kg.buildstate`) keeps every paper and its extraction record, ``store/`` the graph
+(on-disk Oxigraph, `kg.graphupdate`). A run extracts only papers that are new or whose
+text changed (in ``workers`` processes or on Dask, `kg.parallel`, `kg.distributed`),
+storing records batch by batch, so a killed run resumes where it stopped; then it
+resolves entities over all papers again, rewrites the graphs that changed and redoes
+the analytics, so the result equals a fresh build of the same papers.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ class BuildResult:
     triples: int
     seconds: float
     files: tuple[str, ...]
+    extracted: int = 0  # papers extracted by this run (the others reused their stored record)
+    removed: int = 0  # papers pruned from the build
     top_concepts: tuple[tuple[str, str, float], ...] = field(default=())  # (label, type, score)
     top_links: tuple[tuple[str, str, int, float], ...] = field(default=())  # (a, b, support, npmi)
 
@@ -41,6 +51,7 @@ class BuildResult:
         """The one line the CLI prints at the end."""
         return (
             f"{self.papers} papers ({self.read} records read, {self.skipped} skipped, {self.merged} merged), "
+            f"{self.extracted} extracted, {self.removed} removed; "
             f"{self.entities} entities, {self.relations} relations, {self.triples} triples "
             f"in {self.seconds:.1f} s -> {self.out}"
         )
@@ -64,6 +75,10 @@ def build(
     seed: int = 0,
     view: bool = True,
     progress: bool = False,
+    workers: int = 1,
+    dask: str | None = None,
+    prune: bool = False,
+    batch_size: int = 256,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (default: the bundled corpus) into ``out``.
 
@@ -78,11 +93,21 @@ def build(
     seed : seed of every randomised analytics step.
     view : also write the interactive overview ``graph.html``.
     progress : show progress bars on stderr.
+    workers : extraction processes (the pipeline is loaded once in each); with ``dask="local"``
+        the number of workers of the LocalCluster.
+    dask : extract on the Dask cluster at this scheduler address (``tcp://host:8786``), or
+        ``"local"`` for a LocalCluster; needs the ``dask`` extra.
+    prune : remove papers of earlier builds into ``out`` that are not in ``inputs``
+        (without it a build adds to and updates what ``out`` holds).
+    batch_size : papers per extraction task (and per state transaction).
     """
     from kg.analytics import run_analytics
+    from kg.buildstate import BuildState
     from kg.corpus import paper_to_json, read_corpus
-    from kg.extraction import extract_papers
-    from kg.graph import DEFAULT_BASE, build_graph, write_graph
+    from kg.graph import write_graph
+    from kg.graphupdate import open_store, update_graph
+    from kg.iris import ResourceIRIs
+    from kg.vocab import resolve_base_iri
 
     started = time.perf_counter()
     out = Path(out)
@@ -90,38 +115,101 @@ def build(
     written: list[str] = []
 
     corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress)
-    _write_jsonl(out / "papers.jsonl", (paper_to_json(p) for p in corpus.papers))
-    written.append("papers.jsonl")
+    state = BuildState(out)
+    try:
+        state.put_papers(corpus.papers)
+        removed = 0
+        if prune:
+            removed = state.remove_papers(state.paper_ids() - {paper.id for paper in corpus.papers})
+        extracted = _extract_pending(state, profile=profile, workers=workers, dask=dask, batch_size=batch_size,
+                                     progress=progress)
+        _write_jsonl(out / "papers.jsonl", (paper_to_json(p) for p in state.papers()))
+        written.append("papers.jsonl")
+        with atomic_write(out / "extractions.jsonl") as handle:
+            for _, record in state.extractions():
+                handle.write(record + "\n")
+        written.append("extractions.jsonl")
 
-    extractions = list(extract_papers(corpus.papers, profile=profile, progress=progress))
-    _write_jsonl(out / "extractions.jsonl", (e.to_json() for e in extractions))
-    written.append("extractions.jsonl")
+        iris = ResourceIRIs(resolve_base_iri(base_iri))
+        with open_store(out, base_iri=iris.base) as dataset:
+            update = update_graph(dataset, state, iris=iris)
+            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base)
+            written += list(analytics.files)
+            written += [Path(p).name for p in write_graph(dataset, out)]
+            triples = len(dataset.store._inner)
+            if view:
+                from kg.views import write_overview
 
-    dataset = build_graph(corpus.papers, extractions, base_iri=base_iri or DEFAULT_BASE)
-    analytics = run_analytics(dataset, out=out, seed=seed)
-    written += list(analytics.files)
-    written += [Path(p).name for p in write_graph(dataset, out)]
-
-    if view:
-        from kg.views import write_overview
-
-        written.append(Path(write_overview(dataset, out / "graph.html", seed=seed, analytics=analytics.result)).name)
+                written.append(Path(write_overview(dataset, out / "graph.html", seed=seed)).name)
+        mentions, relations = _record_counts(state)
+    finally:
+        state.close()
 
     result = BuildResult(
         out=str(out),
-        papers=len(corpus.papers),
+        papers=update.papers,
         read=corpus.read,
         skipped=corpus.skipped,
         merged=corpus.merged,
         entities=analytics.entities,
-        mentions=sum(len(e.entities) for e in extractions),
-        relations=sum(len(e.relations) for e in extractions),
-        triples=len(dataset),
+        mentions=mentions,
+        relations=relations,
+        triples=triples,
         seconds=time.perf_counter() - started,
         files=tuple(written),
+        extracted=extracted,
+        removed=removed,
         top_concepts=tuple(analytics.top_concepts[:10]),
         top_links=tuple(analytics.top_links[:10]),
     )
     with atomic_write(out / "build.json") as handle:
         json.dump(asdict(result) | {"kg_version": __version__, "profile": profile}, handle, indent=2)
     return result
+
+
+def _extract_pending(state, *, profile: str, workers: int, dask: str | None, batch_size: int, progress: bool) -> int:
+    """Extract the papers of ``state`` without a current record; each batch is stored as it comes back."""
+    from kg.buildstate import extractor_version, text_hash
+    from kg.extraction import PROFILES
+    from kg.parallel import batched, extract_batches
+
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    version = extractor_version(profile)
+    pending = set(state.pending_extraction(profile=profile, version=version))
+    if not pending:
+        return 0
+    papers = [paper for paper in state.papers() if paper.id in pending]
+    hashes = {paper.id: text_hash(paper) for paper in papers}
+    batches = batched(((p.id, p.title, p.abstract) for p in papers), batch_size)
+    if dask:
+        from kg.distributed import extract_batches_dask
+
+        done = extract_batches_dask(batches, profile=profile, address=dask, workers=workers)
+    else:
+        done = extract_batches(batches, profile=profile, workers=workers)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(papers), desc="extracting", unit=" papers", delay=1.0, leave=False)
+    try:
+        for records in done:
+            state.put_extractions(((pid, hashes[pid], record) for pid, record in records),
+                                  profile=profile, version=version)
+            if bar is not None:
+                bar.update(len(records))
+    finally:
+        if bar is not None:
+            bar.close()
+    return len(papers)
+
+
+def _record_counts(state) -> tuple[int, int]:
+    """Entity-in-paper records and relations over all stored records."""
+    mentions = relations = 0
+    for _, record in state.extractions():
+        data = json.loads(record)
+        mentions += len(data["entities"])
+        relations += len(data["relations"])
+    return mentions, relations

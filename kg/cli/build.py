@@ -15,11 +15,20 @@ import click
 @click.option("--base-iri", default=None, help="Base IRI of the graph's resources.")
 @click.option("--seed", default=0, show_default=True, help="Seed for randomised analytics.")
 @click.option("--no-view", is_flag=True, help="Do not write graph.html.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extraction processes (with --dask local: LocalCluster workers).")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster: tcp://SCHEDULER:8786, or 'local' for a LocalCluster.")
+@click.option("--prune", is_flag=True, help="Remove papers of earlier builds into --out that are not in INPUT.")
+@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(min=1),
+              help="Papers per extraction task.")
 @click.pass_context
-def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, no_view):
+def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, no_view, workers, dask_address, prune,
+            batch_size):
     """Build the knowledge graph of INPUT files (default: the bundled corpus) into --out.
 
     INPUT may be files, directories or globs in any supported format, or - for stdin.
+    An existing --out is updated: only new and changed papers are extracted.
     """
     from kg.build import build
     from kg.cli.options import parse_fields
@@ -36,6 +45,10 @@ def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, 
         seed=seed,
         view=not no_view,
         progress=not quiet,
+        workers=workers,
+        dask=dask_address,
+        prune=prune,
+        batch_size=batch_size,
     )
     if quiet:
         return

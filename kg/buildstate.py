@@ -1,0 +1,213 @@
+"""The state of a build directory: which papers it holds, what was extracted from them, which graphs are written.
+
+A build directory remembers its work in ``state.sqlite`` (SQLite, write-ahead log), so
+that the next ``kg build`` into it does only what changed and a killed build loses
+nothing it had committed:
+
+- ``papers``: every paper of the build (id, its JSON as ``papers.jsonl`` stores it, and
+  the hash of the text the extractor reads);
+- ``extractions``: per paper, the extraction record (JSON) with the text hash, profile
+  and `extractor_version` it was made from; a record is reused only while all three match;
+- ``graphs``: per paper, the key of the named graph written to the store (a digest of
+  the paper, its record and the entity IRIs it resolved to). A row is deleted *before*
+  its graph is touched and written back *after* the store is flushed, so a graph without
+  a row is one an interrupted run may have left half-written: the next run rewrites it.
+
+Every method commits its own transaction: a build killed between two calls finds the
+state of the last one that returned.
+
+Examples
+--------
+>>> import tempfile
+>>> from kg.papers import Paper
+>>> state = BuildState(tempfile.mkdtemp())
+>>> state.put_papers([Paper("p1", "A title", "An abstract.")])
+1
+>>> state.pending_extraction(profile="fast", version="1")
+['p1']
+>>> state.put_extractions([("p1", text_hash(Paper("p1", "A title", "An abstract.")), '{"id": "p1"}')],
+...                       profile="fast", version="1")
+>>> state.pending_extraction(profile="fast", version="1"), state.pending_extraction(profile="accurate", version="1")
+([], ['p1'])
+>>> state.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.corpus import paper_to_json
+from kg.papers import Paper, SourceLocation
+
+__all__ = ["STATE_FILE", "BuildState", "text_hash", "extractor_version", "paper_from_json"]
+
+STATE_FILE = "state.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS extractions (
+    id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, profile TEXT NOT NULL, version TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
+"""
+# Rows per executemany: big enough to amortise the statement, small enough to stream.
+_CHUNK = 5_000
+
+
+def text_hash(paper: Paper) -> str:
+    """Digest of what the extractor reads of ``paper`` (id, title, abstract).
+
+    Examples
+    --------
+    >>> text_hash(Paper("p1", "T", "A")) == text_hash(Paper("p1", "T", "A", date="2024-01-01"))
+    True
+    >>> text_hash(Paper("p1", "T", "A")) == text_hash(Paper("p1", "T", "A changed"))
+    False
+    """
+    data = "\x1f".join((paper.id, paper.title, paper.abstract)).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def extractor_version(profile: str) -> str:
+    """What a stored record must have been made by to be reused: the extractor's version
+    and a digest of its code, rule files and trained models.
+
+    Edited rules change the records without a version bump; the digest catches that.
+
+    Examples
+    --------
+    >>> extractor_version("fast").startswith("0.")
+    True
+    """
+    import extractors
+    from extractors.pipeline import EXTRACTOR_VERSION
+
+    root = Path(extractors.__file__).parent
+    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}\x1f{profile}".encode())
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if not path.is_file() or any(part.startswith((".", "__pycache__")) for part in relative.parts):
+            continue
+        digest.update(str(relative).encode() + b"\x00" + path.read_bytes())
+    return f"{EXTRACTOR_VERSION}+{digest.hexdigest()[:16]}"
+
+
+def paper_from_json(data: dict) -> Paper:
+    """Inverse of `kg.corpus.paper_to_json`.
+
+    Examples
+    --------
+    >>> paper = Paper("p1", "T", "A", authors=("X",), sources=(SourceLocation("a:b.txt", 3),))
+    >>> paper_from_json(paper_to_json(paper)) == paper, paper_from_json(paper_to_json(paper)).sources
+    (True, (SourceLocation(path='a:b.txt', line=3),))
+    """
+    sources = []
+    for text in data.get("sources", ()):
+        path, _, line = text.rpartition(":")
+        sources.append(SourceLocation(path, int(line)))
+    return Paper(
+        id=data["id"], title=data["title"], abstract=data["abstract"], date=data.get("date"),
+        authors=tuple(data.get("authors", ())), urls=tuple(data.get("urls", ())),
+        categories=tuple(data.get("categories", ())), arxiv_id=data.get("arxiv_id"), doi=data.get("doi"),
+        sources=tuple(sources),
+    )
+
+
+def _chunks(rows: Iterable, size: int = _CHUNK) -> Iterator[list]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class BuildState:
+    """The ``state.sqlite`` of build directory ``out`` (created when missing)."""
+
+    def __init__(self, out: str | Path):
+        self.path = Path(out) / STATE_FILE
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing committed
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise RuntimeError(f"{self.path}: not a kg build state ({error}); remove it to start afresh") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _transaction(self, statement: str, rows: Iterable) -> int:
+        count = 0
+        with self._db:  # one transaction: all rows or none
+            self._db.execute("BEGIN")
+            for chunk in _chunks(rows):
+                self._db.executemany(statement, chunk)
+                count += len(chunk)
+        return count
+
+    # papers
+    def put_papers(self, papers: Iterable[Paper]) -> int:
+        """Record ``papers`` (new or changed ones replace their row); returns how many rows changed."""
+        known = dict(self._db.execute("SELECT id, json FROM papers"))
+        changed = []
+        for paper in papers:
+            text = json.dumps(paper_to_json(paper), ensure_ascii=False, sort_keys=True)
+            if known.get(paper.id) != text:
+                changed.append((paper.id, text_hash(paper), text))
+        return self._transaction("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", changed)
+
+    def remove_papers(self, ids: Iterable[str]) -> int:
+        """Forget papers (and their records); their graphs are removed by the next graph update."""
+        ids = [(pid,) for pid in ids]
+        self._transaction("DELETE FROM extractions WHERE id = ?", ids)
+        return self._transaction("DELETE FROM papers WHERE id = ?", ids)
+
+    def paper_ids(self) -> set[str]:
+        return {pid for (pid,) in self._db.execute("SELECT id FROM papers")}
+
+    def papers(self) -> Iterator[Paper]:
+        """Every paper, by id."""
+        for (text,) in self._db.execute("SELECT json FROM papers ORDER BY id"):
+            yield paper_from_json(json.loads(text))
+
+    def paper_hashes(self) -> dict[str, str]:
+        """Paper id -> digest of its stored JSON (metadata included)."""
+        return {pid: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+                for pid, text in self._db.execute("SELECT id, json FROM papers")}
+
+    # extractions
+    def pending_extraction(self, *, profile: str, version: str) -> list[str]:
+        """Ids of the papers without a record for their current text, ``profile`` and ``version``, by id."""
+        rows = self._db.execute(
+            "SELECT p.id FROM papers p LEFT JOIN extractions e ON e.id = p.id AND e.text_hash = p.text_hash"
+            " AND e.profile = ? AND e.version = ? WHERE e.id IS NULL ORDER BY p.id", (profile, version))
+        return [pid for (pid,) in rows]
+
+    def put_extractions(self, rows: Iterable[tuple[str, str, str]], *, profile: str, version: str) -> None:
+        """Store ``(paper id, text hash, record JSON)`` rows in one transaction."""
+        self._transaction("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
+                          ((pid, digest, profile, version, record) for pid, digest, record in rows))
+
+    def extractions(self) -> Iterator[tuple[str, str]]:
+        """``(paper id, record JSON)`` of every paper of the build, by id."""
+        yield from self._db.execute(
+            "SELECT e.id, e.record FROM extractions e JOIN papers p ON p.id = e.id ORDER BY e.id")
+
+    # graphs
+    def graph_keys(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT id, key FROM graphs"))
+
+    def forget_graphs(self, ids: Iterable[str]) -> None:
+        """Mark graphs as not (or no longer fully) written: call before touching them."""
+        self._transaction("DELETE FROM graphs WHERE id = ?", ((pid,) for pid in ids))
+
+    def put_graph_keys(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Record graphs as fully written: call after the store has them."""
+        self._transaction("INSERT OR REPLACE INTO graphs VALUES (?, ?)", keys)

@@ -1,0 +1,183 @@
+"""The build directory's graph: an on-disk Oxigraph store kept equal to a fresh build of its papers.
+
+A fresh `kg.graph.build_graph` of the same papers and records gives the same quads; this
+module gets there by rewriting only what changed. Entity resolution is global (a new
+paper can merge two entities or change a preferred label), so every run resolves all
+records again (cheap next to extraction) and then:
+
+- each paper's named graph depends on the paper, its record and the entity IRIs its
+  names resolved to; their digest is the graph's *key* (kept in `kg.buildstate`). Only
+  graphs whose key changed are rewritten, graphs of papers no longer in the build and
+  graphs an interrupted run left without a key are removed;
+- the corpus graph (entities, relation support, runs, which run made which paper graph)
+  is rewritten whole.
+
+Crash safety: a graph's key is deleted before the graph is touched and stored after the
+store is flushed, so whatever point a run is killed at, the next run finds every graph
+either complete with its key or keyless, and rewrites the keyless ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore
+from rdflib import PROV, RDF
+
+from extractors.records import RELATION_TYPES, PaperExtraction
+from kg.analytics.terms import ANALYTICS_GRAPH
+from kg.buildstate import BuildState
+from kg.graph import _entity_triples, _paper_facts, _support_triples
+from kg.graphstore import QuadLoader
+from kg.iris import ResourceIRIs
+from kg.paper_triples import paper_triples
+from kg.papers import Paper
+from kg.provenance import run_triples, runs_of
+from kg.resolve import Resolution, resolve_entities
+from kg.vocab import KG, PREFIXES
+
+__all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph"]
+
+log = logging.getLogger("kg.graph")
+
+STORE_DIR = "store"
+# Papers rewritten per step: one step = forget keys, remove + load graphs, flush, store keys.
+_STEP = 5_000
+
+
+@dataclass(frozen=True)
+class GraphUpdate:
+    """What `update_graph` did."""
+
+    papers: int  # paper graphs in the store now
+    rewritten: int  # paper graphs (re)written this run
+    removed: int  # paper graphs removed (papers gone, or left keyless by a killed run)
+    entities: int
+    quads: int  # quads in the store, analytics excluded
+
+
+@contextlib.contextmanager
+def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
+    """The dataset (default graph = union) of the on-disk store in build directory ``out``.
+
+    The store is closed on exit (RocksDB allows one open store per directory and process).
+    """
+    path = Path(out) / STORE_DIR
+    try:
+        store = ox.Store(str(path))
+    except OSError as error:
+        raise RuntimeError(f"{path}: cannot open the graph store ({error}); is another kg build using it?") from None
+    dataset = rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True)
+    dataset.bind("entity", base_iri + "entity/", override=True)
+    dataset.bind("paper", base_iri + "paper/", override=True)
+    try:
+        yield dataset
+    finally:
+        dataset.store.close()
+
+
+def _support(extractions: dict[str, PaperExtraction], resolution: Resolution) -> dict:
+    """Relation (head slug, relation, tail slug) -> ids of the papers that state it (as `build_graph` counts)."""
+    support: dict = defaultdict(set)
+    for pid, extraction in extractions.items():
+        for relation in extraction.relations:
+            head, tail = resolution.lookup(pid, relation.head), resolution.lookup(pid, relation.tail)
+            if relation.relation in RELATION_TYPES and head is not None and tail is not None and head != tail:
+                support[(head.slug, relation.relation, tail.slug)].add(pid)
+    return support
+
+
+def _graph_key(paper_hash: str, record: str | None, extraction: PaperExtraction | None, resolution: Resolution,
+               base: str) -> str:
+    parts = [base, paper_hash, record or ""]
+    if extraction is not None:
+        lookup = resolution.lookup
+        names = [e.name for e in extraction.entities] + [n for r in extraction.relations for n in (r.head, r.tail)]
+        parts += [getattr(lookup(extraction.paper_id, name), "slug", "") for name in names]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _run_pair(extraction: PaperExtraction) -> tuple[str, str]:
+    return extraction.extractor or "unknown", extraction.extractor_version or "unknown"
+
+
+def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs) -> GraphUpdate:
+    """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``."""
+    store: ox.Store = dataset.store._inner
+    papers: dict[str, Paper] = {paper.id: paper for paper in state.papers()}
+    records = dict(state.extractions())
+    extractions = {pid: PaperExtraction.from_json(json.loads(text)) for pid, text in records.items()}
+    resolution = resolve_entities(extractions.values())
+    paper_hashes = state.paper_hashes()
+
+    wanted = {pid: _graph_key(paper_hashes[pid], records.get(pid), extractions.get(pid), resolution, iris.base)
+              for pid in papers}
+    graph_of = {str(iris.paper_graph(pid)): pid for pid in papers}
+    keys = state.graph_keys()
+    shared = {str(iris.corpus_graph), iris.base + ANALYTICS_GRAPH}
+    # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them.
+    stale = [name for name in store.named_graphs()
+             if name.value not in shared and (graph_of.get(name.value) is None
+                                               or keys.get(graph_of[name.value]) != wanted[graph_of[name.value]])]
+    state.forget_graphs(set(keys) - set(papers))
+    todo = [pid for pid in papers if keys.get(pid) != wanted[pid]]
+    removed = sum(1 for name in stale if name.value not in graph_of)
+
+    for start in range(0, len(todo), _STEP):
+        step = todo[start:start + _STEP]
+        state.forget_graphs(step)
+        for pid in step:
+            store.remove_graph(ox.NamedNode(str(iris.paper_graph(pid))))
+        loader = QuadLoader(dataset)
+        for pid in step:
+            paper, extraction = papers[pid], extractions.get(pid)
+            if extraction is None:
+                loader.add(iris.paper_graph(pid), paper_triples(paper, iris.paper(pid)))
+            else:
+                loader.add(iris.paper_graph(pid), _paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
+        loader.flush()
+        store.flush()
+        state.put_graph_keys((pid, wanted[pid]) for pid in step)
+    for name in stale:
+        if name.value not in graph_of:
+            store.remove_graph(name)
+
+    _write_corpus_graph(dataset, papers, extractions, resolution, iris)
+    store.flush()
+    log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(papers), len(todo), removed,
+             len(resolution.entities))
+    return GraphUpdate(papers=len(papers), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
+                       quads=len(store))
+
+
+def _write_corpus_graph(dataset: rdflib.Dataset, papers: Iterable[str], extractions: dict[str, PaperExtraction],
+                        resolution: Resolution, iris: ResourceIRIs) -> None:
+    store: ox.Store = dataset.store._inner
+    corpus = iris.corpus_graph
+    store.remove_graph(ox.NamedNode(str(corpus)))
+    runs = runs_of(extractions.values())
+    run_iris = {pair: iris.run(*pair) for pair in runs}
+    loader = QuadLoader(dataset)
+    description = []
+    for pid in papers:
+        graph = iris.paper_graph(pid)
+        description += [(graph, RDF.type, KG.PaperGraph), (graph, KG.graphOf, iris.paper(pid))]
+        if pid in extractions:
+            description.append((graph, PROV.wasGeneratedBy, run_iris[_run_pair(extractions[pid])]))
+    loader.add(corpus, description)
+    loader.add(corpus, _entity_triples(resolution, iris))
+    loader.add(corpus, _support_triples(_support(extractions, resolution), iris))
+    for pair, record in runs.items():
+        loader.add(corpus, run_triples(run_iris[pair], record))
+    loader.flush()

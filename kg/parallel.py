@@ -1,0 +1,99 @@
+"""Extraction in batches: in this process, in a pool of worker processes, or (see `kg.distributed`) on Dask.
+
+Every executor takes batches of ``(paper id, title, abstract)`` and yields, batch by
+batch, ``(paper id, record JSON)`` pairs as they are done (completion order, not input
+order: the caller stores them by id). The spaCy pipeline is loaded once per process by
+`worker_pipeline` (a per-process cache) and never sent with a task; records come back
+as JSON text, made in the worker, so the parent only writes them down. At most
+``2 * workers`` batches are in flight: memory stays flat however long the corpus.
+
+Examples
+--------
+>>> batches = [[("p1", "LoRA-Pro: better adapters", "We propose LoRA-Pro.")]]
+>>> [[(pid, json.loads(record)["entities"][0]["name"]) for pid, record in batch]
+...  for batch in extract_batches(batches, profile="fast")]
+[[('p1', 'LoRA-Pro')]]
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import multiprocessing
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+__all__ = ["Item", "Done", "worker_pipeline", "extract_batch", "extract_batches", "batched"]
+
+Item = tuple[str, str, str]  # paper id, title, abstract
+Done = list[tuple[str, str]]  # paper id, record JSON
+
+
+@functools.cache
+def worker_pipeline(profile: str):
+    """The spaCy pipeline of ``profile``, loaded on the first call in each process."""
+    from extractors.pipeline import load_pipeline
+
+    return load_pipeline(profile)
+
+
+def extract_batch(items: Sequence[Item], profile: str) -> Done:
+    """Extract one batch with this process's pipeline; records as JSON text."""
+    from extractors.pipeline import extract
+
+    nlp = worker_pipeline(profile)
+    return [(record.paper_id, json.dumps(record.to_json(), ensure_ascii=False))
+            for record in extract(nlp, items, batch_size=64)]
+
+
+def batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last one shorter).
+
+    Examples
+    --------
+    >>> [len(b) for b in batched((("p", "", "") for _ in range(5)), 2)]
+    [2, 2, 1]
+    """
+    if size < 1:
+        raise ValueError(f"batch size must be at least 1, not {size}")
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _bounded(submit, batches: Iterable[list[Item]], in_flight: int) -> Iterator[Done]:
+    """Submit ``batches`` keeping at most ``in_flight`` running; yield results as they finish."""
+    pending: set[Future] = set()
+    source = iter(batches)
+    exhausted = False
+    while pending or not exhausted:
+        while not exhausted and len(pending) < in_flight:
+            batch = next(source, None)
+            if batch is None:
+                exhausted = True
+            else:
+                pending.add(submit(batch))
+        if pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+
+
+def extract_batches(batches: Iterable[list[Item]], *, profile: str, workers: int = 1) -> Iterator[Done]:
+    """Extract ``batches`` in this process (``workers=1``) or in ``workers`` processes."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if workers == 1:
+        for batch in batches:
+            yield extract_batch(batch, profile)
+        return
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_pipeline,
+                             initargs=(profile,)) as pool:
+        yield from _bounded(lambda batch: pool.submit(extract_batch, batch, profile), batches, 2 * workers)

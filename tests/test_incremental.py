@@ -1,0 +1,116 @@
+"""Incremental builds into a persistent build directory, and resuming a killed build."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from extractors.records import PaperExtraction
+from kg.build import build
+from kg.graph import build_graph, write_graph
+from kg.buildstate import STATE_FILE
+from scalefixtures import bundled_papers, changed_text, quads, triples, write_papers
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _build(inputs, out, **options):
+    return build(inputs=[str(p) for p in inputs], out=out, profile="fast", view=False, **options)
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory):
+    """A build of papers 0-19, then of papers 5-29 with paper 10 changed and --prune; and a fresh build of the latter."""
+    papers = bundled_papers()[:30]
+    root = tmp_path_factory.mktemp("incremental")
+    first = write_papers(root / "first.jsonl", papers[:20])
+    final = [changed_text(p) if i == 10 else p for i, p in enumerate(papers)][5:]
+    second = write_papers(root / "second.jsonl", final)
+    out, fresh = root / "grown", root / "fresh"
+    results = [_build([first], out), _build([second], out, prune=True), _build([second], fresh)]
+    return out, fresh, results, final
+
+
+def test_incremental_equals_fresh(grown):
+    out, fresh, _, _ = grown
+    assert triples(out / "graph.ttl") == triples(fresh / "graph.ttl")
+    assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
+    assert (out / "papers.jsonl").read_text() == (fresh / "papers.jsonl").read_text()
+    assert (out / "extractions.jsonl").read_text() == (fresh / "extractions.jsonl").read_text()
+
+
+def test_incremental_extracts_only_new_and_changed(grown):
+    _, _, (first, second, fresh), final = grown
+    assert (first.extracted, first.papers) == (20, 20)
+    assert (second.extracted, second.removed, second.papers) == (10 + 1, 5, 25)  # papers 20-29, changed 10; 0-4 pruned
+    assert fresh.extracted == fresh.papers == len(final)
+
+
+def test_store_equals_in_memory_build(grown, tmp_path):
+    """The store's paper and corpus graphs are what `build_graph` makes of the same papers and records."""
+    out, _, _, final = grown
+    records = [PaperExtraction.from_json(json.loads(line)) for line in (out / "extractions.jsonl").open()]
+    write_graph(build_graph(final, records), tmp_path)
+    assert quads(out / "graph.trig", skip_graphs=("graph/analytics",)) == quads(tmp_path / "graph.trig")
+
+
+def test_without_prune_old_papers_stay(tmp_path):
+    papers = bundled_papers()[:12]
+    out = tmp_path / "out"
+    _build([write_papers(tmp_path / "a.jsonl", papers[:6])], out)
+    result = _build([write_papers(tmp_path / "b.jsonl", papers[6:])], out)
+    assert (result.extracted, result.papers) == (6, 12)
+    assert {json.loads(line)["id"] for line in (out / "papers.jsonl").open()} == {p.id for p in papers}
+
+
+def _run_until(args, out: Path, ready, *, timeout: float = 120.0) -> bool:
+    """Start ``kg build``; SIGKILL it as soon as ``ready(out)`` holds. False if it finished first."""
+    process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "-q", "build", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if ready(out):
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+                return True
+            time.sleep(0.05)
+        assert process.poll() is not None, "build neither finished nor reached the kill point"
+        return False
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _stored_records(out: Path) -> int:
+    try:
+        with sqlite3.connect(out / STATE_FILE) as db:
+            return db.execute("SELECT count(*) FROM extractions").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def test_killed_build_resumes(tmp_path):
+    papers = bundled_papers()[:40]
+    source = write_papers(tmp_path / "papers.jsonl", papers)
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    args = [str(source), "--out", str(out), "--profile", "fast", "--no-view", "--batch-size", "4"]
+    # killed during extraction (some batches stored), then while the store is being written
+    killed_extracting = _run_until(args, out, lambda o: _stored_records(o) >= 8)
+    assert killed_extracting and 8 <= _stored_records(out) < len(papers)
+    _run_until(args, out, lambda o: (o / "store").is_dir() and any((o / "store").iterdir()))
+    result = _build([source], out)
+    _build([source], fresh)
+    assert result.extracted < len(papers)  # the stored records were reused
+    assert _stored_records(out) == len(papers)
+    assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
+    assert json.loads((out / "build.json").read_text())["papers"] == len(papers)
