@@ -7,9 +7,10 @@ does). It leaves ``doc.ents`` as it found them, so rule components can own those
 
 The weights are a small transition-based NER model (own narrow tok2vec) shipped in
 ``extractors/models/kg_ner/`` and loaded from the package directory, never from a hub.
-Scores come from a small beam: the probability mass of the beam's parses that contain
-the span with that label. With ``beam_width=1`` decoding is greedy and every span scores
-1.0 (fastest; no calibrated confidence).
+Decoding is greedy, as spaCy's own, and keeps the scores of every step: a span's score
+is the probability of the actions that made it (begin/unit at its first token, inside/
+last after), each normalised over the actions valid at that step. (Beam decoding gives
+span marginals too, but costs more and, on this greedily trained model, loses accuracy.)
 
 Examples
 --------
@@ -30,6 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterable, Iterator
 
+import numpy
 import spacy
 from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.language import Language
@@ -52,7 +54,7 @@ def default_model_dir() -> Path:
 class StatisticalNER:
     """Runs the trained tagger and stores its spans and scores in ``doc.spans``."""
 
-    def __init__(self, vocab, *, model_dir: Path, spans_key: str, beam_width: int, threshold: float):
+    def __init__(self, vocab, *, model_dir: Path, spans_key: str, threshold: float):
         if not (model_dir / "meta.json").is_file():
             raise FileNotFoundError(f"no kg_ner model in {model_dir}; rebuild it with `kg train`")
         inner = spacy.load(model_dir)
@@ -66,8 +68,14 @@ class StatisticalNER:
             raise ValueError(f"{model_dir}: labels {sorted(unknown)} are not entity types of kg")
         for label in self.ner.labels:
             vocab.strings.add(label)  # span labels must resolve in the caller's vocab
-        self.ner.cfg["beam_width"] = max(1, int(beam_width))
-        self.ner.cfg["beam_density"] = 0.0
+        names = list(self.ner.move_names)
+        self._move = {name: i for i, name in enumerate(names)}
+        opening = [i for i, name in enumerate(names) if name == "O" or name[:2] in ("B-", "U-")]
+        self._opening = numpy.array(opening)
+        self._opening_last = numpy.array([i for i in opening if not names[i].startswith("B-")])
+        self._inside = {
+            label: numpy.array([self._move["I-" + label], self._move["L-" + label]]) for label in self.ner.labels
+        }
         self.spans_key = spans_key
         self.threshold = threshold
         self.labels = tuple(self.ner.labels)
@@ -81,6 +89,45 @@ class StatisticalNER:
             self._annotate(batch)
             yield from batch
 
+    def _decode(self, docs: list[Doc]) -> tuple[list, list[list[numpy.ndarray]]]:
+        """Greedy decoding, as spaCy's own, keeping every step's action scores.
+
+        The NER transition system takes one action per token, so the scores of step
+        ``t`` of a doc are those of its token ``t``.
+        """
+        states = self.ner.moves.init_batch(docs)
+        rows: list[list[numpy.ndarray]] = [[] for _ in docs]
+        active = [(i, state) for i, state in enumerate(states) if not state.is_final()]
+        if not active:
+            return states, rows
+        step_model = self.ner.model.predict(docs)
+        while active:
+            scores = step_model.predict([state for _, state in active])
+            for (i, _), row in zip(active, scores):
+                rows[i].append(row)
+            self.ner.transition_states([state for _, state in active], scores)
+            active = [(i, state) for i, state in active if not state.is_final()]
+        step_model.clear_memory()
+        return states, rows
+
+    def _probability(self, rows: list[numpy.ndarray], start: int, end: int, label: str, n_tokens: int) -> float:
+        """Probability of the greedy actions that made the span, each normalised over
+        the actions valid at its step (B/U/O at the start, I/L of the label inside)."""
+        if len(rows) != n_tokens:
+            return 1.0  # not one action per token: no per-token scores to read
+        probability = 1.0
+        for t in range(start, end):
+            if t == start:
+                valid = self._opening_last if t == n_tokens - 1 else self._opening
+                chosen = self._move[("U-" if end - start == 1 else "B-") + label]
+            else:
+                valid = self._inside[label]
+                chosen = self._move[("L-" if t == end - 1 else "I-") + label]
+            scores = rows[t][valid]
+            weights = numpy.exp(scores - scores.max())
+            probability *= float(weights[valid.tolist().index(chosen)] / weights.sum())
+        return probability
+
     def _annotate(self, docs: list[Doc]) -> None:
         # The inner model writes doc.ents and treats entities already there as fixed;
         # hide the caller's entity annotation from it and put it back afterwards.
@@ -91,21 +138,16 @@ class StatisticalNER:
         tensors = [doc.tensor for doc in docs]  # an upstream tok2vec overwrites them
         for pipe in self.upstream:
             pipe.set_annotations(docs, pipe.predict(docs))
-        beams = self.ner.predict(docs)
-        self.ner.set_annotations(docs, beams)
-        if self.ner.cfg["beam_width"] > 1 and any(len(doc) for doc in docs):
-            scored = self.ner.scored_ents(beams)
-        else:
-            scored = [{(e.start, e.end, e.label_): 1.0 for e in doc.ents} for doc in docs]
-        for doc, spans_scores, before, tensor in zip(docs, scored, saved, tensors):
-            chosen = sorted(
-                (start, end, label, min(1.0, float(score)))
-                for (start, end, label), score in spans_scores.items()
-                if score >= self.threshold
-            )
-            spans = [Span(doc, start, end, label=label) for start, end, label, _ in chosen]
+        states, step_scores = self._decode(docs)
+        self.ner.set_annotations(docs, states)
+        for doc, rows, before, tensor in zip(docs, step_scores, saved, tensors):
+            chosen = [
+                (Span(doc, e.start, e.end, label=e.label), score)
+                for e in doc.ents
+                if (score := self._probability(rows, e.start, e.end, e.label_, len(doc))) >= self.threshold
+            ]
             doc.spans[self.spans_key] = SpanGroup(
-                doc, name=self.spans_key, spans=spans, attrs={"scores": [score for *_, score in chosen]}
+                doc, name=self.spans_key, spans=[span for span, _ in chosen], attrs={"scores": [score for _, score in chosen]}
             )
             doc.tensor = tensor
             if before is None:
@@ -116,10 +158,10 @@ class StatisticalNER:
 
 @Language.factory(
     "kg_ner",
-    default_config={"model_dir": None, "spans_key": SPANS_KEY, "beam_width": 4, "threshold": 0.5},
+    default_config={"model_dir": None, "spans_key": SPANS_KEY, "threshold": 0.0},
 )
 def make_kg_ner(
-    nlp: Language, name: str, model_dir: str | None, spans_key: str, beam_width: int, threshold: float
+    nlp: Language, name: str, model_dir: str | None, spans_key: str, threshold: float
 ) -> StatisticalNER:
     """Factory of the `kg_ner` component (registered through the spacy_factories entry point).
 
@@ -129,12 +171,10 @@ def make_kg_ner(
         A model written by `kg train`; None means the one shipped with the package.
     spans_key
         Key of ``doc.spans`` the candidates go to.
-    beam_width
-        Beam size used to score spans; 1 decodes greedily (all scores 1.0).
     threshold
-        Spans whose probability is below this are left out (at 0.5 or more no two kept
-        spans overlap, since overlapping spans are alternatives of one another).
+        Spans whose probability is below this are left out (the merging component
+        applies its own threshold; spans never overlap).
     """
     directory = Path(model_dir) if model_dir else default_model_dir()
-    return StatisticalNER(nlp.vocab, model_dir=directory, spans_key=spans_key, beam_width=beam_width, threshold=threshold)
+    return StatisticalNER(nlp.vocab, model_dir=directory, spans_key=spans_key, threshold=threshold)
 

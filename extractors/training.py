@@ -95,6 +95,17 @@ def _write_docbin(docs, path: Path) -> None:
     DocBin(docs=docs, store_user_data=False).to_disk(path)
 
 
+def _replace_directory(source: Path, target: Path) -> None:
+    """Copy ``source`` next to ``target`` and swap it in, so ``target`` is never half-written."""
+    staged = target.with_name(f".{target.name}.new-{os.getpid()}")
+    retired = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.copytree(source, staged)
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staged, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
 def train_ner(
     *,
     papers: str | Path,
@@ -142,7 +153,7 @@ def train_ner(
     extra = [doc for path in external for doc in external_docs(path)] * external_weight
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kg-train-", dir=out.parent) as work:
+    with tempfile.TemporaryDirectory(prefix="kg-train-") as work:
         work_dir = Path(work)
         _write_docbin(train_docs + extra, work_dir / "train.spacy")
         _write_docbin(held or train_docs, work_dir / "heldout.spacy")
@@ -158,12 +169,7 @@ def train_ner(
         spacy_train(Path(config), work_dir / "output", use_gpu=-1, overrides=settings)
         best = work_dir / "output" / "model-best"
         meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
-        staged = work_dir / "staged"
-        shutil.copytree(best, staged)
-        if out.exists():
-            retired = work_dir / "retired"
-            os.replace(out, retired)
-        os.replace(staged, out)
+        _replace_directory(best, out)
     scores = meta.get("performance", {})
     return {
         "heldout_papers": len(held),

@@ -18,8 +18,9 @@ _SHARED = "../shared"
 @click.option("--seed", default=0, show_default=True, help="Seed of the held-out split, the shuffling and the weights.")
 @click.option("--holdout", default=0.15, show_default=True, help="Fraction of the papers held out for model selection.")
 @click.option("--max-steps", default=None, type=int, help="Training steps [default: the config's].")
+@click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False, exists=True), help="spaCy training config [default: the shipped extractors/kg_ner.cfg].")
 @click.option("--threads", default=1, show_default=True, help="BLAS threads (keep 1 on a shared machine).")
-def command(papers, gold, external, out, seed, holdout, max_steps, threads):
+def command(papers, gold, external, out, seed, holdout, max_steps, config_path, threads):
     """Train the `kg_ner` model on the annotations and write it to --out.
 
     Same data, seed and thread count give the same model. Prints the held-out scores
@@ -29,7 +30,7 @@ def command(papers, gold, external, out, seed, holdout, max_steps, threads):
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
     from extractors.statistical_ner import default_model_dir
-    from extractors.training import train_ner
+    from extractors.training import CONFIG_PATH, train_ner
 
     summary = train_ner(
         papers=papers,
@@ -39,5 +40,6 @@ def command(papers, gold, external, out, seed, holdout, max_steps, threads):
         seed=seed,
         holdout=holdout,
         max_steps=max_steps,
+        config=config_path or CONFIG_PATH,
     )
     click.echo(json.dumps(summary, indent=2))
