@@ -82,6 +82,7 @@ def analyze_mentions(
     min_support: int = 1,
     npmi_min_support: int = 3,
     link_min_support: int = 2,
+    rising_min_mentions: int = 3,
     top: int = 20,
     backend: Backend = "auto",
     betweenness_samples: int | None = None,
@@ -94,9 +95,9 @@ def analyze_mentions(
     table : who mentions what (`kg.analytics.mentions.read_mentions` of an RDF graph).
     seed : seeds betweenness sampling and Louvain: the same seed, the same result.
     min_support : links seen in fewer papers are left out of the co-mention graph.
-    npmi_min_support : the least support of a link ranked by NPMI, and the least number of
-        late papers of a rising entity.
+    npmi_min_support : the least support of a link ranked by NPMI.
     link_min_support : the least support of the links kept in ``comentions`` (written back).
+    rising_min_mentions : the least number of late papers of a rising entity.
     top : length of the link and rising-entity lists.
     backend : ``"auto"`` (igraph on large graphs), ``"networkx"`` or ``"igraph"``.
     betweenness_samples : sources sampled for betweenness (default: exact up to 2,000
@@ -115,6 +116,7 @@ def analyze_mentions(
         "min_support": min_support,
         "npmi_min_support": npmi_min_support,
         "link_min_support": link_min_support,
+        "rising_min_mentions": rising_min_mentions,
         "backend": chosen,
         "betweenness_samples": min(betweenness_samples or default_betweenness_samples(graph), graph.number_of_nodes()),
         "resolution": resolution,
@@ -129,7 +131,7 @@ def analyze_mentions(
         comentions=tuple(strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=link_min_support)),
         communities=communities,
         trends=trends,
-        rising=tuple(rising_entities(table, trends, min_mentions=npmi_min_support, top=top)),
+        rising=tuple(rising_entities(table, trends, min_mentions=rising_min_mentions, top=top)),
         labels={iri: info.label for iri, info in table.entities.items()},
         settings=settings,
     )
