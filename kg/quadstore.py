@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 import pyoxigraph as ox
 import rdflib
+from oxrdflib import OxigraphStore
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.graphfile import rdf_format_for, resolve_graph_path
@@ -119,6 +120,10 @@ def _graph_name(context) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
 
 
 def _from_rdflib(graph: rdflib.Graph) -> Quads:
+    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespace_manager.namespaces() if prefix}
+    if isinstance(graph, rdflib.ConjunctiveGraph) and isinstance(graph.store, OxigraphStore):
+        # Already in pyoxigraph (big builds, `load_graph` of big files): no copy.
+        return Quads(graph.store._inner, prefixes)
     store = ox.Store()
     if isinstance(graph, rdflib.ConjunctiveGraph):  # Dataset is a ConjunctiveGraph
         store.extend(
@@ -130,7 +135,6 @@ def _from_rdflib(graph: rdflib.Graph) -> Quads:
         store.extend(
             ox.Quad(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o), name) for s, p, o in graph
         )
-    prefixes = {prefix: str(namespace) for prefix, namespace in graph.namespace_manager.namespaces() if prefix}
     return Quads(store, prefixes)
 
 

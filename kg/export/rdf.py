@@ -41,12 +41,12 @@ def generate_rdf(graph: GraphInput, *, format: ox.RdfFormat) -> Iterator[bytes]:
     yield from chunks_from_writer(lambda out: ox.serialize(statements, out, format, prefixes=prefixes))
 
 
-def _triple_order(triple: ox.Triple) -> tuple[str, str]:
-    return str(triple.subject), str(triple.predicate)
+def _triple_order(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
-def _quad_order(quad: ox.Quad) -> tuple[str, str, str]:
-    return str(quad.graph_name), str(quad.subject), str(quad.predicate)
+def _quad_order(quad: ox.Quad) -> tuple[str, str, str, str]:
+    return str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)
 
 
 def _exporter(name: str, format: ox.RdfFormat, description: str) -> Exporter:
