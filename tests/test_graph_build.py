@@ -186,3 +186,15 @@ def test_base_iri_from_the_environment(monkeypatch):
     papers, extractions = small_corpus()
     ds = build_graph(papers[:1], extractions[:1], store="memory")
     assert all(str(s).startswith("urn:kg:test/") for s in ds.subjects() if isinstance(s, URIRef))
+
+
+def test_paper_without_extraction_gets_its_metadata_and_extraction_without_paper_its_title():
+    from extractors.records import PaperExtraction
+    from kg.papers import Paper
+
+    alone = Paper(id="arxiv:2402.00002", title="Only metadata", abstract="Nothing extracted here.")
+    orphan = PaperExtraction("arxiv:2402.00003", "Title from the record", (), (), "x", "1")
+    ds = build_graph([alone], [orphan], store="memory")
+    assert ds.value(paper("arxiv:2402.00002"), DCTERMS.title) == Literal("Only metadata")
+    assert ds.value(paper("arxiv:2402.00003"), DCTERMS.title) == Literal("Title from the record")
+    assert len(list(ds.subjects(RDF.type, KG.Paper))) == 2
