@@ -44,6 +44,7 @@ class BuildResult:
     files: tuple[str, ...]
     extracted: int = 0  # papers extracted by this run (the others reused their stored record)
     removed: int = 0  # papers pruned from the build
+    stages: tuple[tuple[str, float], ...] = field(default=())  # (stage, seconds) in run order
     top_concepts: tuple[tuple[str, str, float], ...] = field(default=())  # (label, type, score)
     top_links: tuple[tuple[str, str, int, float], ...] = field(default=())  # (a, b, support, npmi)
 
@@ -89,7 +90,7 @@ def build(
     out : the build directory; created when missing, its files replaced atomically.
     profile : extraction profile, ``"accurate"`` or ``"fast"``.
     format, fields, strict : passed to `kg.corpus.read_corpus`.
-    base_iri : base of resource IRIs (default `kg.graph.DEFAULT_BASE`).
+    base_iri : base of resource IRIs (default: ``$KG_BASE_IRI``, else `kg.vocab.DEFAULT_BASE`).
     seed : seed of every randomised analytics step.
     view : also write the interactive overview ``graph.html``.
     progress : show progress bars on stderr.
@@ -114,6 +115,15 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     written: list[str] = []
 
+    stages: list[tuple[str, float]] = []
+    lap = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        stages.append((name, round(now - lap, 3)))
+        lap = now
+
     corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress)
     state = BuildState(out)
     try:
@@ -121,26 +131,33 @@ def build(
         removed = 0
         if prune:
             removed = state.remove_papers(state.paper_ids() - {paper.id for paper in corpus.papers})
+        stage("read")
         extracted = _extract_pending(state, profile=profile, workers=workers, dask=dask, batch_size=batch_size,
                                      progress=progress)
+        stage("extract")
         _write_jsonl(out / "papers.jsonl", (paper_to_json(p) for p in state.papers()))
         written.append("papers.jsonl")
         with atomic_write(out / "extractions.jsonl") as handle:
             for _, record in state.extractions():
                 handle.write(record + "\n")
         written.append("extractions.jsonl")
+        stage("records")
 
         iris = ResourceIRIs(resolve_base_iri(base_iri))
         with open_store(out, base_iri=iris.base) as dataset:
             update = update_graph(dataset, state, iris=iris)
+            stage("graph")
             analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base)
             written += list(analytics.files)
+            stage("analytics")
             written += [Path(p).name for p in write_graph(dataset, out)]
             triples = len(dataset.store._inner)
+            stage("write")
             if view:
                 from kg.views import write_overview
 
                 written.append(Path(write_overview(dataset, out / "graph.html", seed=seed)).name)
+                stage("view")
         mentions, relations = _record_counts(state)
     finally:
         state.close()
@@ -159,6 +176,7 @@ def build(
         files=tuple(written),
         extracted=extracted,
         removed=removed,
+        stages=tuple(stages),
         top_concepts=tuple(analytics.top_concepts[:10]),
         top_links=tuple(analytics.top_links[:10]),
     )
