@@ -75,3 +75,19 @@ def test_closing_early_stops_the_writer_and_errors_reach_the_consumer() -> None:
 
     with pytest.raises(OSError, match="disk full"):
         list(chunks_from_writer(failing))
+
+
+@pytest.mark.parametrize("format", [ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE])
+def test_graphs_past_the_sorting_limit_stream_in_store_order(format, monkeypatch) -> None:
+    import kg.export.rdf
+
+    monkeypatch.setattr(kg.export.rdf, "SORTED_LIMIT", 10)
+    quads = Quads(ox.Store())
+    quads.store.extend(
+        ox.Quad(ox.NamedNode(f"http://x/s{n % 5}"), ox.NamedNode("http://x/p"), ox.Literal(f"v{n}"), ox.NamedNode(f"http://x/g{n % 3}"))
+        for n in range(60)
+    )
+    text = b"".join(generate_rdf(quads, format=format))
+    read = list(ox.parse(text, format=format))
+    expected = len(quads.store) if format.supports_datasets else len(set(q.triple for q in quads.store))
+    assert len(read) == expected == 60

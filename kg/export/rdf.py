@@ -15,7 +15,9 @@ from kg.export.registry import Exporter
 from kg.export.streaming import chunks_from_writer
 from kg.quadstore import GraphInput, open_quads
 
-__all__ = ["generate_rdf", "TURTLE", "NTRIPLES", "NQUADS", "TRIG", "RDFXML"]
+__all__ = ["SORTED_LIMIT", "generate_rdf", "TURTLE", "NTRIPLES", "NQUADS", "TRIG", "RDFXML"]
+
+SORTED_LIMIT = 500_000  # quads; sorting a million costs seconds and a copy of the graph
 
 
 def generate_rdf(graph: GraphInput, *, format: ox.RdfFormat) -> Iterator[bytes]:
@@ -30,15 +32,22 @@ def generate_rdf(graph: GraphInput, *, format: ox.RdfFormat) -> Iterator[bytes]:
     b'<http://x/a> <http://x/b> "c" .\\n'
     """
     quads = open_quads(graph)
-    # Sorted so that each subject (and each TriG graph block) is written once, and the
-    # output is stable from run to run.
-    if format.supports_datasets:
-        statements: list = sorted(quads.store, key=_quad_order)
-    else:
-        statements = sorted(quads.union_triples(), key=_triple_order)
     # Line formats need no prefixes; RDF/XML needs them for its element names.
     prefixes = None if format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else quads.used_prefixes()
-    yield from chunks_from_writer(lambda out: ox.serialize(statements, out, format, prefixes=prefixes))
+    # Sorted so that each subject (and each TriG graph block) is written once, and the
+    # output is stable from run to run; past SORTED_LIMIT, in the store's own order,
+    # which copies nothing (subjects may then repeat in Turtle: still valid).
+    if len(quads) <= SORTED_LIMIT:
+        if format.supports_datasets:
+            statements: list = sorted(quads.store, key=_quad_order)
+        else:
+            statements = sorted(quads.union_triples(), key=_triple_order)
+        yield from chunks_from_writer(lambda out: ox.serialize(statements, out, format, prefixes=prefixes))
+    elif format.supports_datasets:
+        yield from chunks_from_writer(lambda out: quads.store.dump(out, format, prefixes=prefixes))
+    else:
+        # pyoxigraph iterators belong to the thread that made them: make it in the writer's.
+        yield from chunks_from_writer(lambda out: ox.serialize(quads.union_triples(), out, format, prefixes=prefixes))
 
 
 def _triple_order(triple: ox.Triple) -> tuple[str, str, str]:
