@@ -66,3 +66,9 @@ def test_push_the_bundled_corpus_graph(virtuoso) -> None:
     assert report.triples > 50_000 and all(want == got for want, got in report.counts.values())
     found = store_statements(virtuoso.endpoint + "/sparql", graph_iris(graph))
     assert len(found) == report.triples and same_values(found, local_statements(graph))
+
+
+def test_anonymous_update_without_the_grant_is_a_clear_error(virtuoso) -> None:
+    # Fresh Virtuoso: /sparql answers anonymous updates with HTTP 500 "SR186: No permission".
+    with pytest.raises(PushAuthError, match="grant SPARQL_UPDATE"):
+        push(FIXTURE, endpoint=virtuoso.endpoint, store="virtuoso", retries=3)

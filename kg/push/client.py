@@ -76,6 +76,12 @@ class StoreClient:
                         f"{method} {url}: the store refused {who} (HTTP {response.status_code}); check --user/--password"
                     )
                 problem = f"HTTP {response.status_code}: {response.text.strip()[:300]}"
+                if "SR186" in response.text:
+                    # Virtuoso answers a missing SPARQL_UPDATE grant with a 500 (SR186): no retry fixes it.
+                    raise PushAuthError(
+                        f"{method} {url}: the store refused the update ({problem}); give --user/--password "
+                        "for its authenticated endpoint, or grant SPARQL_UPDATE to the SPARQL user"
+                    )
                 if response.status_code < 500:
                     raise PushError(f"{method} {url}: {problem}")
             if attempt == self._retries:
