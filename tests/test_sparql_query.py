@@ -131,8 +131,8 @@ def test_cli_named_query_with_binding():
     out = run_cli("query", str(MINI), "--name", "datasets-for-method", "--bind", "method=lora", "--format", "csv")
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[1:] == [
-        f"{E.glue},GLUE,{KG.Benchmark},1,true",
-        f"{E.squad},SQuAD,{KG.Dataset},1,false",
+        f"{E.glue},GLUE,{KG.Benchmark},1,1",
+        f"{E.squad},SQuAD,{KG.Dataset},1,0",
     ]
 
 
@@ -157,3 +157,38 @@ def test_cli_list_file_and_errors(tmp_path):
 def test_query_graph_checks_named_parameters():
     with pytest.raises(ValueError, match="takes entity, type; not method"):
         query_graph(MINI, name="co-mentions", bindings={"entity": Literal("BERT"), "method": Literal("x")})
+
+
+# named query -> (bindings, the first column's labels or values in order), on mini.trig
+NAMED_EXPECTED = {
+    "most-mentioned": ({}, "label", ["GLUE", "SuperGLUE", "SQuAD", "LoRA", "adapter tuning", "accuracy", "BERT", "RoBERTa", "question answering"]),
+    "top-entities": ({"type": "kg:Model"}, "label", ["BERT", "RoBERTa"]),
+    "papers-introducing-benchmarks": ({}, "label", ["SuperGLUE"]),
+    "datasets-for-method": ({"method": "Low-Rank Adaptation"}, "label", ["GLUE", "SQuAD"]),
+    "models-on-benchmark": ({"benchmark": "glue"}, "label", ["LoRA", "RoBERTa"]),
+    "co-mentions": ({"entity": "BERT", "type": "kg:Benchmark"}, "label", ["GLUE", "SuperGLUE"]),
+    "central-concepts": ({}, "label", ["BERT", "GLUE", "LoRA"]),
+    "fact-provenance": ({"subject": "<https://example.org/kg/entity/bert>"}, "sentence", ["BERT lags humans on SuperGLUE."]),
+    "entity-mentions": ({"entity": "lora"}, "text", ["LoRA", "low-rank adaptation"]),
+    "papers-mentioning": ({"entity": "SQuAD"}, "id", ["p3"]),
+    "based-on": ({"entity": "roberta"}, "label", ["LoRA"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NAMED_EXPECTED))
+def test_named_queries_on_the_fixture(store, name):
+    from kg.sparql import named_query
+
+    raw, column, expected = NAMED_EXPECTED[name]
+    query = named_query(name)
+    bindings = {k: parse_term(v) for k, v in raw.items()}
+    query.check_bindings(bindings)
+    result = run_query(store, query.text, bindings=bindings)
+    index = result.variables.index(column)
+    assert [str(row[index]) for row in result.rows] == expected
+
+
+def test_every_named_query_has_a_fixture_expectation():
+    from kg.sparql import named_queries
+
+    assert set(named_queries()) == set(NAMED_EXPECTED)

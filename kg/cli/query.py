@@ -34,9 +34,11 @@ def _list_named() -> str:
               help="Output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE).")
 @click.option("--engine", type=click.Choice(["auto", "rdflib", "oxigraph"]), default="auto", show_default=True,
               help="Query engine; auto uses Oxigraph for graph files over 4 MB.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep GRAPH in an Oxigraph store in this directory (built once, rebuilt when GRAPH changes): big graphs then answer without reloading.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Fail if the result has more rows than this.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the result here (atomically) instead of stdout.")
-def command(graph, query_text, query_file, name, list_named, show, binds, fmt, engine, max_rows, output):
+def command(graph, query_text, query_file, name, list_named, show, binds, fmt, engine, store_dir, max_rows, output):
     """Run a SPARQL query over GRAPH (an RDF file or a `kg build` directory).
 
     The query is QUERY, the file given with -f, or the named query given with --name.
@@ -75,7 +77,9 @@ def command(graph, query_text, query_file, name, list_named, show, binds, fmt, e
     except BindingError as error:
         raise click.BadParameter(str(error), param_hint="--bind") from error
     try:
-        result = query_graph(graph, query=text, name=name, bindings=bindings, engine=engine, max_rows=max_rows)
+        result = query_graph(
+            graph, query=text, name=name, bindings=bindings, engine=engine, max_rows=max_rows, store_dir=store_dir
+        )
         rendered = format_result(result, fmt or ("turtle" if result.kind == "graph" else "table"))
     except (QueryError, NamedQueryError, BindingError, ValueError, FileNotFoundError) as error:
         where = f"{query_file}: " if query_file and isinstance(error, QueryError) else ""

@@ -63,12 +63,14 @@ def query_graph(
     bindings: Mapping[str, Node] | None = None,
     engine: str = "auto",
     max_rows: int | None = None,
+    store_dir: str | Path | None = None,
 ) -> QueryResult:
     """Answer ``query`` (SPARQL text) or the named query ``name`` over ``graph``.
 
     ``graph`` is a graph file, a build directory, or a store from `open_store`.
     ``bindings`` map variable names to rdflib terms (`parse_term` reads them from text);
-    named queries check them against their declared parameters.
+    named queries check them against their declared parameters. With ``store_dir``
+    the graph is kept in an on-disk Oxigraph store there and reused while unchanged.
     """
     if (query is None) == (name is None):
         raise ValueError("give exactly one of query= and name=")
@@ -77,5 +79,12 @@ def query_graph(
         named = named_query(name)
         named.check_bindings(bindings)
         query = named.text
-    store = graph if isinstance(graph, Store) else open_store(graph, engine=engine)
+    if isinstance(graph, Store):
+        store = graph
+    elif store_dir is not None:
+        from kg.sparql.diskstore import ensure_store, open_read_only
+
+        store = open_read_only(ensure_store(graph, store_dir))
+    else:
+        store = open_store(graph, engine=engine)
     return run_query(store, query, bindings=bindings, max_rows=max_rows)

@@ -103,9 +103,14 @@ def open_store(path: str | Path, *, engine: str = "auto") -> Store:
 
     ``engine`` is ``"rdflib"``, ``"oxigraph"`` or ``"auto"`` (Oxigraph above
     `OXIGRAPH_THRESHOLD_BYTES`). Named graphs are kept; queries see their union.
+    A store directory made by `kg.sparql.diskstore.ensure_store` opens read-only at once.
     """
+    from kg.sparql.diskstore import is_store_directory, open_read_only  # it builds on this module
+
     if engine not in ("auto", "rdflib", "oxigraph"):
         raise ValueError(f"engine must be auto, rdflib or oxigraph, not {engine!r}")
+    if is_store_directory(path):
+        return open_read_only(path)
     source = resolve_graph_path(path)
     if engine == "rdflib" or (engine == "auto" and source.stat().st_size <= OXIGRAPH_THRESHOLD_BYTES):
         return load_graph(source)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib.term import Node
 
-__all__ = ["Answer", "QueryTimeout", "PoolBusy", "QueryPool", "load_disk_store"]
+__all__ = ["Answer", "QueryTimeout", "PoolBusy", "QueryPool"]
 
 _STARTUP_SECONDS = 60.0
 
@@ -37,20 +37,6 @@ class Answer:
     status: int
     media_type: str
     body: bytes
-
-
-def load_disk_store(graph: str | Path, directory: str | Path) -> int:
-    """Load a graph file or build directory into an on-disk Oxigraph store; return its size.
-
-    Workers open the directory read-only, so a replacement worker starts in milliseconds.
-    """
-    import pyoxigraph as ox
-
-    from kg.sparql.engine import load_oxigraph
-
-    store = load_oxigraph(graph, ox.Store(str(directory)))
-    store.flush()
-    return len(store)
 
 
 def _answer(store, request: tuple) -> Answer:
@@ -73,9 +59,9 @@ def _answer(store, request: tuple) -> Answer:
 
 def _worker(connection, directory: str) -> None:
     """Worker process: open the store read-only, then answer requests until the pipe closes."""
-    import pyoxigraph as ox
+    from kg.sparql.diskstore import open_read_only
 
-    store = ox.Store.read_only(directory)
+    store = open_read_only(directory)
     connection.send("ready")
     while True:
         try:

@@ -26,7 +26,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from kg.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
-from kg.sparql.pool import PoolBusy, QueryPool, QueryTimeout, load_disk_store
+from kg.sparql.diskstore import ensure_store
+from kg.sparql.pool import PoolBusy, QueryPool, QueryTimeout
 
 __all__ = ["Limits", "create_app", "negotiate", "serving", "serve"]
 
@@ -158,16 +159,19 @@ def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
 
 
 @contextlib.contextmanager
-def serving(graph: str | Path, *, host: str = "127.0.0.1", port: int = 0, limits: Limits = Limits()) -> Iterator[str]:
+def serving(
+    graph: str | Path, *, host: str = "127.0.0.1", port: int = 0, limits: Limits = Limits(), store_dir: str | Path | None = None
+) -> Iterator[str]:
     """Serve ``graph`` in a background thread; yields the endpoint URL; stops on exit.
 
-    ``port=0`` picks a free port. The graph is loaded once into an on-disk Oxigraph
-    store in a temporary directory that the workers open read-only.
+    ``port=0`` picks a free port. The graph is loaded into an on-disk Oxigraph store
+    that the workers open read-only: ``store_dir`` (kept and reused, see
+    `ensure_store`) or a temporary directory.
     """
     import uvicorn
 
-    with tempfile.TemporaryDirectory(prefix="kg-serve-") as directory:
-        load_disk_store(graph, directory)
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
+        directory = ensure_store(graph, store_dir or Path(scratch) / "store")
         pool = QueryPool(directory, workers=limits.workers, timeout=limits.timeout)
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -190,9 +194,17 @@ def serving(graph: str | Path, *, host: str = "127.0.0.1", port: int = 0, limits
             pool.close()
 
 
-def serve(graph: str | Path, *, host: str = "127.0.0.1", port: int = 7878, limits: Limits = Limits(), on_ready=None) -> None:
+def serve(
+    graph: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    limits: Limits = Limits(),
+    store_dir: str | Path | None = None,
+    on_ready=None,
+) -> None:
     """Serve ``graph`` until interrupted (the ``kg serve`` command)."""
-    with serving(graph, host=host, port=port, limits=limits) as url:
+    with serving(graph, host=host, port=port, limits=limits, store_dir=store_dir) as url:
         if on_ready is not None:
             on_ready(url)
         try:
