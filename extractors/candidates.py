@@ -11,8 +11,7 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 ``attrs["components"]`` and ``attrs["confidences"]``.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 from collections import Counter
 from dataclasses import dataclass

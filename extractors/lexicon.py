@@ -11,8 +11,7 @@ The component writes its matches (longest first, no overlaps) to
 ``doc.spans["kg_lexicon"]`` with the type as the span label.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path

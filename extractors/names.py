@@ -14,8 +14,7 @@ gives, or ``"?"`` when only the shape speaks (typing decides later). All rules a
 regular expressions or bounded token windows, so the cost is linear in the text.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 from functools import lru_cache
 from importlib.resources import files

@@ -13,8 +13,7 @@ The component writes ``doc.spans["kg_introduced"]``: the introduced mentions of
 ``doc.spans["kg_entities"]``.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 from bisect import bisect_right
 

@@ -7,8 +7,7 @@ line, so the title is always its own sentence. Boundaries are found with one reg
 over the text and set with one array write, so the cost is linear and small.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 
 import numpy as np
