@@ -188,6 +188,11 @@ def test_cli_analyze(small_graph, tmp_path):
     bad.write_text("<http://x/a> <http://x/b> .\n")
     failed = runner.invoke(cli, ["analyze", str(bad), "--out", str(tmp_path / "b")])
     assert failed.exit_code != 0 and "bad.ttl" in str(failed.output) + str(failed.exception)
+    foreign = tmp_path / "foreign.ttl"
+    foreign.write_text("<http://x/a> <http://x/b> <http://x/c> .\n")
+    refused = runner.invoke(cli, ["analyze", str(foreign), "--out", str(tmp_path / "c")])
+    assert refused.exit_code != 0 and "foreign.ttl: no kg:Paper" in str(refused.output) + str(refused.exception)
+    assert not (tmp_path / "c").exists()
 
 
 def test_backends_agree_on_the_corpus_graph(corpus_graph):

@@ -31,8 +31,11 @@ def command(ctx, graph, out, seed, min_support, npmi_min_support, backend, top):
     """
     from pathlib import Path
 
+    from rdflib.namespace import RDF
+
     from kg.analytics import run_analytics
     from kg.graphfile import load_graph, resolve_graph_path
+    from kg.vocab import KG
 
     try:
         source = resolve_graph_path(graph)
@@ -42,6 +45,8 @@ def command(ctx, graph, out, seed, min_support, npmi_min_support, backend, top):
         rdf = load_graph(source)
     except Exception as error:  # rdflib raises parser-specific types; all mean a bad file
         raise click.ClickException(f"{source}: cannot read the graph: {error}") from error
+    if (None, RDF.type, KG.Paper) not in rdf:
+        raise click.ClickException(f"{source}: no kg:Paper in this graph; is it a kg graph?")
     if out is None:
         out = graph if Path(graph).is_dir() else "kg-analytics"
     run = run_analytics(rdf, out=out, seed=seed, min_support=min_support,
