@@ -20,7 +20,7 @@ gives the evidence sentence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -42,7 +42,13 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "appliedTo": (_SYSTEMS, frozenset({"Task"})),
     "outperforms": (_ACTORS, _ACTORS),
 }
+_ALLOWED_PAIRS = frozenset((h, t) for heads, tails in ALLOWED.values() for h in heads for t in tails)
 _WORD = re.compile(r"[\w][\w\-]*|[^\w\s]")
+_MAX_OWN = 5  # own systems per paper; a paper introduces one to three, a pathological text hundreds
+
+
+def _any_allowed(head_type: str, tail_type: str) -> bool:
+    return (head_type, tail_type) in _ALLOWED_PAIRS
 
 
 def allowed(relation: str, head_type: str, tail_type: str) -> bool:
@@ -66,6 +72,11 @@ class EntityView:
     introduced: bool
     spans: list[Span]
     sentences: list[int]  # sentence index of each span
+    by_sentence: dict[int, list[Span]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for span, sentence in zip(self.spans, self.sentences):
+            self.by_sentence.setdefault(sentence, []).append(span)
 
 
 @dataclass(frozen=True)
@@ -124,15 +135,16 @@ def _sentence_span(doc: Doc, starts: list[int], index: int) -> tuple[int, int]:
     return start, end
 
 
-def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list[Span], starts: list[int]) -> None:
+def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
+                   starts: list[int]) -> None:
     text = text_of(doc)
-    heads = [s for s, k in zip(pair.head.spans, pair.head.sentences) if k == sentence]
-    tails = [s for s, k in zip(pair.tail.spans, pair.tail.sentences) if k == sentence]
+    heads, tails = pair.head.by_sentence[sentence], pair.tail.by_sentence[sentence]
     h, t = min(((h, t) for h in heads for t in tails), key=lambda p: abs(p[0].start - p[1].start))
     head_first = h.start < t.start
     first, second = (h, t) if head_first else (t, h)
     between = text[first.end_char : second.start_char]
-    others = [s for s in all_spans if first.end <= s.start and s.end <= second.start]
+    # the mentions between the pair (all_spans is sorted and non-overlapping)
+    others = all_spans[bisect_left(span_starts, first.end) : bisect_left(span_starts, second.start)]
     direction = "hf" if head_first else "tf"
     features = pair.features
     features.add(f"S:{direction}")
@@ -169,7 +181,7 @@ def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list
 def _own_sentence(doc: Doc, pair: PairCandidate, sentence: int, starts: list[int]) -> None:
     text = text_of(doc)
     start, end = _sentence_span(doc, starts, sentence)
-    tail = next(s for s, k in zip(pair.tail.spans, pair.tail.sentences) if k == sentence)
+    tail = pair.tail.by_sentence[sentence][0]
     prefix = text[start : tail.start_char]
     own = OWN_SUBJECT.search(prefix) is not None
     triggers = tuple(sentence_triggers(prefix)) if own else ()
@@ -189,35 +201,61 @@ def _own_sentence(doc: Doc, pair: PairCandidate, sentence: int, starts: list[int
 
 
 def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[PairCandidate]:
-    """Ordered entity pairs of ``doc`` that some relation allows and some sentence joins."""
+    """Ordered entity pairs of ``doc`` that some relation allows and some sentence joins.
+
+    The work follows the sentences (pairs within each) and the paper's own systems
+    (at most `_MAX_OWN` of them, against every other entity), never all pairs of a
+    long text's entities.
+    """
     views = entity_views(doc) if views is None else views
     starts = sentence_starts(doc)
     all_spans = sorted((s for v in views for s in v.spans), key=lambda s: s.start)
+    span_starts = [s.start for s in all_spans]
     # the paper's main system: its first introduced entity, else the title's first Method/Model
     main = next((v for v in views if v.introduced), None) or next((v for v in views if 0 in v.sentences and v.type in _ACTORS), None)
-    candidates = []
-    for head in views:
+    rank = {id(v): k for k, v in enumerate(views)}
+    members: dict[int, list[EntityView]] = {}
+    for view in views:
+        for sentence in view.by_sentence:
+            members.setdefault(sentence, []).append(view)
+    pairs: dict[tuple[int, int], PairCandidate] = {}
+
+    def pair_of(head: EntityView, tail: EntityView) -> PairCandidate | None:
+        key = (rank[id(head)], rank[id(tail)])
+        if key not in pairs:
+            if not _any_allowed(head.type, tail.type):
+                return None
+            pairs[key] = PairCandidate(head, tail)
+        return pairs[key]
+
+    for sentence in sorted(members):
+        for head in members[sentence]:
+            for tail in members[sentence]:
+                pair = None if head is tail else pair_of(head, tail)
+                if pair is not None:
+                    _same_sentence(doc, pair, sentence, all_spans, span_starts, starts)
+    # the paper's own system: introduced, or a Method/Model the title names
+    own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
+    for head in own:
         for tail in views:
-            if head is tail or not any(allowed(r, head.type, tail.type) for r in ALLOWED):
-                continue
-            pair = PairCandidate(head, tail)
-            shared = sorted(set(head.sentences) & set(tail.sentences))
-            for sentence in shared:
-                _same_sentence(doc, pair, sentence, all_spans, starts)
-            # the paper's own system: introduced, or a Method/Model the title names
-            if head.introduced or (0 in head.sentences and head.type in _ACTORS):
-                for sentence in sorted(set(tail.sentences) - set(head.sentences)):
+            pair = None if head is tail else pair_of(head, tail)
+            if pair is not None:
+                for sentence in sorted(tail.by_sentence.keys() - head.by_sentence.keys()):
                     _own_sentence(doc, pair, sentence, starts)
-            if not pair.contexts:
-                continue
-            pair.features.add(f"T:{head.type}>{tail.type}")
-            pair.features.add(f"TR:{head.type}>{tail.type}:{int(head.introduced)}{int(tail.introduced)}")
-            pair.features.add(f"N:{_bin(len(head.spans))}:{_bin(len(tail.spans))}")
-            if not shared:
-                pair.features.add("NOS")
-            if 0 in tail.sentences and 0 in head.sentences:
-                pair.features.add("TITLE")
-            pair.features.add(f"M:{int(head is main)}{int(tail is main)}:{head.type}>{tail.type}")
-            pair.features.add(f"HT:{int(0 in head.sentences)}{int(head.introduced)}:{int(0 in tail.sentences)}{int(tail.introduced)}")
-            candidates.append(pair)
+    candidates = []
+    for key in sorted(pairs):
+        pair = pairs[key]
+        head, tail = pair.head, pair.tail
+        if not pair.contexts:
+            continue
+        pair.features.add(f"T:{head.type}>{tail.type}")
+        pair.features.add(f"TR:{head.type}>{tail.type}:{int(head.introduced)}{int(tail.introduced)}")
+        pair.features.add(f"N:{_bin(len(head.spans))}:{_bin(len(tail.spans))}")
+        if not head.by_sentence.keys() & tail.by_sentence.keys():
+            pair.features.add("NOS")
+        if 0 in tail.by_sentence and 0 in head.by_sentence:
+            pair.features.add("TITLE")
+        pair.features.add(f"M:{int(head is main)}{int(tail is main)}:{head.type}>{tail.type}")
+        pair.features.add(f"HT:{int(0 in head.by_sentence)}{int(head.introduced)}:{int(0 in tail.by_sentence)}{int(tail.introduced)}")
+        candidates.append(pair)
     return candidates

@@ -65,7 +65,7 @@ _FORWARD = (
 _REVERSE = (
     ("outperforms", _words(r"(?:is|are|was|were|being)? ?(?:outperformed|surpassed|beaten|exceeded) by|compared (?:to|with)|over")),
     ("basedOn", _words(r"-?based|fine-?tun(?:e|es|ed|ing)|(?:we )?extend|upon which|backbone|to (?:obtain|produce|create|build|get)")),
-    ("evaluatedOn", _words(r"on|,")),
+    ("evaluatedOn", _words(r"on|in|,")),  # "On Y, X reaches ..."
     ("appliedTo", _words(r"with|using|via|by|through|based on|-based")),
 )
 _SENTENCE = (

@@ -69,7 +69,8 @@ def _evidence(pair: PairCandidate, relation: str) -> tuple[PairContext, str]:
                 continue
             for trigger in context.triggers:
                 if trigger.relation == relation:
-                    return context, trigger.words
+                    # a bare comma ("On Y, X ...") is a signal, not words worth showing
+                    return context, trigger.words if any(c.isalnum() for c in trigger.words) else ""
     return pair.contexts[0], ""
 
 
