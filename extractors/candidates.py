@@ -20,17 +20,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.offsets import span_at, span_text, text_of
+from extractors.titles import TITLE_CHARS, title_name, title_phrases
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_by_context, type_of_phrase
 from extractors.generic import is_generic
 from extractors.lexicon import LEXICON_SPANS, load_lexicon
 from extractors.names import NAME_SPANS, UNTYPED, extend_version, looks_like_name, not_entities
 
-__all__ = ["ENTITY_SPANS", "Candidate", "title_name", "merge_candidates"]
+__all__ = ["ENTITY_SPANS", "TITLE_CHARS", "Candidate", "merge_candidates"]
 
 ENTITY_SPANS = "kg_entities"
-TITLE_CHARS = "kg_title_chars"  # doc.user_data key: length of the title at the start of the text
-_REPORT_TITLE = re.compile(r"(.+?)\s+(?:Technical Report|Model Card|System Card)\b")
 _NOT_LIST_ITEMS = frozenset({"We", "Our", "The", "This", "These", "It", "In", "On", "For", "With", "However", "Moreover", "Finally", "Specifically", "Additionally", "Furthermore", "Experiments", "Results",
     "Recently", "Notably", "Overall", "Thus", "Therefore", "Hence", "Meanwhile", "Consequently", "Importantly",
     "Interestingly", "Surprisingly", "Unlike", "Despite", "Although", "While", "First", "Second", "Third", "Then",
@@ -46,26 +45,6 @@ class Candidate:
     prior: str  # a type, or UNTYPED
     component: str
     confidence: float
-
-
-def title_name(doc: Doc) -> Span | None:
-    """The name a title defines: before its colon ("OMNI: Open-endedness via ..."), or
-    of a report ("PaLM 2 Technical Report")."""
-    title_end = doc.user_data.get(TITLE_CHARS, 0)
-    text = text_of(doc)
-    report = _REPORT_TITLE.match(text, 0, title_end)
-    colon = report.end(1) if report is not None else text.find(":", 0, title_end)
-    if colon <= 0:
-        return None
-    span = doc.char_span(0, colon, alignment_mode="contract")
-    if span is None or not 1 <= len(span) <= 5 or not any(c.isupper() for c in span.text) or "," in span.text:
-        return None
-    words = span.text.split()
-    if len(words) > 2 and not any(looks_like_name(word) for word in words):
-        return None  # a plain phrase ("Prompt Engineering or Fine Tuning"), not a name
-    if span.text in not_entities() or span[0].lower_ in {"the", "a", "an", "on", "towards", "toward", "beyond", "when", "why", "how", "what"}:
-        return None
-    return span
 
 
 def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate]:
@@ -93,6 +72,9 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
     span = title_name(doc)
     if span is not None:
         found.append(Candidate(span, lexicon.type_of(span.text) or UNTYPED, "kg_title", _RELIABILITY["kg_title"]))
+    for phrase in title_phrases(doc):
+        prior = lexicon.type_of(span_text(phrase.span)) or phrase.type
+        found.append(Candidate(phrase.span, prior, "kg_title", _RELIABILITY["kg_title"]))
     kept = []
     for candidate in found:
         text = span_text(candidate.span)

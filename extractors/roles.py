@@ -1,7 +1,8 @@
 """Roles: which entity mentions the paper introduces as its own contribution.
 
 A mention is ``introduced`` when
-* the title defines it ("OMNI: Open-endedness via ..."),
+* the title defines it ("OMNI: Open-endedness via ..."), or names it as its method
+  ("... via Iterative Preference Learning"),
 * it follows "our" ("our X"), or a naming verb ("called X", "dubbed X"),
 * it is the first entity after a contribution verb whose subject is the authors
   ("we propose / introduce / present / release ... X", "this paper presents X"),
@@ -21,9 +22,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
-from extractors.candidates import ENTITY_SPANS, TITLE_CHARS, title_name
+from extractors.candidates import ENTITY_SPANS
 from extractors.offsets import span_text, text_of
 from extractors.sentences import sentence_starts
+from extractors.titles import TITLE_CHARS, title_name, title_phrases
 
 __all__ = ["INTRODUCED_SPANS", "introduced_mentions"]
 
@@ -60,6 +62,11 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             # the title's name, and its variants ("MusicRL" -> "MusicRL-R")
             if texts[mention.start] == name or (texts[mention.start].startswith(name + "-") and mention.label_ != "Task"):
                 introduced[mention.start] = mention
+    by_start = {m.start: m for m in everything}
+    for phrase in title_phrases(doc):
+        # "... via Iterative Preference Learning": the title's own method
+        if phrase.introduced and span_text(phrase.span).lower() not in known and phrase.span.start in by_start:
+            introduced[phrase.span.start] = by_start[phrase.span.start]
     mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
     in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
     defined_forms = {span_text(s) for s in doc.spans.get(LONG_FORMS, [])} | {span_text(s) for s in doc.spans.get(SHORT_FORMS, [])}

@@ -10,6 +10,7 @@ from extractors.lexicon import LEXICON_SPANS, LexiconError, load_lexicon
 from extractors.names import NAME_SPANS, UNTYPED, find_names
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts, split_sentences
+from extractors.titles import title_phrases
 
 RULES = ["kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names", "kg_candidates", "kg_roles"]
 
@@ -167,6 +168,22 @@ def test_lists_share_the_type_of_their_known_items(rules):
 def test_title_defines_a_name(rules):
     doc = run(rules, "Zephyrine: Aligning Small Models", "Zephyrine beats larger models.")
     assert [s.text for s in doc.spans[ENTITY_SPANS]] == ["Zephyrine", "Zephyrine"]
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Monte Carlo Tree Search Boosts Reasoning via Iterative Preference Learning", [("Iterative Preference Learning", "Method", True)]),
+        ("Contrastive Span Pretraining for Few-Shot Object Detection",
+         [("Contrastive Span Pretraining", "Method", True), ("Few-Shot Object Detection", "Task", False)]),
+        ("Aligning Large Language Models with Human Preferences", []),  # a gerund clause, a plural description
+        ("Zeta: Fast Parsing for Low-Resource Machine Translation", [("Low-Resource Machine Translation", "Task", False)]),
+    ],
+)
+def test_title_phrases(blank, title, expected):
+    doc = blank(title + "\n\nAbstract.")
+    doc.user_data[TITLE_CHARS] = len(title)
+    assert [(p.span.text, p.type, p.introduced) for p in title_phrases(doc)] == expected
 
 
 def test_generic_phrases_are_dropped_from_merged_candidates(rules):

@@ -7,7 +7,7 @@ import pytest
 
 MODULES = [
     "extractors.abbreviations", "extractors.aggregate", "extractors.entity_typing", "extractors.generic",
-    "extractors.lexicon", "extractors.names", "extractors.offsets", "extractors.pipeline", "extractors.sentences",
+    "extractors.lexicon", "extractors.names", "extractors.offsets", "extractors.pipeline", "extractors.sentences", "extractors.titles",
     "kg.extraction",
 ]
 
