@@ -25,7 +25,7 @@ from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_by_context, type_of_phrase
 from extractors.generic import is_generic
 from extractors.lexicon import LEXICON_SPANS, load_lexicon
-from extractors.names import NAME_SPANS, UNTYPED, extend_version, looks_like_name, not_entities
+from extractors.names import ADJECTIVE_SUFFIX, NAME_SPANS, UNTYPED, extend_version, not_entities
 
 __all__ = ["ENTITY_SPANS", "TITLE_CHARS", "Candidate", "merge_candidates"]
 
@@ -123,7 +123,7 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             if " " not in item.group(1) and item.group(1).endswith("ly"):
                 break  # "Unfortunately, X and Y": an adverb, not an item
             name = item.group(1)
-            if name in not_entities() or is_generic(name) or "\n" in text[item.end(1) : position]:
+            if ADJECTIVE_SUFFIX.search(name) or name in not_entities() or is_generic(name) or "\n" in text[item.end(1) : position]:
                 break
             span = span_at(doc, item.start(1), item.end(1))
             if span is None:
@@ -137,6 +137,9 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             if item is None or item.start(1) in starts or item.group(1).split()[0] in _NOT_LIST_ITEMS:
                 break
             name = item.group(1).rstrip(".")
+            suffix = ADJECTIVE_SUFFIX.search(name)
+            if suffix is not None:  # "SFT-based": the item is SFT, and the list ends here
+                name = name[: suffix.start()]
             if name in not_entities() or is_generic(name) or "\n" in text[position : item.start(1)]:
                 break
             span = span_at(doc, item.start(1), item.start(1) + len(name))
@@ -145,6 +148,8 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             added.append(Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"]))
             starts.add(item.start(1))
             position = span.end_char
+            if suffix is not None:
+                break
     return added
 
 

@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 
 from extractors.offsets import span_at, text_of
 
-__all__ = ["NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
+__all__ = ["ADJECTIVE_SUFFIX", "NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
 
 NAME_SPANS = "kg_names"
 UNTYPED = "?"
@@ -47,7 +47,7 @@ CUE_TYPES = {
 
 _WORD = re.compile(r"(?<![\w\-./@:])[A-Za-z0-9][A-Za-z0-9+]*(?:[-./][A-Za-z0-9]+\+*)*(?![\w\-@])")
 _PLAIN_WORD = re.compile(r"^(?:[A-Z]?[a-z]+|\d+[a-z]*)$")
-_ADJECTIVE_SUFFIX = re.compile(
+ADJECTIVE_SUFFIX = re.compile(
     r"-(?:based|aware|augmented|assisted|driven|powered|guided|generated|like|style|specific|level|free|only|"
     r"centric|enhanced|tuned|trained|scale|sized|related|oriented|inspired|agnostic|friendly|compatible|native|ready)$"
 )
@@ -116,7 +116,7 @@ def _shape_names(doc: Doc) -> list[Span]:
             continue
         seen.add(left)
         word = match.group()
-        suffix = _ADJECTIVE_SUFFIX.search(word)
+        suffix = ADJECTIVE_SUFFIX.search(word)
         if suffix is not None:  # "LLM-based" names LLM
             word = word[: suffix.start()]
         if not looks_like_name(word):
@@ -132,7 +132,7 @@ def _shape_names(doc: Doc) -> list[Span]:
 _CUE_WORD = re.compile(r"\b(" + "|".join(sorted(CUE_TYPES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S+")
 _CUE_HASHES = frozenset(get_string_id(word) for word in CUE_TYPES)  # as in the LOWER token attribute
-_NAMING_VERB = re.compile(r"\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;.()]+[ \t]*){1,4})", re.IGNORECASE)
+_NAMING_VERB = re.compile(r"\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;:.()]+[ \t]*){1,4})", re.IGNORECASE)
 
 
 def _cue_names(doc: Doc) -> list[Span]:
