@@ -66,10 +66,14 @@ def main(argv: list[str] | None = None) -> int:
     with_gold = score_docs(gold_entity_docs(annotated), golds, model)
     patterns = score_docs(predicted_docs(annotated), golds, None)
     rows = [("pipeline (`kg extract` + scorer)", pipeline), ("gold entities", with_gold), ("patterns only, pipeline entities", patterns)]
+    trained = model.provenance
+    for key, name in (("cross_validated_predicted_entities", "train, 5-fold cross-validation, pipeline entities"),
+                      ("cross_validated_gold_entities", "train, 5-fold cross-validation, gold entities")):
+        if key in trained:
+            rows.append((name, trained[key]))
     table = ["| entities | P | R | F1 | tp / pred / gold |", "| --- | --- | --- | --- | --- |"]
     for name, r in rows:
         table.append(f"| {name} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['tp']} / {r['pred']} / {r['gold']} |")
-    trained = model.provenance
     body = "\n".join(
         [
             "## Relation extraction on the dev set (`bench/relation_quality.py`)",
