@@ -78,7 +78,8 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
     kept = []
     for candidate in found:
         text = span_text(candidate.span)
-        if text not in not_entities() and not is_generic(text):
+        # curated lexicon forms are never generic; everything else is checked
+        if text not in not_entities() and (candidate.component == LEXICON_SPANS or not is_generic(text)):
             kept.append(candidate)
     return kept
 

@@ -23,6 +23,9 @@ from extractors.offsets import text_of
 __all__ = ["TITLE_CHARS", "TitlePhrase", "title_name", "title_phrases"]
 
 TITLE_CHARS = "kg_title_chars"  # doc.user_data key: length of the title at the start of the text
+# several components ask; computed once per Doc (token offsets, so user_data stays serialisable)
+_NAME_CACHE = "kg_title_name"
+_PHRASES_CACHE = "kg_title_phrases"
 _REPORT_TITLE = re.compile(r"(.+?)\s+(?:Technical Report|Model Card|System Card)\b")
 _NOT_NAME_STARTS = {"the", "a", "an", "on", "towards", "toward", "beyond", "when", "why", "how", "what"}
 _CONNECTIVE = re.compile(r"\s+(via|through|with|using|by|for|and|in|on|from|to|towards|without|beyond|under|as|at)\s+|\s*[:,;?!()]\s*|\s+[-–—]+\s+")
@@ -40,6 +43,14 @@ class TitlePhrase:
 def title_name(doc: Doc) -> Span | None:
     """The name a title defines: before its colon ("OMNI: Open-endedness via ..."), or
     of a report ("PaLM 2 Technical Report")."""
+    if _NAME_CACHE not in doc.user_data:
+        span = _title_name(doc)
+        doc.user_data[_NAME_CACHE] = None if span is None else (span.start, span.end)
+    cached = doc.user_data[_NAME_CACHE]
+    return None if cached is None else doc[cached[0] : cached[1]]
+
+
+def _title_name(doc: Doc) -> Span | None:
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     text = text_of(doc)
     report = _REPORT_TITLE.match(text, 0, title_end)
@@ -76,6 +87,13 @@ def title_phrases(doc: Doc) -> list[TitlePhrase]:
     >>> [(p.span.text, p.type, p.introduced) for p in title_phrases(doc)]
     [('Retrieval-Augmented Meta Learning', 'Method', True), ('Low-Resource Text Classification', 'Task', False)]
     """
+    if _PHRASES_CACHE not in doc.user_data:
+        # plain values: user_data must stay serialisable
+        doc.user_data[_PHRASES_CACHE] = [(p.span.start, p.span.end, p.type, p.introduced) for p in _title_phrases(doc)]
+    return [TitlePhrase(doc[start:end], entity_type, introduced) for start, end, entity_type, introduced in doc.user_data[_PHRASES_CACHE]]
+
+
+def _title_phrases(doc: Doc) -> list[TitlePhrase]:
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     text = text_of(doc)
     defined = title_name(doc)
