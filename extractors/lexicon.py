@@ -67,6 +67,8 @@ def _spellings(form: str, entity_type: str) -> list[str]:
     variants = [form]
     if not _is_exact(form) and ("-" in form or " " in form):
         variants += [form.replace("-", " "), form.replace(" ", "-")]
+    if entity_type == "Model" and _is_exact(form) and any(c.isdigit() for c in form):
+        variants.append(form.lower())  # "gpt-4", "llama-2": versioned names are unambiguous in lower case
     if entity_type in _PLURAL_TYPES:
         variants += [_plural(v) for v in variants]
     return list(dict.fromkeys(variants))

@@ -55,7 +55,10 @@ _SHAPE_HINT = re.compile(r"[A-Za-z0-9][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-./")
 _SIZE_OR_NUMBER = re.compile(r"^(?:v?\d+(?:[.,]\d+)*[KMBTkmbx%]?|\d+[a-z]{1,2}|[IVX]+|\d+(?:\.\d+)?[KMBT]?-\w+)$")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z].*[A-Z]|[A-Z].*\d|\d.*[A-Z]")
-_VERSION_TAIL = re.compile(r"(?: v?\d+(?:\.\d+)*[a-z]?\b| \d+(?:\.\d+)?[BMK]\b){1,2}(?=$|[,.;:)\]]| (?:and|or|with|model|models|on|in|to|as|is|are)\b)")
+_VERSION_TAIL = re.compile(
+    r"(?:[ -]v?\d+(?:\.\d+)*[a-z]?\b|[ -]\d+(?:\.\d+)?[BMK]\b|[ -](?:mini|Mini|Pro|Flash|Turbo|Instruct|Chat|Base|Large|XL|Ultra|Nano|Plus)\b){1,3}"
+    r"(?=$|[,.;:)\]]| (?:and|or|with|model|models|on|in|to|as|is|are|achieves|outperforms)\b)"
+)
 _SUFFIX_BENCHMARK = re.compile(r"(?:-?Bench|-?QA|-Eval|Eval|-Arena|Arena)(?:[-\s]?\d+(?:\.\d+)*)?$")
 _STOP_CAPITALISED = {
     "The", "A", "An", "Our", "We", "This", "These", "That", "Those", "In", "On", "For", "To", "With",
@@ -94,7 +97,8 @@ def _name_like_token(text: str) -> bool:
 
 
 def extend_version(doc: Doc, span: Span) -> Span:
-    """``span`` widened over a following version or size ("Orca" + " 2", "Llama 3" + " 8B")."""
+    """``span`` widened over a following version, size or variant ("Orca" + " 2",
+    "Llama 3" + " 8B Instruct", "GPT-4o" + " mini")."""
     match = _VERSION_TAIL.match(text_of(doc), span.end_char)
     if match is None or match.end() == span.end_char:
         return span
