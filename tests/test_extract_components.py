@@ -65,6 +65,11 @@ def test_lexicon_acronyms_are_case_sensitive(rules):
     assert list(doc.spans[LEXICON_SPANS]) == []
 
 
+def test_model_names_take_their_versions_and_variants(rules):
+    doc = run(rules, "", "We compare GPT-4o mini and Llama 3 8B Instruct with gpt-4.")
+    assert typed(doc) == [("GPT-4o mini", "Model"), ("Llama 3 8B Instruct", "Model"), ("gpt-4", "Model")]
+
+
 def test_lexicon_file_errors_name_file_and_line(tmp_path):
     bad = tmp_path / "lexicon.tsv"
     bad.write_text("# comment\nMethod\tLoRA\nGadget\tWidget\n", encoding="utf-8")
