@@ -167,7 +167,9 @@ def _write_corpus_graph(dataset: rdflib.Dataset, papers: Iterable[str], extracti
     corpus = iris.corpus_graph
     store.remove_graph(ox.NamedNode(str(corpus)))
     runs = runs_of(extractions.values())
-    run_iris = {pair: iris.run(*pair) for pair in runs}
+    # as `build_graph` names runs: by extractor, version and the papers they ran over
+    corpus_ids = sorted(extractions)
+    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
     loader = QuadLoader(dataset)
     description = []
     for pid in papers:

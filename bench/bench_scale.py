@@ -1,0 +1,195 @@
+"""Scale: full and incremental builds of synthetic corpora, and extraction throughput by executor.
+
+Targets (issue 9): 100,000 synthetic abstracts build end to end (``fast``) in < 10 min
+with peak memory < 4 GB on the 2-core machine; adding 1,000 papers to a 100,000-paper
+build takes < 5 % of the full build; the ``accurate`` throughput with 1 and 2 worker
+processes and with a 2-worker Dask LocalCluster.
+
+    python bench/bench_scale.py build --papers 5000 --profile fast --write-doc docs/benchmarks.md
+    python bench/bench_scale.py increment --papers 5000 --add 50 --write-doc docs/benchmarks.md
+    python bench/bench_scale.py throughput --papers 600 --profile accurate --write-doc docs/benchmarks.md
+
+``build`` and ``increment`` run ``kg build`` in a fresh process (as a user would) and
+report wall time, CPU time (all processes), the peak memory of the process tree (sum of
+the resident sets, sampled every 0.2 s) and the build's stage timings (``build.json``).
+``increment`` builds N papers, then N + ADD (the same N plus ADD new ones) into the same
+directory. ``throughput`` times extraction alone (`kg.parallel`, `kg.distributed`),
+pipeline loading included, on the same synthetic papers for each executor. Every run
+appends a row to ``bench/scale_results.jsonl``; ``--write-doc`` rewrites the section of
+docs/benchmarks.md from all rows.
+
+A build directory re-extracts everything when the extractor's files change (see
+`kg.buildstate.extractor_version`); in a working tree others are editing, run the
+benchmark from a snapshot so that the code stays put between the two builds of
+``increment``::
+
+    git archive HEAD | tar -x -C /tmp/kgsnap && cd /tmp/kgsnap && \
+        python bench/bench_scale.py increment ... --results $REPO/bench/scale_results.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil  # a dependency of dask.distributed (the dask extra)
+
+from benchdoc import replace_section  # noqa: E402  (bench/ is the script's directory)
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "scale_results.jsonl"
+sys.path.insert(0, str(HERE))
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
+
+
+def _corpus(papers: int, seed: int, folder: Path) -> Path:
+    from synthetic_corpus import generate
+
+    path = folder / f"synthetic-{papers}-{seed}.jsonl"
+    if not path.exists():
+        generate(papers, path, seed=seed)
+    return path
+
+
+def _run_build(inputs: list[Path], out: Path, *options: str) -> dict:
+    """``kg build`` in a new process: wall, CPU, peak tree RSS, and its build.json."""
+    command = [sys.executable, "-c", "from kg.cli import main; main()", "-q", "build", *map(str, inputs),
+               "--out", str(out), "--no-view", *options]
+    started = time.perf_counter()
+    process = psutil.Popen(command)
+    peak, cpu = 0, {}
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+            for p in tree:
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system + times.children_user + times.children_system
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    wall = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"kg build failed ({process.returncode}): {' '.join(command)}")
+    summary = json.loads((out / "build.json").read_text())
+    return {"wall_s": round(wall, 1), "cpu_s": round(sum(cpu.values()), 1), "peak_rss_mb": round(peak / 2**20),
+            "stages": dict(summary["stages"]), "papers": summary["papers"], "triples": summary["triples"],
+            "extracted": summary["extracted"]}
+
+
+def bench_build(args, work: Path) -> dict:
+    source = _corpus(args.papers, args.seed, work)
+    options = ["--profile", args.profile, "--workers", str(args.workers)] + (["--dask", args.dask] if args.dask else [])
+    row = _run_build([source], work / "out", *options)
+    return {"mode": "build", "profile": args.profile, "workers": args.workers, "dask": args.dask, **row}
+
+
+def bench_increment(args, work: Path) -> dict:
+    grown = _corpus(args.papers + args.add, args.seed, work)
+    base, extra = work / f"base-{args.papers}.jsonl", work / f"extra-{args.add}.jsonl"
+    with open(grown, encoding="utf-8") as lines, open(base, "w", encoding="utf-8") as first, \
+            open(extra, "w", encoding="utf-8") as rest:
+        for index, line in enumerate(lines):
+            (first if index < args.papers else rest).write(line)
+    options = ["--profile", args.profile, "--workers", str(args.workers)]
+    full = _run_build([base], work / "out", *options)
+    added = _run_build([base, extra], work / "out", *options)
+    return {"mode": "increment", "profile": args.profile, "workers": args.workers, "add": args.add,
+            "full": full, "increment": added, "ratio": round(added["wall_s"] / full["wall_s"], 3)}
+
+
+def bench_throughput(args, work: Path) -> dict:
+    from kg.corpus import read_corpus
+    from kg.parallel import batched, extract_batches
+
+    papers = read_corpus([_corpus(args.papers, args.seed, work)]).papers
+    items = [(p.id, p.title, p.abstract) for p in papers]
+    rates = {}
+    for name, workers, dask in (("1 process", 1, None), ("2 processes", 2, None), ("Dask LocalCluster, 2 workers", 2, "local")):
+        started = time.perf_counter()
+        if dask:
+            from kg.distributed import extract_batches_dask
+
+            done = extract_batches_dask(batched(items, args.batch_size), profile=args.profile, address=dask, workers=workers)
+        else:
+            done = extract_batches(batched(items, args.batch_size), profile=args.profile, workers=workers)
+        count = sum(len(batch) for batch in done)
+        seconds = time.perf_counter() - started
+        rates[name] = {"papers": count, "seconds": round(seconds, 1), "papers_per_s": round(count / seconds, 1)}
+    return {"mode": "throughput", "profile": args.profile, "batch_size": args.batch_size, "rates": rates}
+
+
+def _table(rows: list[dict]) -> str:
+    lines = ["## Scale: synthetic corpora, incremental builds, parallel extraction (`bench/bench_scale.py`)", "",
+             "Synthetic abstracts from `bench/synthetic_corpus.py` (sentences of the bundled corpus refilled with "
+             "Zipf-distributed names). Builds run `kg build --no-view` in a fresh process; *CPU* sums all its "
+             "processes; *peak* is the resident memory of the process tree. The 2-core development machine is "
+             "shared with other engineers (load in the last column), so wall times are pessimistic; CPU times are not.",
+             "", "| date | what | papers | wall | CPU | peak memory | stages (s) | machine | command |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        stages = ", ".join(f"{k} {v:.0f}" for k, v in row.get("stages", {}).items())
+        if row["mode"] == "build":
+            what = f"full build, {row['profile']}, " + (f"Dask {row['dask']} {row['workers']} workers" if row["dask"]
+                                                       else f"{row['workers']} process(es)")
+            lines.append(f"| {row['date']} | {what} | {row['papers']:,} ({row['triples']:,} quads) | {row['wall_s']:.0f} s | "
+                         f"{row['cpu_s']:.0f} s | {row['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
+        elif row["mode"] == "increment":
+            full, inc = row["full"], row["increment"]
+            for label, part in (("full build", full), (f"+{row['add']:,} papers (incremental)", inc)):
+                stages = ", ".join(f"{k} {v:.0f}" for k, v in part["stages"].items())
+                lines.append(f"| {row['date']} | {label}, {row['profile']} | {part['papers']:,} | {part['wall_s']:.0f} s | "
+                             f"{part['cpu_s']:.0f} s | {part['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
+            lines.append(f"| {row['date']} | increment / full | | **{row['ratio']:.1%}** wall, "
+                         f"{inc['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
+        else:
+            for name, rate in row["rates"].items():
+                lines.append(f"| {row['date']} | extraction, {row['profile']}, {name} | {rate['papers']:,} | "
+                             f"{rate['seconds']:.0f} s | | | **{rate['papers_per_s']:.1f} papers/s** | {row['machine']} | "
+                             f"`{row['command']}` |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=("build", "increment", "throughput"))
+    parser.add_argument("--papers", type=int, default=5000)
+    parser.add_argument("--add", type=int, default=50)
+    parser.add_argument("--profile", choices=("fast", "accurate"), default="fast")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--dask", default=None)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
+    parser.add_argument("--write-doc", type=Path, default=None)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="rows of all runs (JSON Lines)")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-scale-"))
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work / "out", ignore_errors=True)
+    runner = {"build": bench_build, "increment": bench_increment, "throughput": bench_throughput}[args.mode]
+    row = runner(args, work)
+    row |= {"date": datetime.date.today().isoformat(), "machine": _machine(),
+            "command": "python bench/bench_scale.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+    print(json.dumps(row, indent=2))
+    with open(args.results, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+    if args.write_doc:
+        rows = [json.loads(line) for line in args.results.open(encoding="utf-8") if line.strip()]
+        replace_section(args.write_doc, "bench_scale", _table(rows))
+
+
+if __name__ == "__main__":
+    main()
