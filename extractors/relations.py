@@ -43,6 +43,7 @@ log = logging.getLogger("kg.extract")
 
 COMPONENT = "kg_relations"
 _PATTERN_CONFIDENCE = 0.5
+_ONE_HEAD = frozenset({"basedOn", "appliedTo", "outperforms"})
 # without a model only the patterns that rarely mislead decide (measured on held-out train)
 _PATTERN_RELATIONS = {"same": frozenset(ALLOWED), "own": frozenset({"evaluatedOn", "outperforms", "basedOn"})}
 
@@ -107,13 +108,22 @@ def choose(pairs: list[PairCandidate], probabilities: list[dict[str, float]], th
             continue
         context, trigger = _evidence(pair, relation)
         found.append(Finding(pair.head.key, relation, pair.tail.key, context.start, context.end, trigger, confidence, COMPONENT))
-    # "A outperforms B" and "B outperforms A" cannot both hold: keep the surer one
+    # "A outperforms B" and "B outperforms A" cannot both hold: keep the surer one; and
+    # a tail has one head per relation (the paper's system), except for evaluations,
+    # where papers compare several systems on one benchmark
     best = {}
     for finding in found:
-        key = (finding.relation, *sorted((finding.head, finding.tail)))
-        if key not in best or finding.confidence > best[key].confidence:
-            best[key] = finding
-    return [f for f in found if best[(f.relation, *sorted((f.head, f.tail)))] is f]
+        for key in _exclusive_keys(finding):
+            if key not in best or finding.confidence > best[key].confidence:
+                best[key] = finding
+    return [f for f in found if all(best[key] is f for key in _exclusive_keys(f))]
+
+
+def _exclusive_keys(finding: Finding) -> list[tuple]:
+    keys = [(finding.relation, *sorted((finding.head, finding.tail)))]
+    if finding.relation in _ONE_HEAD:
+        keys.append((finding.relation, "tail", finding.tail))
+    return keys
 
 
 class RelationFinder:
