@@ -149,7 +149,6 @@ BINDINGS = {
     "papers-mentioning": {"entity": "Dataset 2"},
 }
 KG_COMMAND = [sys.executable, "-c", "from kg.cli import main; main()"]
-MARK_START, MARK_END = "<!-- bench_sparql:start -->", "<!-- bench_sparql:end -->"
 
 
 def _kg_query(store: Path, name: str) -> tuple[float, int]:
@@ -174,20 +173,6 @@ def _in_process(store: Path, name: str, repeat: int) -> float:
         run_query(opened, named_query(name).text, bindings=bindings)
         best = min(best, time.perf_counter() - started)
     return best
-
-
-def _write_doc(path: Path, section: str) -> None:
-    from kg.atomic import atomic_write
-
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    block = f"{MARK_START}\n{section}{MARK_END}\n"
-    if MARK_START in text and MARK_END in text:
-        head, rest = text.split(MARK_START, 1)
-        text = head + block + rest.split(MARK_END, 1)[1].lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    with atomic_write(path) as handle:
-        handle.write(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(section)
     if args.write_doc:
-        _write_doc(args.write_doc, section)
+        from benchdoc import replace_section  # bench/ is on sys.path when run as a script
+
+        replace_section(args.write_doc, "bench_sparql", section)
     return 1 if failures else 0
 
 

@@ -131,8 +131,8 @@ def test_cli_named_query_with_binding():
     out = run_cli("query", str(MINI), "--name", "datasets-for-method", "--bind", "method=lora", "--format", "csv")
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[1:] == [
-        f"{E.glue},GLUE,{KG.Benchmark},1,1",
-        f"{E.squad},SQuAD,{KG.Dataset},1,0",
+        f"{E.glue},GLUE,{KG.Benchmark},1,true",
+        f"{E.squad},SQuAD,{KG.Dataset},1,false",
     ]
 
 
