@@ -95,6 +95,16 @@ def _write_docbin(docs, path: Path) -> None:
     DocBin(docs=docs, store_user_data=False).to_disk(path)
 
 
+def _forget_paths(config_file: Path) -> None:
+    """Drop the temporary data paths from a saved config (they differ every run)."""
+    from spacy.util import load_config
+
+    config = load_config(config_file, interpolate=False)
+    for key in ("train", "dev"):
+        config["paths"][key] = None
+    config.to_disk(config_file)
+
+
 def _replace_directory(source: Path, target: Path) -> None:
     """Copy ``source`` next to ``target`` and swap it in, so ``target`` is never half-written."""
     staged = target.with_name(f".{target.name}.new-{os.getpid()}")
@@ -169,6 +179,7 @@ def train_ner(
         spacy_train(Path(config), work_dir / "output", use_gpu=-1, overrides=settings)
         best = work_dir / "output" / "model-best"
         meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
+        _forget_paths(best / "config.cfg")
         _replace_directory(best, out)
     scores = meta.get("performance", {})
     return {

@@ -27,8 +27,8 @@ def command(papers, gold, external, out, seed, holdout, max_steps, config_path, 
     as JSON.
     """
     # Must be set before numpy's BLAS starts (the training modules import it lazily).
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
     from extractors.statistical_ner import default_model_dir
     from extractors.training import CONFIG_PATH, train_ner
 
