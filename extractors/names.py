@@ -220,20 +220,22 @@ _NOT_TASK_MODIFIERS = frozenset(
     standard traditional conventional accurate reliable scalable controllable consistent successful perform
     enable handle guide allow apply suggest produce generate demonstrate keep make improve enhance support like
     first second main other limited theoretical mechanistic comprehensive preliminary toward towards two three
-    four five zero-shot few-shot""".split()
+    four five zero-shot few-shot high low higher lower highest lowest competitive superior comparable mean
+    average significant substantial state-of-the-art sota great greater""".split()
 )
 
 
 _CLAUSE_ENDINGS = ("s", "ly", "ing", "ed")
 
 
-def _task_names(doc: Doc) -> list[Span]:
-    """Lower-case phrases ending in a task head noun ("code generation"); clause openers
-    and qualifiers are cut off the front."""
+def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -> list[Span]:
+    """Lower-case phrases ending in a head noun of ``heads`` (hashes of lower-case forms):
+    "code generation" (Task), "retrieval accuracy" (Metric). Clause openers and
+    qualifiers are cut off the front; at most ``max_words`` words stay before the head."""
     found = []
     text = text_of(doc)
     for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
-        if lower not in _TASK_HEAD_HASHES or index == 0:
+        if lower not in heads or index == 0:
             continue
         head = doc[index]
         if not head.text.islower() or (index + 1 < len(doc) and doc[index + 1].text == "-"):
@@ -241,15 +243,15 @@ def _task_names(doc: Doc) -> list[Span]:
         modifiers = _MODIFIER_WORDS.search(text, max(0, head.idx - 60), head.idx)
         if modifiers is None or (modifiers.start() > 0 and text[modifiers.start() - 1] in _WORD_CHARS):
             continue
-        words = modifiers.group(1).split()
-        start = modifiers.start(1)
+        words = modifiers.group(1).split()[-max_words:]
+        start = head.idx - len(" ".join(words)) - 1
         # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
         cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
         for word in words[:cut]:
             start += len(word) + 1
         if cut == len(words):
             continue
-        span = doc.char_span(start, head.idx + len(head.text), label="Task")
+        span = doc.char_span(start, head.idx + len(head.text), label=label)
         if span is not None:
             found.append(span)
     return found
@@ -257,7 +259,8 @@ def _task_names(doc: Doc) -> list[Span]:
 
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + _task_names(doc))
+    tasks = _head_phrases(doc, _TASK_HEAD_HASHES, "Task", 3)
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks)
 
 
 def detect_names(doc: Doc) -> Doc:
