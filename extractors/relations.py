@@ -19,9 +19,12 @@ Examples
 >>> from extractors.sentences import split_sentences
 >>> doc = split_sentences(spacy.blank("en")("ToolX outperforms BaseNet on the QuestBench benchmark."))
 >>> doc.spans["kg_entities"] = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"), Span(doc, 5, 6, "Benchmark")]
->>> doc = RelationFinder(model=None)(doc)
+>>> doc = RelationFinder(model=None)(doc)  # trigger patterns alone: every "on" counts
 >>> [(f.head, f.relation, f.tail, f.trigger) for f in doc.user_data[RELATION_FINDINGS]]
-[('toolx', 'outperforms', 'basenet', 'outperforms'), ('toolx', 'evaluatedOn', 'questbench', 'on')]
+[('toolx', 'outperforms', 'basenet', 'outperforms'), ('toolx', 'evaluatedOn', 'questbench', 'on'), ('basenet', 'evaluatedOn', 'questbench', 'on')]
+>>> doc = RelationFinder(RelationModel.load(default_model_path()))(doc)  # the shipped classifier
+>>> [(f.head, f.relation, f.tail, f.component) for f in doc.user_data[RELATION_FINDINGS]]
+[('toolx', 'outperforms', 'basenet', 'kg_relations')]
 """
 
 from __future__ import annotations

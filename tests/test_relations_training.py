@@ -1,0 +1,59 @@
+"""`kg train-relations`: a seeded, reproducible model with its provenance, from annotations."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractors.relation_model import RelationModel
+from extractors.records import RELATION_TYPES
+from kg.cli import cli
+
+SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+ANNOTATION = SHARED / "annotation"
+pytestmark = pytest.mark.skipif(not (ANNOTATION / "train.gold.jsonl").is_file(), reason="no shared annotations")
+
+
+@pytest.fixture(scope="module")
+def small_annotations(tmp_path_factory):
+    """The first 16 annotated papers (a few seconds of training)."""
+    folder = tmp_path_factory.mktemp("annotations")
+    for name in ("train.papers.jsonl", "train.gold.jsonl"):
+        lines = (ANNOTATION / name).read_text(encoding="utf-8").splitlines(keepends=True)[:16]
+        (folder / name).write_text("".join(lines), encoding="utf-8")
+    return folder / "train.papers.jsonl", folder / "train.gold.jsonl"
+
+
+def train(papers, gold, out):
+    args = ["train-relations", "--papers", str(papers), "--gold", str(gold), "-o", str(out), "--folds", "2", "--seed", "3"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output[result.output.index("{"):])
+
+
+def test_training_is_seeded_and_records_provenance(small_annotations, tmp_path):
+    papers, gold = small_annotations
+    summary = train(papers, gold, tmp_path / "a.json")
+    train(papers, gold, tmp_path / "b.json")
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    model = RelationModel.load(tmp_path / "a.json")
+    assert set(model.thresholds) == set(RELATION_TYPES)
+    assert all(0.0 < t < 1.0 for t in model.thresholds.values())
+    provenance = model.provenance
+    assert provenance["seed"] == 3 and provenance["folds"] == 2 and provenance["papers"] == 16
+    assert set(provenance["data"]) == {"train.papers.jsonl", "train.gold.jsonl"}
+    for key in ("cross_validated_predicted_entities", "cross_validated_gold_entities", "cross_validated_patterns_only"):
+        scores = provenance[key]
+        assert scores["gold"] > 0 and 0.0 <= scores["p"] <= 1.0 and 0.0 <= scores["f1"] <= 1.0
+    assert summary["thresholds"] == model.thresholds
+
+
+def test_bad_annotation_line_names_file_and_line(small_annotations, tmp_path):
+    papers, _ = small_annotations
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"title": "A", "entities": []}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["train-relations", "--papers", str(papers), "--gold", str(gold), "-o", str(tmp_path / "m.json")])
+    assert result.exit_code != 0
+    assert f"{gold}:2" in str(result.exception) or f"{gold}:2" in result.output
