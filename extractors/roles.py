@@ -41,6 +41,8 @@ _AUTHORS_VERB = re.compile(
     r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,60}?\b(?:" + _VERBS + r")\b"
 )
 _OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
+_CLAIM_WORD = re.compile(r"\b(?:[Oo]ur|called|named|dubbed|termed|novel|new)\b")
+_SMALL_WORDS = frozenset({"of", "for", "with", "and", "in", "on", "to", "the", "a", "an", "via", "from", "by"})
 _WINDOW = 90  # characters after the verb in which the contribution is named
 
 
@@ -92,6 +94,21 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             gap = text[first.end_char : later.start_char].strip()
             if gap in {",", "("} or texts[later.start] in defined_forms:
                 introduced[later.start] = later
+    # a Title Case long form that no list knows, defined where the authors present their
+    # work, is their own coinage: "we propose Contextualized Critiques with ... (C3PO)"
+    coined = set()
+    claim_sentences = {bisect_right(sentences, m.start()) for m in _AUTHORS_VERB.finditer(text)}
+    claim_sentences |= {bisect_right(sentences, m.start()) for m in _CLAIM_WORD.finditer(text)}
+    for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
+        if bisect_right(sentences, long_span.start_char) not in claim_sentences:
+            continue  # defined in passing, not where the authors present their work
+        long_text = span_text(long_span)
+        words = [w for w in long_text.split() if w.lower() not in _SMALL_WORDS]
+        if len(words) >= 2 and all(w[:1].isupper() for w in words) and long_text.lower() not in known and span_text(short_span).lower() not in known:
+            coined |= {long_text, span_text(short_span)}
+    for mention in mentions:
+        if texts[mention.start] in coined:
+            introduced[mention.start] = mention
     return [introduced[start] for start in sorted(introduced)]
 
 

@@ -31,6 +31,7 @@ _NOT_NAME_STARTS = {"the", "a", "an", "on", "towards", "toward", "beyond", "when
 _CONNECTIVE = re.compile(r"\s+(via|through|with|using|by|for|and|in|on|from|to|towards|without|beyond|under|as|at)\s+|\s*[:,;?!()]\s*|\s+[-–—]+\s+")
 _METHOD_AFTER = {"via", "through", "with", "using", "by"}
 _SMALL_WORDS = {"of", "the", "and", "to", "in", "for", "a", "an"}
+_NOT_PHRASE_STARTS = {"Use", "Your", "Our", "Its", "Their", "How", "What", "When", "Why", "Towards", "Toward", "Beyond", "On", "Is", "Are", "Do", "Does", "Can", "Make", "Effectiveness", "Role", "Impact", "Power"}
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,13 @@ def _title_phrases(doc: Doc) -> list[TitlePhrase]:
     found = []
     for first, (piece_start, piece_end, before, after) in enumerate(pieces):
         words = text[piece_start:piece_end].split()
-        if words and words[0] in {"A", "An", "The"}:
+        if words and words[0].lower() in {"a", "an", "the"}:
             piece_start += len(words[0]) + 1
             words = words[1:]
         # a gerund opens a clause ("Aligning Large Language Models"); a plural head is a description
-        if not 2 <= len(words) <= 6 or not _title_case(words) or words[0].endswith("ing") or _plural(words[-1]):
+        if not 2 <= len(words) <= 6 or not _title_case(words) or words[0].endswith(("ing", "ly")) or _plural(words[-1]):
+            continue
+        if words[0] in _NOT_PHRASE_STARTS:
             continue
         phrase = text[piece_start:piece_end]
         if is_generic(phrase) or phrase in not_entities():
