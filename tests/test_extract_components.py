@@ -207,6 +207,10 @@ def test_generic_phrases_are_dropped_from_merged_candidates(rules):
         ("FooNet: Faster Parsing", "It relies on BERT.", ["FooNet"]),  # the title defines it
         ("", "Prior work proposed FooNet.", []),  # not the authors
         ("", "A variant called BarNet is dubbed fast.", ["BarNet"]),
+        # a Title Case coinage defined where the authors present their work, not one defined in passing
+        ("", "We propose Contextual Critique Optimization (CCO) for alignment. CCO helps.",
+         ["Contextual Critique Optimization", "CCO", "CCO"]),
+        ("", "Empirical Risk Minimization (ERM) is a common baseline.", []),
     ],
 )
 def test_roles(rules, title, abstract, introduced):
