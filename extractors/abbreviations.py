@@ -138,6 +138,20 @@ def initials_long_form(short: str, candidate: str) -> int | None:
     return best[1] if best else None
 
 
+def _long_form_start(short: str, candidate: str) -> int | None:
+    """Word initials first, then Schwartz–Hearst; digits the long form does not spell
+    ("T2I" for text-to-image, "C3PO") are skipped when nothing matches with them."""
+    for form in (short, "".join(c for c in short if not c.isdigit())):
+        if not form:
+            break
+        offset = initials_long_form(form, candidate)
+        if offset is None:
+            offset = best_long_form(form, candidate)
+        if offset is not None:
+            return offset
+    return None
+
+
 def _trimmed(doc: Doc, start_char: int, end_char: int) -> Span | None:
     text = text_of(doc)[start_char:end_char]
     lead = _LEADING_NOISE.match(text)
@@ -192,9 +206,7 @@ def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
         return None
     candidate = before[last_words.start() :].rstrip()
     window_start = open_char - len(before) + last_words.start()
-    offset = initials_long_form(short, candidate)
-    if offset is None:
-        offset = best_long_form(short, candidate)
+    offset = _long_form_start(short, candidate)
     if offset is None:
         return None
     long_span = _trimmed(doc, window_start + offset, window_start + len(candidate))
@@ -216,7 +228,7 @@ def _definition_inside(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     short = word.group(1)
     if not _is_short_form(short):
         return None
-    offset = best_long_form(short, candidate)
+    offset = _long_form_start(short, candidate)
     # the bracket must be the long form, not prose that happens to contain the letters
     if offset is None or len(candidate[:offset].split()) > 1:
         return None

@@ -37,6 +37,11 @@ def test_word_initials_preferred_over_shortest_match(nlp):
     assert pairs(nlp, text) == [("Open-endedness via Models of human Notions of Interestingness", "OMNI")]
 
 
+def test_digits_the_long_form_does_not_spell(nlp):
+    assert pairs(nlp, "Recent text-to-image (T2I) models draw well.") == [("text-to-image", "T2I")]
+    assert pairs(nlp, "We use 3D Gaussian Splatting (3DGS) here.") == [("3D Gaussian Splatting", "3DGS")]
+
+
 def test_short_form_before_comma_inside_bracket(nlp):
     assert pairs(nlp, "the Chinese Instruction-Following Benchmark (CIF-Bench, 2024) is new") == [
         ("Chinese Instruction-Following Benchmark", "CIF-Bench")
