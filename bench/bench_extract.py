@@ -182,6 +182,7 @@ def _quality_section(gold: Path, command: str) -> str:
         "| date | profile | extractor | typed P / R / F1 | worst type F1 | introduced F1 |",
         "|---|---|---|---|---|---|",
     ]
+    verdicts = []
     for profile in ("fast", "accurate"):
         scores, extractor = _typed_f1(profile, gold / "dev.papers.jsonl", gold / "dev.gold.jsonl", gold / "score_entities.py")
         typed = scores["typed"]
@@ -190,7 +191,16 @@ def _quality_section(gold: Path, command: str) -> str:
             f"| {datetime.date.today().isoformat()} | {profile} | {extractor} | {typed['p']:.3f} / {typed['r']:.3f} / "
             f"{typed['f1']:.3f} | {worst[0]} {worst[1]['f1']:.3f} | {scores['introduced']['f1']:.3f} |"
         )
-    return "\n".join(lines)
+        if profile == "fast":
+            met = typed["f1"] >= 0.65
+            verdicts.append(f"- `fast` typed F1 >= 0.65: {'met' if met else 'not met'} ({typed['f1']:.3f}).")
+        else:
+            met = typed["f1"] >= 0.80 and worst[1]["f1"] >= 0.65 and scores["introduced"]["f1"] >= 0.80
+            verdicts.append(
+                f"- `accurate` typed F1 >= 0.80, every type >= 0.65, introduced F1 >= 0.80: {'met' if met else 'not met'} "
+                f"({typed['f1']:.3f}, {worst[0]} {worst[1]['f1']:.3f}, {scores['introduced']['f1']:.3f})."
+            )
+    return "\n".join(lines + [""] + verdicts)
 
 
 def main(argv: list[str] | None = None) -> int:
