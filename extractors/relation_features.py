@@ -7,9 +7,11 @@ between Methods, Models, Datasets and Benchmarks, outperforms between Methods an
 Models). The pair needs a *context*, a sentence that ties the two together:
 
 * ``same``: a sentence mentions both (the nearest two mentions are read);
-* ``own``: the head is the paper's introduced entity and the sentence mentions the
-  tail with the paper's own system as its subject ("Our model ... on Y", "We ... Y");
-  the introduced entity is the default subject of "our model/method/approach".
+* ``own``: the head is one of the paper's own systems (introduced, or a Method/Model
+  named in the title) and the sentence mentions the tail but not the head; when that
+  sentence has the paper's own system as its subject ("Our model ... on Y", "We ... Y",
+  "It ...") its trigger words count: the introduced entity is the default subject of
+  "our model/method/approach".
 
 Features are strings (types, roles, the words between, trigger hits of
 `extractors.relation_patterns`, the word before each mention, list membership) that the
