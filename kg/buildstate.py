@@ -153,15 +153,32 @@ class BuildState:
         return count
 
     # papers
+    def _by_ids(self, query: str, ids: list[str]) -> dict:
+        """``dict(query ... WHERE id IN ids)``, asked in chunks (SQLite bounds the parameters)."""
+        found = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found.update(self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def put_papers(self, papers: Iterable[Paper]) -> int:
         """Record ``papers`` (new or changed ones replace their row); returns how many rows changed."""
-        known = dict(self._db.execute("SELECT id, json FROM papers"))
-        changed = []
-        for paper in papers:
-            text = json.dumps(paper_to_json(paper), ensure_ascii=False, sort_keys=True)
-            if known.get(paper.id) != text:
-                changed.append((paper.id, text_hash(paper), text))
-        return self._transaction("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", changed)
+        changed = 0
+        for chunk in _chunks(papers):  # chunk by chunk: the stored corpus is never all in memory
+            rows = [(paper.id, text_hash(paper), json.dumps(paper_to_json(paper), ensure_ascii=False, sort_keys=True))
+                    for paper in chunk]
+            known = self._by_ids("SELECT id, json FROM papers", [pid for pid, _, _ in rows])
+            changed += self._transaction("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)",
+                                         [row for row in rows if known.get(row[0]) != row[2]])
+        return changed
+
+    def papers_by_ids(self, ids: Iterable[str]) -> dict[str, Paper]:
+        return {pid: paper_from_json(json.loads(text))
+                for pid, text in self._by_ids("SELECT id, json FROM papers", list(ids)).items()}
+
+    def records_by_ids(self, ids: Iterable[str]) -> dict[str, str]:
+        """Paper id -> record JSON, for those of ``ids`` that have one."""
+        return self._by_ids("SELECT id, record FROM extractions", list(ids))
 
     def remove_papers(self, ids: Iterable[str]) -> int:
         """Forget papers (and their records); their graphs are removed by the next graph update."""

@@ -26,6 +26,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,8 +41,7 @@ from kg.graph import _entity_triples, _paper_facts, _support_triples
 from kg.graphstore import QuadLoader
 from kg.iris import ResourceIRIs
 from kg.paper_triples import paper_triples
-from kg.papers import Paper
-from kg.provenance import run_triples, runs_of
+from kg.provenance import ExtractionRun, run_triples
 from kg.resolve import Resolution, resolve_entities
 from kg.vocab import KG, PREFIXES
 
@@ -87,99 +87,122 @@ def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
         dataset.store.close()
 
 
-def _support(extractions: dict[str, PaperExtraction], resolution: Resolution) -> dict:
+@dataclass(frozen=True, slots=True)
+class _Outline:
+    """What the graph update keeps of one record while resolving (not the record: 10^6 of these must fit)."""
+
+    record_hash: str
+    run: tuple[str, str]  # extractor, version
+    names: tuple[str, ...]  # entity names, then each relation's head and tail
+    relations: tuple[str, ...]  # relation types, one per (head, tail) pair at the end of names
+
+
+def _outlines(state: BuildState, into: dict[str, _Outline]) -> Iterator[PaperExtraction]:
+    """Every stored record, parsed, for the resolver; each one's outline is kept in ``into``."""
+    for pid, text in state.extractions():
+        record = PaperExtraction.from_json(json.loads(text))
+        into[pid] = _Outline(
+            hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
+            (record.extractor or "unknown", record.extractor_version or "unknown"),
+            tuple(e.name for e in record.entities) + tuple(n for r in record.relations for n in (r.head, r.tail)),
+            tuple(r.relation for r in record.relations),
+        )
+        yield record
+
+
+def _support(outlines: dict[str, _Outline], resolution: Resolution) -> dict:
     """Relation (head slug, relation, tail slug) -> ids of the papers that state it (as `build_graph` counts)."""
     support: dict = defaultdict(set)
-    for pid, extraction in extractions.items():
-        for relation in extraction.relations:
-            head, tail = resolution.lookup(pid, relation.head), resolution.lookup(pid, relation.tail)
-            if relation.relation in RELATION_TYPES and head is not None and tail is not None and head != tail:
-                support[(head.slug, relation.relation, tail.slug)].add(pid)
+    for pid, outline in outlines.items():
+        pairs = outline.names[len(outline.names) - 2 * len(outline.relations):]
+        for index, relation in enumerate(outline.relations):
+            head, tail = resolution.lookup(pid, pairs[2 * index]), resolution.lookup(pid, pairs[2 * index + 1])
+            if relation in RELATION_TYPES and head is not None and tail is not None and head != tail:
+                support[(head.slug, relation, tail.slug)].add(pid)
     return support
 
 
-def _graph_key(paper_hash: str, record: str | None, extraction: PaperExtraction | None, resolution: Resolution,
-               base: str) -> str:
-    parts = [base, paper_hash, record or ""]
-    if extraction is not None:
-        lookup = resolution.lookup
-        names = [e.name for e in extraction.entities] + [n for r in extraction.relations for n in (r.head, r.tail)]
-        parts += [getattr(lookup(extraction.paper_id, name), "slug", "") for name in names]
+def _graph_key(pid: str, paper_hash: str, outline: _Outline | None, resolution: Resolution, base: str) -> str:
+    parts = [base, paper_hash]
+    if outline is not None:
+        parts.append(outline.record_hash)
+        parts += [getattr(resolution.lookup(pid, name), "slug", "") for name in outline.names]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _run_pair(extraction: PaperExtraction) -> tuple[str, str]:
-    return extraction.extractor or "unknown", extraction.extractor_version or "unknown"
-
-
 def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs) -> GraphUpdate:
-    """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``."""
-    store: ox.Store = dataset.store._inner
-    papers: dict[str, Paper] = {paper.id: paper for paper in state.papers()}
-    records = dict(state.extractions())
-    extractions = {pid: PaperExtraction.from_json(json.loads(text)) for pid, text in records.items()}
-    resolution = resolve_entities(extractions.values())
-    paper_hashes = state.paper_hashes()
+    """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``.
 
-    wanted = {pid: _graph_key(paper_hashes[pid], records.get(pid), extractions.get(pid), resolution, iris.base)
-              for pid in papers}
-    graph_of = {str(iris.paper_graph(pid)): pid for pid in papers}
+    Streams: records are parsed one at a time for the resolver, and only the papers and
+    records of graphs to rewrite are read back, ``_STEP`` at a time.
+    """
+    store: ox.Store = dataset.store._inner
+    outlines: dict[str, _Outline] = {}
+    resolution = resolve_entities(_outlines(state, outlines))
+    paper_hashes = state.paper_hashes()
+    wanted = {pid: _graph_key(pid, digest, outlines.get(pid), resolution, iris.base)
+              for pid, digest in paper_hashes.items()}
+    graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
     keys = state.graph_keys()
     shared = {str(iris.corpus_graph), iris.base + ANALYTICS_GRAPH}
     # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them.
     stale = [name for name in store.named_graphs()
              if name.value not in shared and (graph_of.get(name.value) is None
                                                or keys.get(graph_of[name.value]) != wanted[graph_of[name.value]])]
-    state.forget_graphs(set(keys) - set(papers))
-    todo = [pid for pid in papers if keys.get(pid) != wanted[pid]]
-    removed = sum(1 for name in stale if name.value not in graph_of)
+    state.forget_graphs(set(keys) - set(wanted))
+    todo = sorted(pid for pid in wanted if keys.get(pid) != wanted[pid])
 
     for start in range(0, len(todo), _STEP):
         step = todo[start:start + _STEP]
         state.forget_graphs(step)
         for pid in step:
             store.remove_graph(ox.NamedNode(str(iris.paper_graph(pid))))
+        papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
         for pid in step:
-            paper, extraction = papers[pid], extractions.get(pid)
-            if extraction is None:
-                loader.add(iris.paper_graph(pid), paper_triples(paper, iris.paper(pid)))
-            else:
-                loader.add(iris.paper_graph(pid), _paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
+            graph, paper = iris.paper_graph(pid), papers[pid]
+            if pid not in records:
+                loader.add(graph, paper_triples(paper, iris.paper(pid)))
+                continue
+            extraction = PaperExtraction.from_json(json.loads(records[pid]))
+            loader.add(graph, _paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
         loader.flush()
         store.flush()
         state.put_graph_keys((pid, wanted[pid]) for pid in step)
+    removed = 0
     for name in stale:
         if name.value not in graph_of:
             store.remove_graph(name)
+            removed += 1
 
-    _write_corpus_graph(dataset, papers, extractions, resolution, iris)
+    _write_corpus_graph(dataset, sorted(wanted), outlines, resolution, iris)
     store.flush()
-    log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(papers), len(todo), removed,
+    log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,
              len(resolution.entities))
-    return GraphUpdate(papers=len(papers), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
+    return GraphUpdate(papers=len(wanted), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
                        quads=len(store))
 
 
-def _write_corpus_graph(dataset: rdflib.Dataset, papers: Iterable[str], extractions: dict[str, PaperExtraction],
+def _write_corpus_graph(dataset: rdflib.Dataset, papers: list[str], outlines: dict[str, _Outline],
                         resolution: Resolution, iris: ResourceIRIs) -> None:
     store: ox.Store = dataset.store._inner
     corpus = iris.corpus_graph
     store.remove_graph(ox.NamedNode(str(corpus)))
-    runs = runs_of(extractions.values())
+    started = datetime.now(timezone.utc)
+    runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted({o.run for o in outlines.values()})}
     # as `build_graph` names runs: by extractor, version and the papers they ran over
-    corpus_ids = sorted(extractions)
+    corpus_ids = sorted(outlines)
     run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
     loader = QuadLoader(dataset)
     description = []
     for pid in papers:
         graph = iris.paper_graph(pid)
         description += [(graph, RDF.type, KG.PaperGraph), (graph, KG.graphOf, iris.paper(pid))]
-        if pid in extractions:
-            description.append((graph, PROV.wasGeneratedBy, run_iris[_run_pair(extractions[pid])]))
+        if pid in outlines:
+            description.append((graph, PROV.wasGeneratedBy, run_iris[outlines[pid].run]))
     loader.add(corpus, description)
     loader.add(corpus, _entity_triples(resolution, iris))
-    loader.add(corpus, _support_triples(_support(extractions, resolution), iris))
+    loader.add(corpus, _support_triples(_support(outlines, resolution), iris))
     for pair, record in runs.items():
         loader.add(corpus, run_triples(run_iris[pair], record))
     loader.flush()
