@@ -191,7 +191,12 @@ def merge_candidates(
         # a tagger span whose words occur once in the paper is too often a false alarm
         counts = Counter(span_text(c.span).lower() for c in collected)
         collected = [c for c in collected if c.component not in statistical or counts[span_text(c.span).lower()] >= min_repeats]
-    labels = {(c.span.start, c.span.end): c.prior for c in collected if c.component in statistical}
+    # Dataset versus Benchmark is the text's word's to decide (typing by context), not the tagger's
+    labels = {
+        (c.span.start, c.span.end): c.prior
+        for c in collected
+        if c.component in statistical and c.prior not in ("Dataset", "Benchmark")
+    }
     collected = [
         Candidate(c.span, labels.get((c.span.start, c.span.end), c.prior), c.component, c.confidence) if c.prior == UNTYPED else c
         for c in collected
