@@ -145,7 +145,8 @@ def train_ner(
     seed
         Seeds the split, the shuffling and the weights.
     holdout
-        Fraction of the gold papers kept out of training for model selection.
+        Fraction of the gold papers kept out of training for model selection (0: none,
+        the last good checkpoint on the training papers is kept).
     max_steps, config, overrides
         Training length, spaCy config file and extra config overrides.
     """
@@ -158,7 +159,8 @@ def train_ner(
     )
     docs = list(data.docs)
     random.Random(seed).shuffle(docs)
-    n_held = max(1, round(len(docs) * holdout)) if len(docs) > 1 else 0
+    # holdout 0 trains on every paper; model selection then sees only training papers
+    n_held = max(1, round(len(docs) * holdout)) if holdout > 0 and len(docs) > 1 else 0
     held, train_docs = docs[:n_held], docs[n_held:]
     extra = [doc for path in external for doc in external_docs(path)] * external_weight
     out = Path(out)
