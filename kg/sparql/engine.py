@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Node, Variable
 
 from kg.graphfile import load_graph, rdf_format_for, resolve_graph_path
@@ -119,6 +117,8 @@ def open_store(path: str | Path, *, engine: str = "auto") -> Store:
 
 def _refuse_if_update(query: str, error: Exception) -> None:
     """Tell a SPARQL Update (refused) apart from a plain syntax error."""
+    from rdflib.plugins.sparql.parser import parseUpdate  # 0.3 s of imports: only on this path
+
     header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
     try:
         parseUpdate(header + query)
@@ -133,6 +133,8 @@ def _check_size(count: int, max_rows: int | None, what: str) -> None:
 
 
 def _run_rdflib(graph: rdflib.Graph, query: str, bindings: Mapping[str, Node], max_rows: int | None) -> QueryResult:
+    from rdflib.plugins.sparql import prepareQuery  # 0.3 s of imports: not on the Oxigraph path
+
     try:
         prepared = prepareQuery(query, initNs=PREFIXES)
     except Exception as error:  # pyparsing raises its own exception types
