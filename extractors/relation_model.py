@@ -90,11 +90,16 @@ class RelationModel:
         """Class probabilities of each feature set."""
         if not examples:
             return []
-        scores = np.tile(self.bias, (len(examples), 1))
+        rows, columns = [], []
+        index = self.index
         for row, example in enumerate(examples):
-            known = [self.index[f] for f in example if f in self.index]
-            if known:
-                scores[row] += self.weights[known].sum(axis=0)
+            for feature in example:
+                column = index.get(feature)
+                if column is not None:
+                    rows.append(row)
+                    columns.append(column)
+        scores = np.tile(self.bias, (len(examples), 1))
+        np.add.at(scores, rows, self.weights[columns])
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
