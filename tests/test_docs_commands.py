@@ -192,6 +192,8 @@ def why_not_run(command: DocCommand, root: Path) -> str | None:
         for value in values:
             if value == "-":
                 return "reads stdin"
+            if value is not None and Path(str(value)).is_absolute():
+                return f"{value} is outside the sandbox"
             if value is not None and not (root / str(value)).exists():
                 return f"example input {value!r} is not in the sandbox"
         if param.nargs == -1 and not params.get(param.name):
