@@ -8,7 +8,7 @@ phrases ("our method", "several benchmarks") are dropped, lists ("Averaging, Tas
 Arithmetic, Dare, and TIES") are completed, and every mention is typed by context.
 
 The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
-``attrs["components"]`` and ``attrs["confidences"]``.
+``attrs["components"]``, ``attrs["confidences"]`` and ``attrs["typed_by"]``.
 """
 
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from extractors.offsets import span_at, span_text, text_of
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
-from extractors.entity_typing import type_by_context, type_of_phrase
+from extractors.entity_typing import type_of_phrase, typing_by_context
 from extractors.generic import is_generic
 from extractors.lexicon import LEXICON_SPANS, load_lexicon
 from extractors.names import ADJECTIVE_SUFFIX, NAME_SPANS, UNTYPED, extend_version, not_entities
@@ -178,7 +178,8 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
 def merge_candidates(
     doc: Doc, lexicon, extra_groups: tuple[str, ...] = (), threshold: float = 0.5, min_repeats: int = 1
 ) -> list[tuple[Span, str, str, float]]:
-    """Typed, non-overlapping mentions: (span, type, component, confidence).
+    """Typed, non-overlapping mentions: (span, type, typed by, component, confidence);
+    "typed by" says what decided the type (`extractors.entity_typing.typing_by_context`).
 
     Spans of ``extra_groups`` (the statistical tagger) below ``threshold``, or whose
     words occur fewer than ``min_repeats`` times among all candidates, are dropped;
@@ -205,7 +206,7 @@ def merge_candidates(
     typed_priors = [c for c in kept if c.prior != UNTYPED]
     kept = _resolve_overlaps(kept + _list_members(doc, typed_priors), statistical)
     kept = _resolve_overlaps(kept + _other_occurrences(doc, kept), statistical)
-    return [(c.span, type_by_context(c.span, c.prior), c.component, c.confidence) for c in kept]
+    return [(c.span, *typing_by_context(c.span, c.prior), c.component, c.confidence) for c in kept]
 
 
 class CandidateMerger:
@@ -217,9 +218,10 @@ class CandidateMerger:
 
     def __call__(self, doc: Doc) -> Doc:
         merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold, self.min_repeats)
-        doc.spans[ENTITY_SPANS] = [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _ in merged]
-        doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, component, _ in merged]
-        doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, confidence in merged]
+        doc.spans[ENTITY_SPANS] = [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _, _ in merged]
+        doc.spans[ENTITY_SPANS].attrs["typed_by"] = [typed_by for _, _, typed_by, _, _ in merged]
+        doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, _, component, _ in merged]
+        doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, _, confidence in merged]
         return doc
 
 

@@ -17,7 +17,7 @@ from spacy.tokens import Span
 from extractors.names import CUE_TYPES, UNTYPED
 from extractors.offsets import text_of
 
-__all__ = ["type_of_phrase", "type_of_name", "type_by_context"]
+__all__ = ["type_of_phrase", "type_of_name", "type_by_context", "typing_by_context"]
 
 _MODEL_FAMILY = re.compile(
     r"^(?:gpt|llama|llava|qwen|mistral|mixtral|gemma|gemini|claude|phi|t5|flan|bert|roberta|deberta|vicuna|alpaca|"
@@ -45,7 +45,7 @@ _SENTENCE_ENDS = {".", "!", "?"}
 # "... evaluated on X" names an evaluation set, "... trained on X" a training set
 _EVALUATION_STEMS = ("evaluat", "experiment", "result", "perform", "accura", "test", "benchmark", "outperform", "score", "achiev", "state-of-the-art", "sota")
 _TRAINING_STEMS = ("train", "pretrain", "pre-train", "fine-tun", "finetun")
-_BREAKS = {"of", "for", "with", "that", "to", "on", "in"}
+_BREAKS = {"of", "for", "with", "that", "to", "on", "in", "which", "where", "by", "from", "using", "via", "based", "trained", "built"}
 # words, and the punctuation that ends a list or clause, as separate items
 _WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
 
@@ -105,14 +105,13 @@ def _cue_in_apposition(text: str, end: int) -> str | None:
         return None
     if words[1].lower() not in {"a", "an", "the", "which", "our"}:
         return None
+    head = None  # the last cue word before the phrase ends: "A Model Update Strategy" is a strategy
     for word in words[2:8]:
         lower = word.lower()
         if word in _SENTENCE_ENDS or word in {",", "(", ")"} or lower in _BREAKS:
-            return None
-        cue = CUE_TYPES.get(lower)
-        if cue is not None:
-            return cue
-    return None
+            break
+        head = CUE_TYPES.get(lower, head)
+    return head
 
 
 def _cue_before(text: str, start: int) -> str | None:
@@ -141,14 +140,25 @@ def type_by_context(span: Span, prior: str) -> str:
     Dataset/Benchmark and untyped priors yield to the text's words; Method, Model,
     Task and Metric priors are kept ("GPT-4 benchmark results" keeps GPT-4 a Model).
     """
+    return typing_by_context(span, prior)[0]
+
+
+def typing_by_context(span: Span, prior: str) -> tuple[str, str]:
+    """`type_by_context` with what decided it: "word" (the text's own word, which the
+    guidelines let win over every other mention's guess), "context" (the words before it:
+    "evaluated on X"), "prior", "name" or "default"."""
     if prior not in (UNTYPED, "Dataset", "Benchmark"):
-        return prior  # the text's words could not change it
+        return prior, "prior"  # the text's words could not change it
     text, start, end = text_of(span.doc), span.start_char, span.end_char
     word = _cue_in_apposition(text, end) or _cue_after(text, end)
     if word == "Model" and prior != UNTYPED:
         word = None  # "the GSM8K models": the head is not the type here
     if word is not None and word != "Task":  # "the X task" usually names a dataset, not a task
-        return word
+        return word, "word"
+    before = _cue_before(text, start)
     if prior != UNTYPED:
-        return _cue_before(text, start) or prior
-    return type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text)) or _cue_before(text, start) or "Method"
+        return (before, "context") if before else (prior, "prior")
+    by_name = type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text))
+    if by_name:
+        return by_name, "name"
+    return (before, "context") if before else ("Method", "default")

@@ -3,10 +3,12 @@
 A mention is ``introduced`` when
 * the title defines it ("OMNI: Open-endedness via ..."), or names it as its method
   ("... via Iterative Preference Learning"),
-* it follows "our" ("our X"), or a naming verb ("called X", "dubbed X"),
+* it follows "our" ("our X", "our approach, X"), "a new ..., X", or a naming verb
+  ("called X", "dubbed X", "we name the algorithm X", "we refer to ... as X"),
 * it is the first entity after a contribution verb whose subject is the authors
   ("we propose / introduce / present / release ... X", "this paper presents X"),
-  or an apposition of it ("we introduce a benchmark, X, ...").
+  or an apposition of it ("we introduce a benchmark, X, ..."), or the next item of its
+  list ("we propose A, B and C").
 Well-known names from the lexicon are never introduced by these cues: a paper that
 "proposes to use LoRA" does not introduce LoRA. Everything else is ``used``.
 
@@ -41,8 +43,16 @@ _AUTHORS_VERB = re.compile(
     r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,60}?\b(?:" + _VERBS + r")\b"
 )
 _OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
+# "our approach, X", "a new dataset, X", "we name the algorithm X", "we refer to ... as X",
+# "our best models, X and Y": the text names its own contribution right before the mention
+_NAMED_BEFORE = re.compile(
+    r"(?:\b[Oo]ur\s+(?:[\w-]+\s+){0,3}?[\w-]+\s*,|\b[Aa]\s+(?:new|novel)\s+(?:[\w-]+\s+){0,2}?[\w-]+\s*,"
+    r"|\b[Ww]e\s+(?:call|name|term|dub|coin)\b[^.;:,]{0,40}|\b[Ww]e\s+refer\s+to\b[^.;:]{0,60}\bas)\s+$"
+)
 _CLAIM_WORD = re.compile(r"\b(?:[Oo]ur|called|named|dubbed|termed|novel|new)\b")
 _SMALL_WORDS = frozenset({"of", "for", "with", "and", "in", "on", "to", "the", "a", "an", "via", "from", "by"})
+# between two names of one contribution: an apposition or the next item of a list
+_APPOSITION_GAPS = frozenset({",", "(", "and", ", and", "or", ", or", ";"})
 _WINDOW = 90  # characters after the verb in which the contribution is named
 
 
@@ -66,14 +76,17 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
                 introduced[mention.start] = mention
     by_start = {m.start: m for m in everything}
     for phrase in title_phrases(doc):
-        # "... via Iterative Preference Learning": the title's own method
-        if phrase.introduced and span_text(phrase.span).lower() not in known and phrase.span.start in by_start:
+        # "... via Iterative Preference Learning": the title's own method, unless the
+        # title names it ("FIRST: ... with Single Token Decoding" introduces FIRST)
+        if defined is None and phrase.introduced and span_text(phrase.span).lower() not in known and phrase.span.start in by_start:
             introduced[phrase.span.start] = by_start[phrase.span.start]
     mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
     in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
     defined_forms = {span_text(s) for s in doc.spans.get(LONG_FORMS, [])} | {span_text(s) for s in doc.spans.get(SHORT_FORMS, [])}
     for mention in mentions:
-        if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char):
+        if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char) or _NAMED_BEFORE.search(
+            text, max(0, mention.start_char - 80), mention.start_char
+        ):
             introduced[mention.start] = mention
         # a name the abstract defines (an acronym) that the title also uses
         if texts[mention.start] in in_title and texts[mention.start] in defined_forms:
@@ -92,8 +105,9 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             if later.start_char >= sentence_end:
                 break
             gap = text[first.end_char : later.start_char].strip()
-            if gap in {",", "("} or texts[later.start] in defined_forms:
+            if gap in _APPOSITION_GAPS or texts[later.start] in defined_forms:
                 introduced[later.start] = later
+                first = later  # the next item of the list follows this one
     # a Title Case long form that no list knows, defined where the authors present their
     # work, is their own coinage: "we propose Contextualized Critiques with ... (C3PO)"
     coined = set()

@@ -1,0 +1,90 @@
+"""Error analysis of the extractor on an annotated set (the training papers by default).
+
+Lists, per paper, the gold entities the predictions miss and the predictions no gold
+entity matches, with the scorer's own matching (``score_entities.py``), so rule work is
+driven by the training gold and the dev set stays for confirmation only.
+
+Run from the repository root::
+
+    kg extract ../shared/annotation/train.papers.jsonl -o /tmp/train.pred.jsonl --profile fast
+    python bench/extract_errors.py --pred /tmp/train.pred.jsonl --focus introduced
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+_DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "annotation" / "train.gold.jsonl"
+_SCORER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "score_entities.py"
+
+
+def _scorer(path: Path):
+    spec = importlib.util.spec_from_file_location("score_entities", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _records(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def errors(gold: list[dict], pred: list[dict], scorer, *, focus: str) -> tuple[list[tuple[str, str, dict]], Counter]:
+    """(kind, title, entity) for every miss ("FN") and spurious prediction ("FP").
+
+    ``focus`` is "typed" (the typed match), "introduced" (introduced entities only) or
+    a type name (that type only, by gold type for misses and predicted type for spurious).
+    """
+    by_title = {scorer.title_key(p["title"]): p for p in pred}
+    found, counts = [], Counter()
+    for paper in gold:
+        gold_entities = paper["entities"]
+        predicted = by_title.get(scorer.title_key(paper["title"]), {}).get("entities", [])
+        pairs = scorer.match(gold_entities, predicted, True, False)
+        matched_gold = {g: p for g, p in pairs}
+        matched_pred = {p: g for g, p in pairs}
+        for g, entity in enumerate(gold_entities):
+            if focus == "introduced":
+                wrong = entity.get("role") == "introduced" and (g not in matched_gold or predicted[matched_gold[g]].get("role") != "introduced")
+            else:
+                wrong = g not in matched_gold and focus in ("typed", entity["type"])
+            if wrong:
+                found.append(("FN", paper["title"], entity))
+                counts["FN"] += 1
+        for p, entity in enumerate(predicted):
+            if focus == "introduced":
+                wrong = entity.get("role") == "introduced" and (p not in matched_pred or gold_entities[matched_pred[p]].get("role") != "introduced")
+            else:
+                wrong = p not in matched_pred and focus in ("typed", entity["type"])
+            if wrong:
+                found.append(("FP", paper["title"], entity))
+                counts["FP"] += 1
+    return found, counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
+    parser.add_argument("--pred", type=Path, required=True)
+    parser.add_argument("--scorer", type=Path, default=_SCORER)
+    parser.add_argument("--focus", default="typed", help="typed, introduced, or one of the six types")
+    parser.add_argument("--kind", choices=("FN", "FP", "both"), default="both")
+    args = parser.parse_args(argv)
+    scorer = _scorer(args.scorer)
+    found, counts = errors(_records(args.gold), _records(args.pred), scorer, focus=args.focus)
+    for kind, title, entity in found:
+        if args.kind in ("both", kind):
+            aliases = f" ({', '.join(entity.get('aliases') or [])})" if entity.get("aliases") else ""
+            print(f"{kind}\t{entity['type']}\t{entity.get('role', '')}\t{entity['name']}{aliases}\t| {title[:70]}")
+    print(dict(counts), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

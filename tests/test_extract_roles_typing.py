@@ -1,0 +1,60 @@
+"""Rule families for roles and context typing: the head word of an apposition, the
+text's own word outvoting other mentions, naming phrases, lists of contributions."""
+
+import pytest
+import spacy
+
+from extractors.candidates import ENTITY_SPANS
+from extractors.entity_typing import typing_by_context
+from extractors.names import UNTYPED
+from extractors.pipeline import extract, load_pipeline
+from extractors.roles import INTRODUCED_SPANS
+from tests.test_extract_components import rules, run  # noqa: F401  (the rule pipeline fixture)
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return load_pipeline("fast")
+
+
+@pytest.mark.parametrize(
+    "text, name, expected",
+    [
+        # the head of the apposition decides, not its first cue word
+        ("Zeta: A Model Update Strategy for Parsing", "Zeta", ("Method", "word")),
+        ("We introduce Zeta, a dynamically updating benchmark that grows.", "Zeta", ("Benchmark", "word")),
+        ("We present Zeta, a multimodal foundation model for retinas.", "Zeta", ("Model", "word")),
+        ("Results on Foo and Bar improve.", "Bar", ("Benchmark", "context")),  # a guess from the verb
+        ("We use Zeta everywhere.", "Zeta", ("Method", "default")),
+    ],
+)
+def test_typing_says_what_decided(text, name, expected):
+    doc = spacy.blank("en")(text)
+    start = text.index(name)
+    assert typing_by_context(doc.char_span(start, start + len(name)), UNTYPED) == expected
+
+
+def test_the_texts_own_word_outvotes_the_other_mentions(fast):
+    abstract = "We introduce Zorvex, a benchmark of hard cases. Zorvex is hard. Models fail on Zorvex. Zorvex grows."
+    [record] = extract(fast, [("p1", "Zorvex: Hard Cases for Parsers", abstract)])
+    [entity] = [e for e in record.entities if e.name == "Zorvex"]
+    assert (entity.type, entity.role, len(entity.mentions)) == ("Benchmark", "introduced", 5)
+
+
+@pytest.mark.parametrize(
+    "title, abstract, introduced",
+    [
+        ("", "Our approach, ZetaNet, improves parsing.", ["ZetaNet"]),
+        ("", "To this end we build a new dataset, ZetaSet, from forums.", ["ZetaSet"]),
+        ("", "We name the algorithm ZetaOpt and prove it converges.", ["ZetaOpt"]),
+        ("", "We refer to the model after tuning as ZetaLM-2 here.", ["ZetaLM-2"]),
+        ("", "We propose variants such as FooNet, BarNet, and BazNet.", ["FooNet", "BarNet", "BazNet"]),
+        ("", "Prior work built FooNet, BarNet and BazNet.", []),  # not the authors'
+        # the title names the contribution: its "with ..." phrase is a used method
+        ("FooNet: Parsing with Span Alignment Learning", "FooNet parses.", ["FooNet", "FooNet"]),
+    ],
+)
+def test_naming_phrases_and_lists_of_contributions(rules, title, abstract, introduced):
+    doc = run(rules, title, abstract)
+    assert [s.text for s in doc.spans[INTRODUCED_SPANS]] == introduced
+    assert all(s.text in [e.text for e in doc.spans[ENTITY_SPANS]] for s in doc.spans[INTRODUCED_SPANS])
