@@ -114,3 +114,11 @@ def test_killed_build_resumes(tmp_path):
     assert _stored_records(out) == len(papers)
     assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
     assert json.loads((out / "build.json").read_text())["papers"] == len(papers)
+
+
+def test_a_damaged_state_file_is_named(tmp_path):
+    from kg.buildstate import BuildState
+
+    (tmp_path / STATE_FILE).write_bytes(b"this is not a database\n" * 200)
+    with pytest.raises(RuntimeError, match=r"state\.sqlite: not a kg build state"):
+        BuildState(tmp_path)
