@@ -61,7 +61,11 @@ def read_csv(
     if header is None:
         return
     delimiter = delimiter or guess_delimiter(header)
-    columns = next(csv.reader([header], delimiter=delimiter))
+    try:
+        columns = next(csv.reader([header], delimiter=delimiter))
+    except csv.Error as error:  # e.g. a bare carriage return inside the header line
+        problems.report(source, 1, f"malformed CSV header: {error}")
+        return
     present = {column.strip() for column in columns}
     for field_name in ("title", "abstract"):
         if not present & set(getattr(names, field_name)):
