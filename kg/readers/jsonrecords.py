@@ -24,8 +24,27 @@ RECORD_LIST_KEYS = ("results", "papers", "works", "records", "items", "data")
 _WHITESPACE = re.compile(r"\s*")
 
 
+_TOO_DEEP = "nested too deeply"
+
+
 def _describe(error: json.JSONDecodeError) -> str:
     return f"malformed JSON: {error.msg} (column {error.colno})"
+
+
+def _decode(decoder: json.JSONDecoder, text: str, position: int = 0) -> tuple[object, int]:
+    """``decoder.raw_decode``, with nesting past Python's recursion limit a decode error too."""
+    try:
+        return decoder.raw_decode(text, position)
+    except RecursionError:  # e.g. "[[[[..." thousands deep: hostile or broken, never a record
+        raise json.JSONDecodeError(_TOO_DEEP, text, position) from None
+
+
+def _loads(text: str) -> object:
+    """``json.loads``, with nesting past Python's recursion limit a decode error too."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError(_TOO_DEEP, text, 0) from None
 
 
 def iter_json_records(stream_or_path: Input, *, source: str, problems: ProblemLog) -> Iterator[tuple[int, dict]]:
@@ -47,10 +66,11 @@ def iter_json_records(stream_or_path: Input, *, source: str, problems: ProblemLo
     if first is None:
         return
     try:
-        value = json.loads(first.text)
+        value = _loads(first.text)
         is_json_lines = not isinstance(value, list)
-    except json.JSONDecodeError:
-        is_json_lines = False
+    except json.JSONDecodeError as error:
+        # A first line too deep to decode is still one line: JSON Lines if it is an object.
+        is_json_lines = error.msg == _TOO_DEEP and first.text.lstrip().startswith("{")
     if is_json_lines:
         yield from _json_lines(first, lines, source, problems)
         return
@@ -65,7 +85,7 @@ def _json_lines(first: Line, lines: Iterator[Line], source: str, problems: Probl
         if not line.valid or not line.text.strip():
             continue  # bad bytes were reported when the line was read
         try:
-            record = json.loads(line.text)
+            record = _loads(line.text)
         except json.JSONDecodeError as error:
             problems.report(source, line.number, _describe(error))
             continue
@@ -80,7 +100,7 @@ def _json_document(text: str, source: str, problems: ProblemLog) -> Iterator[tup
     position = _WHITESPACE.match(text, 0).end()
     if text.startswith("{", position):
         try:
-            value, _ = decoder.raw_decode(text, position)
+            value, _ = _decode(decoder, text, position)
         except json.JSONDecodeError as error:
             problems.report(source, error.lineno, _describe(error))
             return
@@ -100,7 +120,7 @@ def _json_document(text: str, source: str, problems: ProblemLog) -> Iterator[tup
         if text.startswith("]", position):
             return
         try:
-            record, end = decoder.raw_decode(text, position)
+            record, end = _decode(decoder, text, position)
         except json.JSONDecodeError as error:
             problems.report(source, error.lineno, _describe(error) + "; rest of file skipped")
             return
