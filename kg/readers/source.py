@@ -167,7 +167,7 @@ def iter_lines(stream_or_path: Input, *, source: str, problems: ProblemLog) -> I
     finally:
         if owned:
             handle.close()
-        elif wrapped:
+        elif wrapped and not handle.raw.closed:
             handle.detach()  # the caller's stream stays open
 
 
