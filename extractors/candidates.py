@@ -25,7 +25,7 @@ from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_of_phrase, typing_by_context
 from extractors.generic import is_generic
 from extractors.lexicon import LEXICON_SPANS, load_lexicon
-from extractors.names import ADJECTIVE_SUFFIX, NAME_SPANS, UNTYPED, extend_version, not_entities
+from extractors.names import ADJECTIVE_SUFFIX, NAME_SPANS, UNTYPED, extend_version, looks_like_name, not_entities
 
 __all__ = ["ENTITY_SPANS", "TITLE_CHARS", "Candidate", "merge_candidates"]
 
@@ -76,12 +76,43 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
         prior = lexicon.type_of(span_text(phrase.span)) or phrase.type
         found.append(Candidate(phrase.span, prior, "kg_title", _RELIABILITY["kg_title"]))
     kept = []
-    for candidate in found:
+    for candidate in map(_without_generic_head, found):
         text = span_text(candidate.span)
         # curated lexicon forms are never generic; everything else is checked
-        if text not in not_entities() and (candidate.component == LEXICON_SPANS or not is_generic(text)):
+        if text not in not_entities() and (candidate.component == LEXICON_SPANS or not (is_generic(text) or _modifier_form(text))):
             kept.append(candidate)
     return kept
+
+
+# one word that qualifies or joins names rather than naming one thing: "SFT-based",
+# "non-IID", "OpenAI's", "GPT-3.5/4", "MATH/GSM8K"
+_MODIFIER_FORM = re.compile(r"^(?:non-\S+|\S+['’]s|\S+/\S+)$")
+
+
+def _modifier_form(text: str) -> bool:
+    """Whether ``text`` is an adjective, a possessive or a slashed pair, not a name.
+
+    Examples
+    --------
+    >>> [_modifier_form(t) for t in ["SFT-based", "non-IID", "OpenAI's", "GPT-3.5/4", "GPT-4", "Die/Dat Prediction"]]
+    [True, True, True, True, False, False]
+    """
+    return bool(ADJECTIVE_SUFFIX.search(text) or _MODIFIER_FORM.match(text))
+
+
+_GENERIC_HEADS = {"dataset": "Dataset", "corpus": "Dataset", "benchmark": "Benchmark", "suite": "Benchmark", "framework": "Method"}
+
+
+def _without_generic_head(candidate: Candidate) -> Candidate:
+    """"DICES Dataset" names DICES, a Dataset (guidelines: no generic heads in names)."""
+    span = candidate.span
+    if len(span) != 2 or candidate.component == LEXICON_SPANS:
+        return candidate
+    head = _GENERIC_HEADS.get(span[1].lower_)
+    if head is None or not looks_like_name(span[0].text):
+        return candidate
+    prior = head if candidate.prior == UNTYPED else candidate.prior
+    return Candidate(span[:1], prior, candidate.component, candidate.confidence)
 
 
 def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] = frozenset()) -> list[Candidate]:

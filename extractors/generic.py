@@ -1,7 +1,8 @@
 """Generic phrases that are not entities: "our method", "several benchmarks", "the baselines".
 
 A phrase is generic when, after dropping determiners, possessives and vague modifiers
-("our", "several", "existing", "novel", "state-of-the-art"), nothing is left but
+("our", "several", "existing", "novel", "state-of-the-art") and hyphenated qualifiers
+("competition-level", "LLM-based"), nothing is left but
 generic head words ("method", "approach", "model", "benchmarks", "performance").
 """
 
@@ -32,6 +33,7 @@ _HEADS = frozenset(
     network networks agent agents policy policies loss objective""".split()
 )
 _WORD = re.compile(r"[\w@.+'-]+")
+_QUALIFIER = re.compile(r"\w-(?:[a-z]+ed|level|based|like|style|free|scale|aware|specific|only|wise)$")
 
 
 def is_generic(text: str) -> bool:
@@ -41,9 +43,12 @@ def is_generic(text: str) -> bool:
     --------
     >>> [is_generic(t) for t in ["our method", "several benchmarks", "state-of-the-art models", "MMLU", "the MMLU benchmark"]]
     [True, True, True, False, False]
+    >>> [is_generic(t) for t in ["Competition-level Dataset", "LLM-based agents", "Retrieval-Augmented Generation"]]
+    [True, True, False]
     """
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return True
-    content = [w for w in words if w not in _MODIFIERS]
+    # "competition-level", "guideline-guided", "llm-based": qualifiers, whatever they qualify
+    content = [w for w in words if w not in _MODIFIERS and not _QUALIFIER.search(w)]
     return all(w in _HEADS for w in content)

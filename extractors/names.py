@@ -49,7 +49,8 @@ _WORD = re.compile(r"(?<![\w\-./@:])[A-Za-z0-9][A-Za-z0-9+]*(?:[-./][A-Za-z0-9]+
 _PLAIN_WORD = re.compile(r"^(?:[A-Z]?[a-z]+|\d+[a-z]*)$")
 ADJECTIVE_SUFFIX = re.compile(
     r"-(?:based|aware|augmented|assisted|driven|powered|guided|generated|like|style|specific|level|free|only|"
-    r"centric|enhanced|tuned|trained|scale|sized|related|oriented|inspired|agnostic|friendly|compatible|native|ready)$"
+    r"centric|enhanced|tuned|trained|scale|sized|related|oriented|inspired|agnostic|friendly|compatible|native|ready|"
+    r"grounded|specialized|specialised|input|conditioned|constrained|informed|intensive|dependent|efficient|wise)$"
 )
 _SHAPE_HINT = re.compile(r"[A-Za-z0-9][A-Z]|[A-Za-z]-?\d|\d[A-Za-z]")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-./")

@@ -58,3 +58,9 @@ def test_naming_phrases_and_lists_of_contributions(rules, title, abstract, intro
     doc = run(rules, title, abstract)
     assert [s.text for s in doc.spans[INTRODUCED_SPANS]] == introduced
     assert all(s.text in [e.text for e in doc.spans[ENTITY_SPANS]] for s in doc.spans[INTRODUCED_SPANS])
+
+
+def test_generic_heads_and_modifier_forms(rules):
+    doc = run(rules, "", "We release the ZETA Dataset and train SFT-based models on non-IID splits with OpenAI's tools.")
+    # the known name inside "SFT-based" stays; the adjective, "non-IID" and the possessive go
+    assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("ZETA", "Dataset"), ("SFT", "Method")]
