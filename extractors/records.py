@@ -3,6 +3,17 @@
 A `PaperExtraction` holds, for one paper, its entities (each with all its mentions)
 and the relations between them. Offsets are characters into the paper's ``title`` or
 ``abstract`` string exactly as given to the extractor (end exclusive).
+
+Examples
+--------
+>>> lora = Entity("Low-Rank Adaptation", "Method", "used", ("LoRA",),
+...               (Mention("LoRA", "abstract", 4, 8, 0, 0.85, "kg_lexicon"),), 0.85)
+>>> record = PaperExtraction("arxiv:2401.00001", "A paper", (lora,), (), "kg-extractors/fast", "0.1.0")
+>>> line = record.to_json()
+>>> line["entities"][0]["name"], line["entities"][0]["aliases"]
+('Low-Rank Adaptation', ['LoRA'])
+>>> PaperExtraction.from_json(line) == record
+True
 """
 
 from __future__ import annotations

@@ -3,6 +3,17 @@
 Readers never print or raise on a bad record themselves; they hand a `Problem` to the
 `ProblemLog` they were given. The log counts it, tells the user (file:line: message)
 and, in strict mode, raises `InputError` so the CLI exits with code 2.
+
+Examples
+--------
+>>> problems = ProblemLog()
+>>> problems.report("papers.csv", 7, "no title")
+>>> problems.skipped, str(problems.problems[0])
+(1, 'papers.csv:7: no title')
+>>> ProblemLog(strict=True).report("papers.csv", 7, "no title")
+Traceback (most recent call last):
+    ...
+kg.problems.InputError: papers.csv:7: no title
 """
 
 from __future__ import annotations
