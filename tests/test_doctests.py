@@ -44,6 +44,8 @@ WITH_EXAMPLES = {
     "kg.analytics.communities", "kg.analytics.trends", "kg.analytics.analyze", "kg.analytics.writeback",
     # SPARQL, views, exports
     "kg.sparql", "kg.sparql.named", "kg.sparql.formats", "kg.views", "kg.export.writer",
+    # records and problems
+    "kg.problems", "extractors.records",
 }
 
 
