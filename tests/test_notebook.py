@@ -25,7 +25,8 @@ def test_committed_without_outputs(notebook):
     assert not dirty, f"{NOTEBOOK}: cells {dirty} have outputs; clear them before committing"
 
 
-def test_runs_top_to_bottom(notebook):
+def test_runs_top_to_bottom(notebook, tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_WALKTHROUGH_OUT", str(tmp_path / "kg-out"))  # the kernel inherits it
     # nbclient raises CellExecutionError naming the cell and its traceback when one fails.
     client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOK.parent)}})
@@ -38,3 +39,4 @@ def test_runs_top_to_bottom(notebook):
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert "vis-network" in html or "vis.Network" in html
     assert "quads</td>" in html and "nodes," in html
+    assert {"graph.trig", "graph.nq", "comentions.graphml"} <= {p.name for p in (tmp_path / "kg-out").iterdir()}
