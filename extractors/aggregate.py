@@ -24,13 +24,15 @@ from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relat
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
 
-__all__ = ["FIELD_SEPARATOR", "RELATION_FINDINGS", "normalise_name", "group_mentions", "doc_to_extraction"]
+__all__ = ["FIELD_SEPARATOR", "RELATION_FINDINGS", "normalise_name", "group_mentions", "typing_sources", "vote_type",
+           "doc_to_extraction"]
 
 FIELD_SEPARATOR = "\n\n"  # between title and abstract in the one Doc per paper
 # doc.user_data key: the relation component's findings (extractors.relations.Finding)
 RELATION_FINDINGS = "kg_relation_findings"
 # the text's own word ("REFUTE, a benchmark") outvotes the guesses of the other mentions
 _TYPING_WEIGHT = {"word": 4.0, "context": 1.0, "prior": 1.0, "name": 1.0, "default": 0.5}
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,4}s?$")
 _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
 
 
@@ -100,16 +102,16 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     if not entities:
         return PaperExtraction(paper_id, title, (), (), extractor, version)
     introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
-    typed_by = dict(zip(((s.start, s.end) for s in entities), entities.attrs.get("typed_by", ())))
+    typed_by = typing_sources(doc)
     starts, where_of = _sentence_index(doc, abstract_start)
     records = []
     names: dict[str, str] = {}
     for root, spans in group_mentions(doc).items():
-        votes: dict[str, float] = defaultdict(float)
+        if _bare_acronym(spans, typed_by, introduced):
+            continue
         forms: dict[str, str] = {}
         mentions = []
         for span, component, confidence in spans:
-            votes[span.label_] += confidence * _TYPING_WEIGHT.get(typed_by.get((span.start, span.end)), 1.0)
             mention = _mention(span, component, confidence, where_of[max(0, bisect_right(starts, span.start_char) - 1)], abstract_start)
             mentions.append(mention)
             forms.setdefault(normalise_name(mention.text), mention.text)
@@ -118,7 +120,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
         records.append(
             Entity(
                 name=name,
-                type=max(votes, key=lambda t: (votes[t], t)),
+                type=vote_type(spans, typed_by),
                 role="introduced" if any((s.start, s.end) in introduced for s, _, _ in spans) else "used",
                 aliases=aliases,
                 mentions=tuple(mentions),
@@ -128,6 +130,32 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
         names[root] = name
     relations = _relations(doc, names, starts, where_of, abstract_start)
     return PaperExtraction(paper_id, title, tuple(records), relations, extractor, version)
+
+
+def typing_sources(doc: Doc) -> dict[tuple[int, int], str]:
+    """How each entity mention got its type (token span -> "word", "context", ...)."""
+    entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
+    return dict(zip(((s.start, s.end) for s in entities), entities.attrs.get("typed_by", ()) if entities else ()))
+
+
+def vote_type(members: list[tuple[Span, str, float]], typed_by: dict[tuple[int, int], str]) -> str:
+    """The type most of an entity's mention weight votes for (see `_TYPING_WEIGHT`)."""
+    votes: dict[str, float] = defaultdict(float)
+    for span, _, confidence in members:
+        votes[span.label_] += confidence * _TYPING_WEIGHT.get(typed_by.get((span.start, span.end)), 1.0)
+    return max(votes, key=lambda t: (votes[t], t))
+
+
+def _bare_acronym(spans: list[tuple[Span, str, float]], typed_by: dict, introduced: set) -> bool:
+    """An acronym that only its shape found, that the text neither expands, types nor
+    claims ("SAT", "ROS", "MAE"): as often a test, a unit or an organisation as a method."""
+    return all(
+        component == "kg_names"
+        and typed_by.get((span.start, span.end)) == "default"
+        and (span.start, span.end) not in introduced
+        and _ACRONYM.match(span.text) is not None
+        for span, component, _ in spans
+    )
 
 
 def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from extractors.aggregate import group_mentions
+from extractors.aggregate import group_mentions, typing_sources, vote_type
 from extractors.offsets import text_of
 from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
 from extractors.roles import INTRODUCED_SPANS
@@ -99,19 +99,17 @@ class PairCandidate:
 
 
 def entity_views(doc: Doc) -> list[EntityView]:
-    """The entities of ``doc`` (grouped mentions), typed by their weighted mention votes."""
+    """The entities of ``doc`` (grouped mentions), typed as the records will be."""
     introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
     starts = sentence_starts(doc)
+    typed_by = typing_sources(doc)
     views = []
     for key, members in group_mentions(doc).items():
-        weight: dict[str, float] = {}
-        for span, _, confidence in members:
-            weight[span.label_] = weight.get(span.label_, 0.0) + confidence
         spans = [span for span, _, _ in members]
         views.append(
             EntityView(
                 key=key,
-                type=max(weight, key=lambda t: (weight[t], t)),
+                type=vote_type(members, typed_by),
                 introduced=any((s.start, s.end) in introduced for s in spans),
                 spans=spans,
                 sentences=[bisect_right(starts, s.start_char) - 1 for s in spans],
