@@ -222,7 +222,13 @@ _NOT_TASK_MODIFIERS = frozenset(
     enable handle guide allow apply suggest produce generate demonstrate keep make improve enhance support like
     first second main other limited theoretical mechanistic comprehensive preliminary toward towards two three
     four five zero-shot few-shot high low higher lower highest lowest competitive superior comparable mean
-    average significant substantial state-of-the-art sota great greater""".split()
+    average significant substantial state-of-the-art sota great greater where when while whereas before after
+    through without over under within across between during despite via use uses require requires undergone
+    undergo but not no nor more most less least little much considerable additional appropriate massive powerful
+    extensive naive stronger weaker generic recent popular common typical standard vanilla plain basic traditional
+    classical modern widespread current future prior its their his her whose if then so also only even just
+    very thus hence here there what which how why adopt implement predict combine exhibit fine-tune apply employ
+    leverage achieve conduct study explore investigate propose introduce present show find about practical""".split()
 )
 
 
@@ -258,10 +264,17 @@ def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -
     return found
 
 
+_METHOD_HEADS = frozenset(
+    """learning tuning fine-tuning prompting distillation regularization augmentation""".split()
+)
+_METHOD_HEAD_HASHES = frozenset(get_string_id(word) for word in _METHOD_HEADS)
+
+
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
     tasks = _head_phrases(doc, _TASK_HEAD_HASHES, "Task", 3)
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks)
+    methods = _head_phrases(doc, _METHOD_HEAD_HASHES, "Method", 2)
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks + methods)
 
 
 def detect_names(doc: Doc) -> Doc:

@@ -111,7 +111,7 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
     >>> nlp = load_pipeline("fast")
     >>> [record] = extract(nlp, [("p1", "DNO: preference tuning", "We propose Direct Nash Optimization (DNO).")])
     >>> [(e.name, e.type, e.role, e.aliases) for e in record.entities]
-    [('Direct Nash Optimization', 'Method', 'introduced', ('DNO',))]
+    [('Direct Nash Optimization', 'Method', 'introduced', ('DNO',)), ('preference tuning', 'Method', 'used', ())]
     """
     name, version = nlp.meta["name"], nlp.meta["version"]
 

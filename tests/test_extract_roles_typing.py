@@ -64,3 +64,15 @@ def test_generic_heads_and_modifier_forms(rules):
     doc = run(rules, "", "We release the ZETA Dataset and train SFT-based models on non-IID splits with OpenAI's tools.")
     # the known name inside "SFT-based" stays; the adjective, "non-IID" and the possessive go
     assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("ZETA", "Dataset"), ("SFT", "Method")]
+
+
+def test_method_head_phrases_without_clause_openers(rules):
+    doc = run(rules, "", "Models trained with contrastive learning improve when teachers adopt reinforcement learning.")
+    # "adopt" opens a clause: the known "reinforcement learning" stays, "adopt reinforcement learning" is no name
+    assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("contrastive learning", "Method"), ("reinforcement learning", "Method")]
+
+
+def test_bare_acronyms_are_dropped_but_defined_or_typed_ones_stay(fast):
+    abstract = "The SAT is hard. We propose ZorVex. Graph Neural Networks (GNN) help, and the QRSX dataset too."
+    [record] = extract(fast, [("p1", "Tests", abstract)])
+    assert [e.name for e in record.entities] == ["ZorVex", "Graph Neural Networks", "QRSX"]
