@@ -29,6 +29,7 @@ _WINDOW_CHARS = 200  # enough for the longest long form Schwartz-Hearst allows
 _CLAUSE_END = re.compile(r"[.!?;:]\s|\n")
 _WORD_BEFORE = re.compile(r"(?<![\w-])([\w][\w\-.+]*\w|\w)\s*$")
 _NUMBERISH = re.compile(r"^[\d.,%x×±~<>=+\-\s]*[\dKkMmBbTt%]?$|^\d+(\.\d+)?\s*[KMBT]$|^(19|20)\d\d[a-z]?$")
+_ALSO = re.compile(r"\s*(?:or|aka|a\.k\.a\.|also|abbreviated|abbreviated as|hereafter|henceforth)\s+", re.IGNORECASE)
 _LATIN = {"e.g.", "i.e.", "e.g", "i.e", "cf.", "cf", "etc.", "etc", "viz.", "et al.", "resp.", "s", "es"}
 _LEADING_NOISE = re.compile(r"^(?:(?:the|a|an|our|we|by|of|for|with|using|and|or|in|on|to|called|named|termed|dubbed)\s+)+", re.IGNORECASE)
 
@@ -193,8 +194,10 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
 
 def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     """Long Form (SF): the short form is the bracket's text up to any ',' or ';'."""
-    inside_start = bracket.start(1)
-    short = re.split(r"[,;]", bracket.group(1), maxsplit=1)[0].strip()
+    # "(or PBT)", "(aka PBT)": the connective is not part of the short form
+    connective = _ALSO.match(bracket.group(1))
+    inside_start = bracket.start(1) + (connective.end() if connective else 0)
+    short = re.split(r"[,;]", bracket.group(1)[connective.end() if connective else 0 :], maxsplit=1)[0].strip()
     if not _is_short_form(short):
         return None
     open_char = bracket.start()
@@ -210,7 +213,8 @@ def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     if offset is None:
         return None
     long_span = _trimmed(doc, window_start + offset, window_start + len(candidate))
-    lead = len(bracket.group(1)) - len(bracket.group(1).lstrip())
+    inside = text_of(doc)[inside_start : bracket.end(1)]
+    lead = len(inside) - len(inside.lstrip())
     short_span = span_at(doc, inside_start + lead, inside_start + lead + len(short))
     if long_span is None or short_span is None or not _plausible(long_span.text, short):
         return None

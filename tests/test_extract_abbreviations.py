@@ -81,3 +81,9 @@ def test_character_matching_helpers():
 
 def test_unbalanced_and_empty_brackets_do_not_crash(nlp):
     assert pairs(nlp, "((( ))) ( ) (LLM ((( x") == []
+
+
+@pytest.mark.parametrize("connective", ["or", "aka", "also"])
+def test_connective_before_the_short_form(nlp, connective):
+    text = f"To balance persuasion, we introduce Persuasion-Balanced Training ({connective} PBT), which helps."
+    assert pairs(nlp, text) == [("Persuasion-Balanced Training", "PBT")]
