@@ -45,6 +45,7 @@ _SENTENCE_ENDS = {".", "!", "?"}
 # "... evaluated on X" names an evaluation set, "... trained on X" a training set
 _EVALUATION_STEMS = ("evaluat", "experiment", "result", "perform", "accura", "test", "benchmark", "outperform", "score", "achiev", "state-of-the-art", "sota")
 _TRAINING_STEMS = ("train", "pretrain", "pre-train", "fine-tun", "finetun")
+_NAMING = {",", "called", "named", "dubbed", "termed", "coined", ":"}
 _BREAKS = {"of", "for", "with", "that", "to", "on", "in", "which", "where", "by", "from", "using", "via", "based", "trained", "built"}
 # words, and the punctuation that ends a list or clause, as separate items
 _WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
@@ -125,6 +126,8 @@ def _cue_before(text: str, start: int) -> str | None:
         cue = CUE_TYPES.get(lower)
         if cue in ("Benchmark", "Dataset") and k < 6:
             return cue
+        if cue == "Model" and k < 3 and all(w.lower() in _NAMING for w in reversed(words[len(words) - k :])):
+            return cue  # "a 7B LLM called X", "a new model, X"
         if lower in {"on", "across"}:
             after_on = True
         elif after_on and lower.startswith(_EVALUATION_STEMS):

@@ -76,3 +76,17 @@ def test_bare_acronyms_are_dropped_but_defined_or_typed_ones_stay(fast):
     abstract = "The SAT is hard. We propose ZorVex. Graph Neural Networks (GNN) help, and the QRSX dataset too."
     [record] = extract(fast, [("p1", "Tests", abstract)])
     assert [e.name for e in record.entities] == ["ZorVex", "Graph Neural Networks", "QRSX"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We train a 7B LLM called Zorvex on chats.", ("Model", "context")),
+        ("We train a new model, Zorvex, on chats.", ("Model", "context")),
+        ("Models such as those in Zorvex differ.", ("Method", "default")),  # "models" is not next to the name
+    ],
+)
+def test_a_model_word_right_before_the_name(text, expected):
+    doc = spacy.blank("en")(text)
+    start = text.index("Zorvex")
+    assert typing_by_context(doc.char_span(start, start + 6), UNTYPED) == expected
