@@ -101,6 +101,18 @@ def build(
     prune : remove papers of earlier builds into ``out`` that are not in ``inputs``
         (without it a build adds to and updates what ``out`` holds).
     batch_size : papers per extraction task (and per state transaction).
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "papers.jsonl").write_text(json.dumps({"id": "p1", "title": "LoRA for GSM8K",
+    ...     "abstract": "We fine-tune LLaMA-2-7B with LoRA and evaluate it on the GSM8K benchmark."}) + "\\n")
+    >>> result = build(inputs=[str(folder / "papers.jsonl")], out=folder / "kg-out", profile="fast", view=False)
+    >>> result.papers, result.extracted, "graph.trig" in result.files
+    (1, 1, True)
+    >>> build(inputs=[str(folder / "papers.jsonl")], out=folder / "kg-out", profile="fast", view=False).extracted
+    0
     """
     from kg.analytics import run_analytics
     from kg.buildstate import BuildState
