@@ -45,7 +45,7 @@ WITH_EXAMPLES = {
     # SPARQL, views, exports
     "kg.sparql", "kg.sparql.named", "kg.sparql.formats", "kg.views", "kg.export.writer",
     # records and problems
-    "kg.problems", "extractors.records",
+    "kg.problems", "extractors.records", "kg.build",
 }
 
 
