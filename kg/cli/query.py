@@ -38,7 +38,8 @@ def _list_named() -> str:
               help="Keep GRAPH in an Oxigraph store in this directory (built once, rebuilt when GRAPH changes): big graphs then answer without reloading.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Fail if the result has more rows than this.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the result here (atomically) instead of stdout.")
-def command(graph, query_text, query_file, name, list_named, show, binds, fmt, engine, store_dir, max_rows, output):
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses fetch from other SPARQL endpoints (refused by default).")
+def command(graph, query_text, query_file, name, list_named, show, binds, fmt, engine, store_dir, max_rows, output, allow_service):
     """Run a SPARQL query over GRAPH (an RDF file or a `kg build` directory).
 
     The query is QUERY, the file given with -f, or the named query given with --name.
@@ -78,7 +79,8 @@ def command(graph, query_text, query_file, name, list_named, show, binds, fmt, e
         raise click.BadParameter(str(error), param_hint="--bind") from error
     try:
         result = query_graph(
-            graph, query=text, name=name, bindings=bindings, engine=engine, max_rows=max_rows, store_dir=store_dir
+            graph, query=text, name=name, bindings=bindings, engine=engine, max_rows=max_rows, store_dir=store_dir,
+            allow_service=allow_service,
         )
         rendered = format_result(result, fmt or ("turtle" if result.kind == "graph" else "table"))
     except (QueryError, NamedQueryError, BindingError, ValueError, FileNotFoundError) as error:

@@ -15,7 +15,8 @@ import click
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Query worker processes.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False), default=None,
               help="Keep the Oxigraph copy of GRAPH in this directory and reuse it next time (default: a temporary one).")
-def command(graph, host, port, timeout, max_rows, max_body, workers, store_dir):
+@click.option("--allow-service", is_flag=True, help="Let SERVICE clauses make the server fetch from other SPARQL endpoints (refused by default).")
+def command(graph, host, port, timeout, max_rows, max_body, workers, store_dir, allow_service):
     """Serve GRAPH (an RDF file or a `kg build` directory) as a read-only SPARQL endpoint.
 
     Query it at http://HOST:PORT/sparql with any SPARQL 1.1 client, or open
@@ -26,6 +27,6 @@ def command(graph, host, port, timeout, max_rows, max_body, workers, store_dir):
 
     if host not in ("127.0.0.1", "::1", "localhost"):
         click.echo(f"kg: serving on {host}: anyone who can reach it can query the graph", err=True)
-    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers, allow_service=allow_service)
     serve(graph, host=host, port=port, limits=limits, store_dir=store_dir,
           on_ready=lambda url: click.echo(f"kg: SPARQL endpoint at {url} (query page at {url[:-len('sparql')]}); Ctrl-C stops", err=True))

@@ -64,6 +64,7 @@ def query_graph(
     engine: str = "auto",
     max_rows: int | None = None,
     store_dir: str | Path | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Answer ``query`` (SPARQL text) or the named query ``name`` over ``graph``.
 
@@ -71,6 +72,7 @@ def query_graph(
     ``bindings`` map variable names to rdflib terms (`parse_term` reads them from text);
     named queries check them against their declared parameters. With ``store_dir``
     the graph is kept in an on-disk Oxigraph store there and reused while unchanged.
+    SERVICE (federated) clauses are refused unless ``allow_service``.
     """
     if (query is None) == (name is None):
         raise ValueError("give exactly one of query= and name=")
@@ -87,4 +89,4 @@ def query_graph(
         store = open_read_only(ensure_store(graph, store_dir))
     else:
         store = open_store(graph, engine=engine)
-    return run_query(store, query, bindings=bindings, max_rows=max_rows)
+    return run_query(store, query, bindings=bindings, max_rows=max_rows, allow_service=allow_service)

@@ -17,6 +17,7 @@ import rdflib
 from rdflib.term import Node, Variable
 
 from kg.graphfile import load_graph, rdf_format_for, resolve_graph_path
+from kg.sparql.federation import uses_service
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.terms import from_oxigraph
 from kg.sparql.values import bind_with_values
@@ -25,6 +26,7 @@ __all__ = [
     "OXIGRAPH_THRESHOLD_BYTES",
     "QueryError",
     "UpdateRefused",
+    "ServiceRefused",
     "ResultTooLarge",
     "QueryResult",
     "load_oxigraph",
@@ -55,6 +57,10 @@ class QueryError(ValueError):
 
 class UpdateRefused(QueryError):
     """A SPARQL Update was sent: every graph served or queried here is read-only."""
+
+
+class ServiceRefused(QueryError):
+    """The query has a SERVICE clause and federated calls were not allowed."""
 
 
 class ResultTooLarge(QueryError):
@@ -176,12 +182,19 @@ def _run_oxigraph(store: ox.Store, query: str, bindings: Mapping[str, Node], max
 
 
 def run_query(
-    store: Store, query: str, *, bindings: Mapping[str, Node] | None = None, max_rows: int | None = None
+    store: Store,
+    query: str,
+    *,
+    bindings: Mapping[str, Node] | None = None,
+    max_rows: int | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Answer a SPARQL query; ``bindings`` map variable names to terms (see `parse_binding`).
 
-    Raises `QueryError` for malformed text, `UpdateRefused` for updates and
-    `ResultTooLarge` when more than ``max_rows`` rows or triples come back.
+    Raises `QueryError` for malformed text, `UpdateRefused` for updates,
+    `ServiceRefused` for a SERVICE clause unless ``allow_service`` (both engines would
+    fetch from the IRI it names; see `kg.sparql.federation`) and `ResultTooLarge` when
+    more than ``max_rows`` rows or triples come back.
 
     Examples
     --------
@@ -189,6 +202,8 @@ def run_query(
     >>> run_query(g, "SELECT ?e WHERE { ?e <http://x/label> ?l }", bindings={"l": rdflib.Literal("LoRA")}).rows
     ((rdflib.term.URIRef('http://x/a'),),)
     """
+    if not allow_service and uses_service(query):
+        raise ServiceRefused("SERVICE (federated) queries are refused: they would make this machine fetch from other hosts; allow them with --allow-service")
     bindings = dict(bindings or {})
     if isinstance(store, ox.Store):
         return _run_oxigraph(store, query, bindings, max_rows)

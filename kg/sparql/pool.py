@@ -39,13 +39,13 @@ class Answer:
     body: bytes
 
 
-def _answer(store, request: tuple) -> Answer:
+def _answer(store, request: tuple, allow_service: bool = False) -> Answer:
     from kg.sparql.engine import QueryError, ResultTooLarge, UpdateRefused, run_query
     from kg.sparql.formats import MEDIA_TYPES, format_result
 
     query, bindings, result_format, graph_format, max_rows = request
     try:
-        result = run_query(store, query, bindings=bindings, max_rows=max_rows)
+        result = run_query(store, query, bindings=bindings, max_rows=max_rows, allow_service=allow_service)
     except UpdateRefused as error:
         return Answer(403, "text/plain; charset=utf-8", f"{error}\n".encode())
     except ResultTooLarge as error:
@@ -57,7 +57,7 @@ def _answer(store, request: tuple) -> Answer:
     return Answer(200, MEDIA_TYPES[(kind, fmt)], format_result(result, fmt).encode("utf-8"))
 
 
-def _worker(connection, directory: str) -> None:
+def _worker(connection, directory: str, allow_service: bool = False) -> None:
     """Worker process: open the store read-only, then answer requests until the pipe closes."""
     from kg.sparql.diskstore import open_read_only
 
@@ -69,16 +69,16 @@ def _worker(connection, directory: str) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer = _answer(store, request)
+            answer = _answer(store, request, allow_service)
         except Exception as error:  # a bug must cost one request, not the worker
             answer = Answer(500, "text/plain; charset=utf-8", f"internal error: {error}\n".encode())
         connection.send(answer)
 
 
 class _Worker:
-    def __init__(self, context, directory: str):
+    def __init__(self, context, directory: str, allow_service: bool):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, directory), daemon=True)
+        self.process = context.Process(target=_worker, args=(child, directory, allow_service), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -100,12 +100,15 @@ class QueryPool:
 
     ``execute`` blocks the calling thread (run it off the event loop) for at most
     ``queue_wait`` seconds for a free worker plus ``timeout`` seconds for the answer.
+    SERVICE (federated) clauses are refused unless ``allow_service``.
     """
 
-    def __init__(self, directory: str | Path, *, workers: int = 2, timeout: float = 10.0, queue_wait: float = 30.0):
+    def __init__(self, directory: str | Path, *, workers: int = 2, timeout: float = 10.0, queue_wait: float = 30.0,
+                 allow_service: bool = False):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.directory, self.timeout, self.queue_wait = str(directory), timeout, queue_wait
+        self.allow_service = allow_service
         self._context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
@@ -120,7 +123,7 @@ class QueryPool:
         with self._lock:
             if self._closed:
                 return
-            worker = _Worker(self._context, self.directory)
+            worker = _Worker(self._context, self.directory, self.allow_service)
             self._all.add(worker)
         self._idle.put(worker)
 

@@ -8,7 +8,10 @@ holding up the others. Updates are refused with 403, malformed queries get 400.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
+import re
 import socket
 import tempfile
 import threading
@@ -45,12 +48,14 @@ GRAPH_MEDIA = {
 
 @dataclass(frozen=True)
 class Limits:
-    """What one request may cost: seconds of query time, result rows, request bytes."""
+    """What one request may cost: seconds of query time, result rows, request bytes;
+    and whether SERVICE clauses may make the server fetch from other hosts (no)."""
 
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 1_000_000
     workers: int = 2
+    allow_service: bool = False
 
 
 def negotiate(accept: str | None, requested: str | None = None) -> tuple[str, str]:
@@ -86,8 +91,29 @@ def negotiate(accept: str | None, requested: str | None = None) -> tuple[str, st
     return result_format, graph_format
 
 
+# Every answer: no MIME sniffing (a CSV or error text holding markup stays text), no referrer.
+_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def page_policy(page: str) -> str:
+    """The query page's Content-Security-Policy: its own inline script and style only
+    (by hash), requests to this endpoint only, no frames, forms or base changes.
+
+    Examples
+    --------
+    >>> page_policy("<script>1</script>").split("; ")[1]
+    "script-src 'sha256-a4ayc/80/OGda4BO/1o/V0etpOqiLx1JwB5S3beHW0s='"
+    """
+    def hashes(tag: str) -> str:
+        blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", page, re.DOTALL)
+        return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks) or "'none'"
+
+    return (f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; connect-src 'self'; "
+            "form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
 def _error(status: int, message: str) -> PlainTextResponse:
-    return PlainTextResponse(message + "\n", status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status, headers=_HEADERS)
 
 
 class _TooLarge(Exception):
@@ -110,9 +136,10 @@ def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
     """The endpoint app: ``/sparql`` (SPARQL 1.1 Protocol, query operation) and ``/`` (query page)."""
     page = (resources.files("kg.sparql") / "static" / "query.html").read_text(encoding="utf-8")
     refused = "updates are refused: this endpoint is read-only"
+    page_headers = {**_HEADERS, "Content-Security-Policy": page_policy(page)}
 
     async def query_page(request: Request) -> Response:
-        return HTMLResponse(page)
+        return HTMLResponse(page, headers=page_headers)
 
     async def sparql(request: Request) -> Response:
         params = request.query_params
@@ -139,7 +166,7 @@ def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
                 return _error(415, "send application/sparql-query or a query= form (application/x-www-form-urlencoded)")
         if not query:
             if "text/html" in request.headers.get("accept", ""):
-                return HTMLResponse(page)
+                return HTMLResponse(page, headers=page_headers)
             return _error(400, "no query: pass query=... (GET or form POST) or an application/sparql-query body")
         if len(query.encode("utf-8")) > limits.max_body:
             return _error(413, f"the query is over the {limits.max_body} byte limit")
@@ -152,7 +179,7 @@ def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
             )
         except (QueryTimeout, PoolBusy) as error:
             return _error(503, str(error))
-        return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=_HEADERS)
 
     routes = [Route("/", query_page), Route("/sparql", sparql, methods=["GET", "POST"])]
     return Starlette(routes=routes)
@@ -172,7 +199,7 @@ def serving(
 
     with tempfile.TemporaryDirectory(prefix="kg-serve-") as scratch:
         directory = ensure_store(graph, store_dir or Path(scratch) / "store")
-        pool = QueryPool(directory, workers=limits.workers, timeout=limits.timeout)
+        pool = QueryPool(directory, workers=limits.workers, timeout=limits.timeout, allow_service=limits.allow_service)
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
