@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import pyoxigraph
 from rdflib import URIRef
 
 __all__ = ["ResourceIRIs", "segment", "digest", "code_iri", "is_valid_iri"]
@@ -54,16 +55,43 @@ def digest(*parts: str, length: int = 12) -> str:
 
 
 def is_valid_iri(iri: str) -> bool:
-    """True when ``iri`` is absolute and has no character N-Triples forbids."""
-    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri)) and not _FORBIDDEN.search(iri)
+    """True when ``iri`` is absolute, has no character N-Triples forbids and is an RFC 3987
+    IRI (Oxigraph's strict parser accepts it: a port is digits, ``%`` starts an escape...).
+
+    Examples
+    --------
+    >>> is_valid_iri("https://github.com/a/b"), is_valid_iri("https://a:b@c:x/"), is_valid_iri("https://a/%zz")
+    (True, False, False)
+    """
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", iri) or _FORBIDDEN.search(iri):
+        return False
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def code_iri(url: str) -> URIRef:
-    """A URL seen in text as a valid IRI: scheme added when missing, unsafe characters escaped."""
+    """A URL seen in text as a valid IRI: scheme added when missing, unsafe characters escaped.
+
+    A URL that is still no IRI after that (``<a data="javascript:x">`` read as host
+    ``<a data="javascript`` with port ``x">``, a stray ``%``) keeps only its scheme and
+    ``/`` unescaped, so the graph stays loadable by strict parsers.
+
+    Examples
+    --------
+    >>> code_iri('x.org:js:alert(1)')
+    rdflib.term.URIRef('https://x.org%3Ajs%3Aalert%281%29')
+    """
     url = url.strip()
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", url):
         url = "https://" + url.lstrip("/")
-    return URIRef(quote(url, safe=_URL_SAFE))
+    iri = quote(url, safe=_URL_SAFE)
+    if not is_valid_iri(iri):
+        scheme, _, rest = url.partition("://")
+        iri = f"{scheme}://{quote(rest, safe='/')}"
+    return URIRef(iri)
 
 
 @dataclass(frozen=True)
