@@ -36,13 +36,20 @@ _VERBS = (
     "propose|proposes|proposed|introduce|introduces|introduced|present|presents|presented|release|releases|"
     "released|develop|develops|developed|design|designs|designed|build|builds|construct|constructs|constructed|"
     "create|creates|created|curate|curates|curated|contribute|contributes|offer|offers|unveil|unveils|describe|"
-    "describes|devise|devises|formulate|formulates|collect|collects|train|trains"
+    "describes|devise|devises|formulate|formulates|collect|collects|train|trains|proposing|introducing|presenting|"
+    "releasing|developing|designing|building|constructing|creating|curating"
 )
 # the authors as subject, then within the clause a contribution verb
 _AUTHORS_VERB = re.compile(
-    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,60}?\b(?:" + _VERBS + r")\b"
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,100}?\b(?:" + _VERBS + r")\b"
 )
-_OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
+_OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur(?:\s+(?:proposed|new|novel|own))?|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
+# a naming verb coins the name even where a list knows it ("a 7B LLM called Janus")
+_NAMING_BEFORE = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+$")
+# "X, a new approach for ...", "a multi-perspective course learning (MCL) method is proposed"
+_CLAIM_AFTER = re.compile(
+    r"\s*,\s*(?:a|an)\s+(?:new|novel)\b|(?:\s*\([^()]{1,20}\))?\s+(?:[\w-]+\s+){0,2}?(?:is|are)\s+(?:newly\s+)?(?:proposed|introduced|presented)\b"
+)
 # "our approach, X", "a new dataset, X", "we name the algorithm X", "we refer to ... as X",
 # "our best models, X and Y": the text names its own contribution right before the mention
 _NAMED_BEFORE = re.compile(
@@ -83,31 +90,34 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
     in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
     defined_forms = {span_text(s) for s in doc.spans.get(LONG_FORMS, [])} | {span_text(s) for s in doc.spans.get(SHORT_FORMS, [])}
-    for mention in mentions:
-        if _OWNER_BEFORE.search(text, max(0, mention.start_char - 12), mention.start_char) or _NAMED_BEFORE.search(
-            text, max(0, mention.start_char - 80), mention.start_char
+    sentences = sentence_starts(doc)
+    for k, mention in enumerate(mentions):
+        if (
+            _OWNER_BEFORE.search(text, max(0, mention.start_char - 20), mention.start_char)
+            or _NAMED_BEFORE.search(text, max(0, mention.start_char - 80), mention.start_char)
+            or _CLAIM_AFTER.match(text, mention.end_char)
         ):
+            introduced[mention.start] = mention
+            _follow_list(mentions, k, text, sentences, defined_forms, introduced)
+    for mention in everything:
+        if mention.label_ not in ("Task", "Metric") and _NAMING_BEFORE.search(text, max(0, mention.start_char - 10), mention.start_char):
             introduced[mention.start] = mention
         # a name the abstract defines (an acronym) that the title also uses
         if texts[mention.start] in in_title and texts[mention.start] in defined_forms:
             introduced[mention.start] = mention
     starts = [m.start_char for m in mentions]
-    sentences = sentence_starts(doc)
+    candidates = [m for m in everything if m.label_ not in ("Task", "Metric")]
     for verb in _AUTHORS_VERB.finditer(text):
         sentence_end = next((c for c in sentences[bisect_right(sentences, verb.end()) :]), len(text))
+        # a known name right after the verb is presented too ("Here we present Med-PaLM 2")
+        right_after = next((m for m in candidates if verb.end() < m.start_char <= verb.end() + 1), None)
+        if right_after is not None:
+            introduced[right_after.start] = right_after
         k = bisect_right(starts, verb.end() - 1)
         if k >= len(mentions) or starts[k] >= min(sentence_end, verb.end() + _WINDOW):
             continue
-        first = mentions[k]
-        introduced[first.start] = first
-        # later names of the same sentence that it defines (acronyms) or sets in apposition
-        for later in mentions[k + 1 :]:
-            if later.start_char >= sentence_end:
-                break
-            gap = text[first.end_char : later.start_char].strip()
-            if gap in _APPOSITION_GAPS or texts[later.start] in defined_forms:
-                introduced[later.start] = later
-                first = later  # the next item of the list follows this one
+        introduced[mentions[k].start] = mentions[k]
+        _follow_list(mentions, k, text, sentences, defined_forms, introduced)
     # a Title Case long form that no list knows, defined where the authors present their
     # work, is their own coinage: "we propose Contextualized Critiques with ... (C3PO)"
     coined = set()
@@ -124,6 +134,20 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
         if texts[mention.start] in coined:
             introduced[mention.start] = mention
     return [introduced[start] for start in sorted(introduced)]
+
+
+def _follow_list(mentions: list[Span], k: int, text: str, sentences: list[int], defined_forms: set[str], introduced: dict[int, Span]) -> None:
+    """Mark the names after ``mentions[k]`` in its sentence that it defines (acronyms), sets
+    in apposition or lists with it ("A, B and C")."""
+    first = mentions[k]
+    sentence_end = next((c for c in sentences[bisect_right(sentences, first.start_char) :]), len(text))
+    for later in mentions[k + 1 :]:
+        if later.start_char >= sentence_end:
+            break
+        gap = text[first.end_char : later.start_char].strip()
+        if gap in _APPOSITION_GAPS or span_text(later) in defined_forms:
+            introduced[later.start] = later
+            first = later  # the next item of the list follows this one
 
 
 class RoleTagger:

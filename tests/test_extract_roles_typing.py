@@ -50,6 +50,13 @@ def test_the_texts_own_word_outvotes_the_other_mentions(fast):
         ("", "We refer to the model after tuning as ZetaLM-2 here.", ["ZetaLM-2"]),
         ("", "We propose variants such as FooNet, BarNet, and BazNet.", ["FooNet", "BarNet", "BazNet"]),
         ("", "Prior work built FooNet, BarNet and BazNet.", []),  # not the authors'
+        ("", "Our best models, FooNet and BarNet, win.", ["FooNet", "BarNet"]),
+        ("", "It uses CMAP, a new approach for patching.", ["CMAP"]),
+        ("", "A multi-scale FooNet (MSF) method is proposed here.", ["multi-scale FooNet", "MSF"]),
+        ("", "We begin by introducing ZetaSet, a benchmark.", ["ZetaSet"]),
+        ("", "We train a 7B LLM called GPT-4 on chats.", ["GPT-4"]),  # a naming verb coins even a known name
+        ("", "Here we present GPT-4, a large model.", ["GPT-4"]),  # a known name right after the verb
+        ("", "We present results with GPT-4.", []),
         # the title names the contribution: its "with ..." phrase is a used method
         ("FooNet: Parsing with Span Alignment Learning", "FooNet parses.", ["FooNet", "FooNet"]),
     ],
