@@ -73,10 +73,41 @@ def bundled_corpus_paths() -> list[Path]:
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".txt"))
 
 
+def _visible(path: Path, root: Path, pattern_parts: Sequence[str] = ()) -> bool:
+    """Not hidden below ``root`` (unless the pattern names dot files, as glob does)."""
+    if any(part.startswith(".") for part in pattern_parts):
+        return True
+    return not any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _walk(root: Path, pattern: str, problems: ProblemLog) -> list[Path]:
+    """Files under ``root`` matching ``pattern``, never through a link that leads outside
+    ``root`` (reported). pathlib does not follow linked directories for ``**``, so a link
+    loop cannot make the walk explode as `glob.glob` would.
+    """
+    inside, top = [], root.resolve()
+    for path in sorted(root.glob(pattern)):
+        if not path.is_file() or not _visible(path, root, Path(pattern).parts):
+            continue
+        if not path.resolve().is_relative_to(top):
+            problems.report(str(path), None, f"links outside {root}; skipped")
+            continue
+        inside.append(path)
+    return inside
+
+
+def _split_pattern(text: str) -> tuple[Path, str]:
+    """(the directory a glob pattern starts from, the pattern below it)."""
+    parts = Path(text).parts
+    first_magic = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    return Path(*parts[:first_magic]) if first_magic else Path("."), str(Path(*parts[first_magic:]))
+
+
 def expand_inputs(inputs: Iterable[str | Path], problems: ProblemLog) -> list[str | Path]:
     """Files named by ``inputs``: directories walked (sorted; files with a known extension,
     hidden ones left out), globs expanded, ``-`` kept for stdin. A path that matches
-    nothing is reported.
+    nothing is reported. Walks and globs never follow a link out of the directory they
+    start from (such files are reported); a file named explicitly is read as named.
     """
     found: list[str | Path] = []
     for item in inputs:
@@ -86,14 +117,11 @@ def expand_inputs(inputs: Iterable[str | Path], problems: ProblemLog) -> list[st
             continue
         path = Path(text)
         if path.is_dir():
-            found.extend(sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and has_known_extension(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ))
+            found.extend(p for p in _walk(path, "**/*", problems) if has_known_extension(p))
         elif path.exists():
             found.append(path)
         elif glob.has_magic(text):
-            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            matches = _walk(*_split_pattern(text), problems)
             if not matches:
                 problems.report(text, None, "no file matches this pattern")
             found.extend(matches)
