@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from typing import IO
 
 __all__ = ["atomic_write"]
 
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO]:
@@ -18,6 +21,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str
 
     If the body raises, the temporary file is removed and ``path`` is left as it was.
     Parent directories are created. ``mode`` is ``"w"`` (text) or ``"wb"`` (bytes).
+    A full disk (or quota) raises `OSError` naming ``path`` and saying it was left as it was.
 
     Examples
     --------
@@ -51,7 +55,11 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str
             os.umask(umask)
             os.chmod(temp_name, 0o666 & ~umask)
         os.replace(temp_name, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            # os.write and fsync name no file: say which output, and that the old one is intact.
+            message = f"{os.strerror(error.errno)}; the previous file (if any) was left as it was"
+            raise OSError(error.errno, message, str(target)) from error
         raise

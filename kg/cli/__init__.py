@@ -82,3 +82,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
+    except OSError as error:  # a full disk, a read-only or missing output directory...
+        where = f"{error.filename}: " if error.filename else ""
+        click.echo(f"kg: error: {where}{error.strerror or error}", err=True)
+        sys.exit(1)
