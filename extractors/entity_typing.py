@@ -29,7 +29,7 @@ _MODEL_FAMILY = re.compile(
 _MODEL_SIZE = re.compile(r"\d+(?:\.\d+)?[BM]\b|-(?:Instruct|Chat|Base|Turbo)\b")
 # a family name inside a longer name: "ChatGPT-4", "Turbo-GPT3.5", "Mental-FLAN-T5", "OpenSora"
 _MODEL_INSIDE = re.compile(r"GPT|LLaMA|Llama|Qwen|Mistral|Gemma|Claude|BERT|FLAN-T5|Vicuna|Alpaca|Sora|PaLM|Gemini|DeepSeek|Falcon")
-_BENCHMARK_SUFFIX = re.compile(r"(?:Bench|QA|Eval|Arena|GLUE|Hard)(?:[-\s]?v?\d+(?:\.\d+)*)?$")
+_BENCHMARK_SUFFIX = re.compile(r"(?:(?<=[\w-])(?:QA|Hard)|Bench|Eval|Arena|GLUE)(?:[-\s]?v?\d+(?:\.\d+)*)?$")
 _HEAD_TYPES = (
     (re.compile(r"\b(?:benchmarks?|bench|suite|leaderboard|arena|challenge|testbed|evaluation harness)$", re.I), "Benchmark"),
     (re.compile(r"\b(?:datasets?|corpus|corpora|collection|data|dataset)$", re.I), "Dataset"),

@@ -60,7 +60,7 @@ _VERSION_TAIL = re.compile(
     r"(?:[ -]v?\d+(?:\.\d+)*[a-z]?\b|[ -]\d+(?:\.\d+)?[BMK]\b|[ -](?:mini|Mini|Pro|Flash|Turbo|Instruct|Chat|Base|Large|XL|Ultra|Nano|Plus)\b){1,3}"
     r"(?=$|[,.;:)\]]| (?:and|or|with|model|models|on|in|to|as|is|are|achieves|outperforms)\b)"
 )
-_SUFFIX_BENCHMARK = re.compile(r"(?:-?Bench|-?QA|-Eval|Eval|-Arena|Arena)(?:[-\s]?\d+(?:\.\d+)*)?$")
+_SUFFIX_BENCHMARK = re.compile(r"(?:-?Bench|(?<=\w)-?QA|-Eval|Eval|-Arena|Arena)(?:[-\s]?\d+(?:\.\d+)*)?$")
 _STOP_CAPITALISED = {
     "The", "A", "An", "Our", "We", "This", "These", "That", "Those", "In", "On", "For", "To", "With",
     "By", "Its", "Their", "It", "As", "At", "From", "Each", "All", "Both", "Such", "New", "Novel",
@@ -207,8 +207,9 @@ def _named_names(doc: Doc) -> list[Span]:
 _TASK_HEADS = frozenset(
     """generation detection classification recognition segmentation prediction estimation retrieval translation
     summarization summarisation answering synthesis extraction forecasting captioning editing tracking
-    localization verification completion parsing reconstruction""".split()
+    localization verification completion parsing reconstruction qa""".split()
 )
+_UPPER_HEADS = frozenset({"QA"})  # "open-domain QA", "multi-hop QA"
 _TASK_HEAD_HASHES = frozenset(get_string_id(word) for word in _TASK_HEADS)
 _MODIFIER_WORDS = re.compile(r"((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$")
 # words that open a clause or only qualify: never the first word of a task's name
@@ -245,7 +246,7 @@ def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -
         if lower not in heads or index == 0:
             continue
         head = doc[index]
-        if not head.text.islower() or (index + 1 < len(doc) and doc[index + 1].text == "-"):
+        if not (head.text.islower() or head.text in _UPPER_HEADS) or (index + 1 < len(doc) and doc[index + 1].text == "-"):
             continue  # "Generation" opens a title phrase; "generation-based" is no task
         modifiers = _MODIFIER_WORDS.search(text, max(0, head.idx - 60), head.idx)
         if modifiers is None or (modifiers.start() > 0 and text[modifiers.start() - 1] in _WORD_CHARS):

@@ -97,3 +97,8 @@ def test_a_model_word_right_before_the_name(text, expected):
     doc = spacy.blank("en")(text)
     start = text.index("Zorvex")
     assert typing_by_context(doc.char_span(start, start + 6), UNTYPED) == expected
+
+
+def test_qa_alone_is_no_benchmark_but_heads_a_task(rules):
+    doc = run(rules, "", "We study open-domain QA and evaluate on TriviaQA.")
+    assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("open-domain QA", "Task"), ("TriviaQA", "Benchmark")]
