@@ -211,7 +211,7 @@ _TASK_HEADS = frozenset(
 )
 _UPPER_HEADS = frozenset({"QA"})  # "open-domain QA", "multi-hop QA"
 _TASK_HEAD_HASHES = frozenset(get_string_id(word) for word in _TASK_HEADS)
-_MODIFIER_WORDS = re.compile(r"((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$")
+_MODIFIER_WORDS = re.compile(r"(?<![\w\-./@])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$")
 # words that open a clause or only qualify: never the first word of a task's name
 _NOT_TASK_MODIFIERS = frozenset(
     """a an the our their its this these that those such each any some all both and or of for to in on with by
