@@ -10,7 +10,9 @@ Anything else raised here is a bug the fuzzer has found.
 from __future__ import annotations
 
 import io
+import json
 
+from kg.corpus import paper_to_json
 from kg.papers import Paper
 from kg.problems import InputError, ProblemLog
 from kg.readers import get_reader
@@ -32,6 +34,10 @@ def _check_paper(paper: object, fmt: str) -> None:
             raise AssertionError(f"{fmt} reader yielded a NUL or non-text field: {paper!r}")
     if not paper.sources:
         raise AssertionError(f"{fmt} reader yielded a paper without a source location: {paper!r}")
+    try:  # every output (papers.jsonl, RDF, HTML) is UTF-8: a lone surrogate would crash it
+        json.dumps(paper_to_json(paper), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise AssertionError(f"{fmt} reader yielded text no UTF-8 output can hold: {error}") from None
 
 
 def check_reader(fmt: str, data: bytes) -> list[Paper]:
@@ -63,7 +69,8 @@ def check_reader(fmt: str, data: bytes) -> list[Paper]:
 
 
 def check_clean_text(text: str) -> str:
-    """Clean ``text`` and check the result: a string, no control characters, stable.
+    """Clean ``text`` and check the result: a string without control characters, lone
+    surrogates or surrounding space.
 
     Examples
     --------
@@ -73,7 +80,7 @@ def check_clean_text(text: str) -> str:
     cleaned = clean_text(text)
     if not isinstance(cleaned, str):
         raise AssertionError(f"clean_text returned {type(cleaned).__name__}")
-    bad = [ch for ch in cleaned if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F]
+    bad = [ch for ch in cleaned if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF]
     if bad:
         raise AssertionError(f"clean_text left control characters {bad!r} in {cleaned!r}")
     if cleaned != cleaned.strip():

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-__all__ = ["clean_text", "latex_to_text"]
+__all__ = ["clean_text", "latex_to_text", "without_lone_surrogates"]
 
 # LaTeX shows as an accent or escape (`\"u`, `\%`), a brace group, inline math or a tie;
 # a bare `\word` counts only if it is a macro LaTeX knows (so `C:\Users` stays a path).
@@ -46,6 +46,19 @@ _LONE_TILDE = re.compile(r"(?<!\\)~")
 _HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 _SPACE = re.compile(r"\s+")
+# JSON can spell half a UTF-16 pair ("\ud800"); no UTF-8 output can hold one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate (from a JSON ``\\ud800`` escape) as U+FFFD.
+
+    Examples
+    --------
+    >>> without_lone_surrogates("a\\ud800b") == "a\\ufffdb"
+    True
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _macro_name(node) -> str:
@@ -188,7 +201,7 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = html.unescape(text)
+    text = html.unescape(without_lone_surrogates(text))
     text = _CONTROL.sub("", text)
     text = latex_to_text(text)
     text = _CONTROL.sub("", text)

@@ -57,9 +57,12 @@ def test_any_text_is_read_or_reported(fmt, text):
     check_reader(fmt, text.encode("utf-8", "surrogatepass"))
 
 
+# JSON escapes can spell lone UTF-16 surrogates ("\\ud800"), which no UTF-8 output can hold.
+with_surrogates = st.text(alphabet=st.characters(categories=["Cs"]) | st.sampled_from("ab "), min_size=1, max_size=8)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text | st.sampled_from(["title", "abstract", "id", "authors", "date", "abstract_inverted_index", "update_date", "results"]), inner, max_size=5),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text | with_surrogates,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text | st.sampled_from(
+        ["title", "abstract", "id", "doi", "url", "authors", "date", "abstract_inverted_index", "update_date", "results"]), inner, max_size=5),
     max_leaves=20,
 )
 
@@ -199,3 +202,12 @@ def test_a_reader_abandoned_after_its_stream_closed_cleans_up_quietly():
     finally:
         sys.unraisablehook = hook
     assert unraisable == []
+
+
+def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_path):
+    source = tmp_path / "s.jsonl"
+    source.write_text(r'{"title": "T \ud800", "abstract": "A \udfff.", "authors": ["B \udbff"], "categories": "c\ud800",'
+                      r' "url": "https://x.org/\ud800", "doi": "10.1000/\udc00"}' "\n")
+    paper, = read_corpus([source])
+    assert (paper.title, paper.abstract, paper.authors, paper.doi) == ("T \ufffd", "A \ufffd.", ("B \ufffd",), "10.1000/\ufffd")
+    check_reader("json", source.read_bytes())

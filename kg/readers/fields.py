@@ -16,7 +16,7 @@ from kg.papers import Paper, SourceLocation, paper_id
 from kg.problems import ProblemLog
 from kg.readers.dates import iso_date
 from kg.readers.identifiers import arxiv_id_from, doi_from
-from kg.textclean import clean_text
+from kg.textclean import clean_text, without_lone_surrogates
 
 __all__ = ["FieldNames", "paper_from_record", "split_authors", "split_categories", "as_strings"]
 
@@ -134,12 +134,16 @@ def paper_from_record(
         problems.report(location.path, location.line, f"record has no {' and no '.join(missing)}")
         return None
     urls = tuple(known["urls"]) if "urls" in known else tuple(as_strings(names.value(record, "url")))
-    identifiers = [*as_strings(names.value(record, "id")), *as_strings(names.value(record, "doi")), *urls]
+    urls = tuple(without_lone_surrogates(url) for url in urls)  # text fields are cleaned; these are not
+    identifiers = [without_lone_surrogates(text) for text in (*as_strings(names.value(record, "id")), *as_strings(names.value(record, "doi")))]
+    identifiers += urls
     arxiv_id = known.get("arxiv_id") or next(filter(None, map(arxiv_id_from, identifiers)), None)
     doi = known.get("doi") or next(filter(None, map(doi_from, identifiers)), None)
+    doi = without_lone_surrogates(doi) if doi else doi
     date = known["date"] if "date" in known else iso_date(names.value(record, "date"))
     authors = known["authors"] if "authors" in known else split_authors(names.value(record, "authors"))
     categories = known["categories"] if "categories" in known else split_categories(names.value(record, "categories"))
+    authors, categories = (tuple(without_lone_surrogates(text) for text in texts) for texts in (authors, categories))
     return Paper(
         id=paper_id(title, arxiv_id=arxiv_id, doi=doi),
         title=title,
