@@ -20,7 +20,8 @@ _MODIFIERS = frozenset(
     state-of-the-art sota leading prominent widely-used widely used well-known representative
     large small larger smaller two three four five first second final resulting corresponding
     same original base baseline underlying given specific general diverse public publicly available
-    open-source closed-source benchmark evaluation training test downstream target source""".split()
+    open-source closed-source benchmark evaluation training test downstream target source comprehensive unified
+    holistic systematic challenging rigorous realistic extensive universal scalable reliable""".split()
 )
 _HEADS = frozenset(
     """method methods approach approaches model models framework frameworks technique techniques
@@ -45,10 +46,14 @@ def is_generic(text: str) -> bool:
     [True, True, True, False, False]
     >>> [is_generic(t) for t in ["Competition-level Dataset", "LLM-based agents", "Retrieval-Augmented Generation"]]
     [True, True, False]
+    >>> [is_generic(t) for t in ["Rethinking Benchmarks", "A Unified Benchmark", "Ranking", "Reasoning Benchmark X"]]
+    [True, True, False, False]
     """
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return True
     # "competition-level", "guideline-guided", "llm-based": qualifiers, whatever they qualify
     content = [w for w in words if w not in _MODIFIERS and not _QUALIFIER.search(w)]
-    return all(w in _HEADS for w in content)
+    heads = [w for w in content if w in _HEADS]
+    # "Rethinking Benchmarks", "Assessing ... Benchmarks": a title's clause, not a name
+    return len(heads) == len(content) or (bool(heads) and all(w in _HEADS or w.endswith("ing") for w in content) and words[-1] in _HEADS)
