@@ -207,7 +207,7 @@ def _named_names(doc: Doc) -> list[Span]:
 _TASK_HEADS = frozenset(
     """generation detection classification recognition segmentation prediction estimation retrieval translation
     summarization summarisation answering synthesis extraction forecasting captioning editing tracking
-    localization verification completion parsing reconstruction qa""".split()
+    localization verification completion parsing reconstruction qa reasoning processing""".split()
 )
 _UPPER_HEADS = frozenset({"QA"})  # "open-domain QA", "multi-hop QA"
 _TASK_HEAD_HASHES = frozenset(get_string_id(word) for word in _TASK_HEADS)
@@ -229,7 +229,9 @@ _NOT_TASK_MODIFIERS = frozenset(
     extensive naive stronger weaker generic recent popular common typical standard vanilla plain basic traditional
     classical modern widespread current future prior its their his her whose if then so also only even just
     very thus hence here there what which how why adopt implement predict combine exhibit fine-tune apply employ
-    leverage achieve conduct study explore investigate propose introduce present show find about practical""".split()
+    leverage achieve conduct study explore investigate propose introduce present show find about practical
+    impressive correct incorrect intricate distinct wrong remarkable hard unnecessary incomplete intermediate proper
+    zero core learn detect mitigate poor excellent strong sophisticated advanced improve emerging challenging""".split()
 )
 
 

@@ -102,3 +102,8 @@ def test_a_model_word_right_before_the_name(text, expected):
 def test_qa_alone_is_no_benchmark_but_heads_a_task(rules):
     doc = run(rules, "", "We study open-domain QA and evaluate on TriviaQA.")
     assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("open-domain QA", "Task"), ("TriviaQA", "Benchmark")]
+
+
+def test_reasoning_tasks_without_judging_adjectives(rules):
+    doc = run(rules, "", "Models show impressive reasoning but fail at spatial reasoning.")
+    assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("spatial reasoning", "Task")]
