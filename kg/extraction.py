@@ -6,6 +6,7 @@ records back, never a spaCy object.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 
 from extractors.records import PaperExtraction
@@ -14,6 +15,22 @@ from kg.papers import Paper
 __all__ = ["PROFILES", "extract_papers"]
 
 PROFILES = ("accurate", "fast")
+log = logging.getLogger("kg.extraction")
+
+
+def _within(paper: Paper, max_length: int) -> tuple[str, str, str]:
+    """(id, title, abstract) cut to what spaCy accepts (``nlp.max_length`` characters in all).
+
+    spaCy raises on a longer text, which would end the whole run; a prefix keeps every
+    offset valid, so the rest is left out with a warning instead.
+    """
+    room = max_length - 64  # the field separator, with room to spare
+    title = paper.title[: room // 2]
+    abstract = paper.abstract[: room - len(title)]
+    if len(title) < len(paper.title) or len(abstract) < len(paper.abstract):
+        log.warning("%s: only the first %d characters are extracted (the text has %d)",
+                    paper.id, room, len(paper.title) + len(paper.abstract))
+    return paper.id, title, abstract
 
 
 def extract_papers(
@@ -44,7 +61,7 @@ def extract_papers(
     from extractors.pipeline import extract, load_pipeline
 
     nlp = load_pipeline(profile)
-    items = ((paper.id, paper.title, paper.abstract) for paper in papers)
+    items = (_within(paper, nlp.max_length) for paper in papers)
     records = extract(nlp, items, batch_size=batch_size)
     if progress:
         from tqdm import tqdm

@@ -87,3 +87,17 @@ def test_any_url_text_becomes_an_iri_strict_parsers_accept(url):
     iri = str(code_iri(url))
     assert is_valid_iri(iri)
     ox.NamedNode(iri)
+
+
+def test_an_abstract_longer_than_spacy_accepts_is_cut_not_fatal(monkeypatch, caplog):
+    import extractors.pipeline
+
+    monkeypatch.setattr(extractors.pipeline, "_MAX_LENGTH", 5_000)  # the real limit is 2,000,000 characters
+    huge = Paper(id="title:huge", title="Huge", abstract="We propose HugeNet. " + "Filler words here. " * 1_000)
+    small = Paper(id="title:small", title="Small", abstract="We use BERT on GLUE.")
+    with caplog.at_level("WARNING", logger="kg.extraction"):
+        first, second = extract_papers([huge, small], profile="fast")
+    assert "HugeNet" in {e.name for e in first.entities}
+    assert max(m.end for e in first.entities for m in e.mentions) <= 5_000
+    assert {"BERT", "GLUE"} <= {e.name for e in second.entities}
+    assert "title:huge: only the first 4936 characters are extracted" in caplog.text
