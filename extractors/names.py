@@ -273,11 +273,41 @@ _METHOD_HEADS = frozenset(
 _METHOD_HEAD_HASHES = frozenset(get_string_id(word) for word in _METHOD_HEADS)
 
 
+_TITLE_CASE_METHOD_HEADS = frozenset(
+    get_string_id(word)
+    for word in """learning optimization attention network networks tuning search sampling decoding distillation
+    regularization normalization prompting transformer transformers descent""".split()
+)
+
+
+def _title_case_methods(doc: Doc) -> list[Span]:
+    """Capitalised phrases of the abstract ending in a method head: "Ghost Batch
+    Normalization", "Low-Rank Adaptation Tuning" (the title has its own analysis)."""
+    found = []
+    title_end = doc.user_data.get("kg_title_chars", 0)
+    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
+        if lower not in _TITLE_CASE_METHOD_HEADS or not doc[index].text[:1].isupper() or doc[index].idx < title_end:
+            continue
+        start, words = index, 0
+        while start > 0 and words < 4:
+            token = doc[start - 1]
+            if token.text == "-" and start > 1 and not doc[start - 2].whitespace_ and not token.whitespace_:
+                start -= 1  # "Low-Rank": the hyphen joins two capitalised words
+                continue
+            if not token.text[:1].isupper() or token.text in _STOP_CAPITALISED or token.is_sent_start or any(c.isdigit() for c in token.text):
+                break
+            start, words = start - 1, words + 1
+        # a phrase cut at a hyphen is part of a longer name ("In-Context Learning")
+        if words and doc[start].text != "-" and doc[start].idx >= title_end:
+            found.append(Span(doc, start, index + 1, label="Method"))
+    return found
+
+
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
     tasks = _head_phrases(doc, _TASK_HEAD_HASHES, "Task", 3)
     methods = _head_phrases(doc, _METHOD_HEAD_HASHES, "Method", 2)
-    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks + methods)
+    return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks + methods + _title_case_methods(doc))
 
 
 def detect_names(doc: Doc) -> Doc:

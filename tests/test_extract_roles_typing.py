@@ -107,3 +107,11 @@ def test_qa_alone_is_no_benchmark_but_heads_a_task(rules):
 def test_reasoning_tasks_without_judging_adjectives(rules):
     doc = run(rules, "", "Models show impressive reasoning but fail at spatial reasoning.")
     assert [(s.text, s.label_) for s in doc.spans[ENTITY_SPANS]] == [("spatial reasoning", "Task")]
+
+
+def test_title_case_method_phrases_of_the_abstract(rules):
+    abstract = "It adds Ghost Batch Normalization to SGD. It differs from In-Context Learning and Mistral-7B Supervised Tuning."
+    doc = run(rules, "", abstract)
+    names = [s.text for s in doc.spans[ENTITY_SPANS]]
+    assert "Ghost Batch Normalization" in names and "Context Learning" not in names
+    assert "Mistral-7B Supervised Tuning" not in names
