@@ -305,7 +305,7 @@ def _title_case_methods(doc: Doc) -> list[Span]:
 
 def find_names(doc: Doc) -> list[Span]:
     """All name candidates of ``doc``, longest first where they overlap."""
-    tasks = _head_phrases(doc, _TASK_HEAD_HASHES, "Task", 3)
+    tasks = _head_phrases(doc, _TASK_HEAD_HASHES, "Task", 2)
     methods = _head_phrases(doc, _METHOD_HEAD_HASHES, "Method", 2)
     return filter_spans(_cue_names(doc) + _named_names(doc) + _shape_names(doc) + tasks + methods + _title_case_methods(doc))
 
