@@ -73,6 +73,12 @@ def load_pipeline(profile: str = "accurate") -> Language:
     _register_components()
     nlp = spacy.blank("en")
     nlp.max_length = _MAX_LENGTH
+    # a full stop after a name that ends in a capital or digit ends the sentence ("... MusicRL-R.",
+    # "... Qwen-7B."); spaCy's defaults keep it in the token, and the name is lost
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[A-Z0-9])\.$"]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    # single-capital exceptions ("R.") would keep the stop in "MusicRL-R."; abstracts hardly use initials
+    nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if not (len(text) == 2 and text[0].isupper() and text[1] == ".")}
     for name in _RULES:
         nlp.add_pipe(name)
     statistical = profile == "accurate" and _add_statistical(nlp)

@@ -115,3 +115,8 @@ def test_title_case_method_phrases_of_the_abstract(rules):
     names = [s.text for s in doc.spans[ENTITY_SPANS]]
     assert "Ghost Batch Normalization" in names and "Context Learning" not in names
     assert "Mistral-7B Supervised Tuning" not in names
+
+
+def test_a_name_at_the_end_of_a_sentence_keeps_its_version(fast):
+    [record] = extract(fast, [("p1", "Tests", "We fine-tune ZetaLM-7B. It beats MusicLM-R. Then e.g. this.")])
+    assert {e.name for e in record.entities} >= {"ZetaLM-7B", "MusicLM-R"}
