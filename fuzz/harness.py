@@ -80,7 +80,8 @@ def check_clean_text(text: str) -> str:
     cleaned = clean_text(text)
     if not isinstance(cleaned, str):
         raise AssertionError(f"clean_text returned {type(cleaned).__name__}")
-    bad = [ch for ch in cleaned if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF]
+    # Controls, lone surrogates and non-characters: no XML 1.0 output (RDF/XML, SPARQL XML) can hold them.
+    bad = [ch for ch in cleaned if ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\ufffe\uffff"]
     if bad:
         raise AssertionError(f"clean_text left control characters {bad!r} in {cleaned!r}")
     if cleaned != cleaned.strip():

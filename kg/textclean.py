@@ -44,7 +44,8 @@ _TIE = re.compile(r"(?<=[\w.,])~(?=[\w\\])")
 _LONE_TILDE = re.compile(r"(?<!\\)~")
 # pylatexenc does not know `\href` takes two arguments; its text is what a reader sees.
 _HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+# U+FFFE/U+FFFF are no characters at all: XML 1.0 (RDF/XML, SPARQL XML results) cannot hold them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
 # JSON can spell half a UTF-16 pair ("\ud800"); no UTF-8 output can hold one.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -32,7 +32,7 @@ from kg.readers.source import iter_lines  # noqa: E402
 # A generous bound per input: a hang or a blow-up fails, a slow shared machine does not.
 HOSTILE = settings(max_examples=60, deadline=timedelta(seconds=10), suppress_health_check=[HealthCheck.too_slow])
 # Characters that mean something to one of the formats, plus the Unicode that breaks naive code.
-SPECIALS = "{}[]\",:;\t\n\r\\@=<>&#%$~_^'`/\x00\x0b\x85\u2028\u200b\u200f\u202e\ufeff\ud7ff\U0001f600"
+SPECIALS = "{}[]\",:;\t\n\r\\@=<>&#%$~_^'`/\x00\x0b\x85\u2028\u200b\u200f\u202e\ufeff\ufffe\uffff\ud7ff\U0001f600"
 hostile_text = st.text(alphabet=st.sampled_from(SPECIALS) | st.characters(codec="utf-8"), max_size=300)
 # Words for good records: no markup, so each title reads back exactly as written.
 word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9)
@@ -211,3 +211,19 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters(tmp_pat
     paper, = read_corpus([source])
     assert (paper.title, paper.abstract, paper.authors, paper.doi) == ("T \ufffd", "A \ufffd.", ("B \ufffd",), "10.1000/\ufffd")
     check_reader("json", source.read_bytes())
+
+
+def test_noncharacters_and_controls_are_dropped_so_xml_outputs_stay_well_formed(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    from kg.graph import build_graph
+    from kg.sparql.engine import run_query
+    from kg.sparql.formats import format_result
+
+    source = tmp_path / "x.jsonl"
+    source.write_text(r'{"title": "A\uffffB\u000bC\ufffe", "abstract": "D\u0000E."}' "\n")
+    paper, = read_corpus([source])
+    assert (paper.title, paper.abstract) == ("ABC", "DE.")
+    graph = build_graph([paper], [], store="memory")
+    xml = format_result(run_query(graph, "SELECT ?t WHERE { ?p dcterms:title ?t }"), "xml")
+    assert [e.text for e in ElementTree.fromstring(xml).iter() if e.tag.endswith("literal")] == ["ABC"]
