@@ -92,11 +92,16 @@ def test_endpoint_refuses_service_unless_started_with_it(listener):
     assert hits
 
 
-def test_endpoint_listens_on_loopback_by_default():
+def test_endpoint_listens_on_loopback_by_default_and_answers_only_loopback_names():
     with serving(MINI, limits=Limits(workers=1)) as endpoint:
         assert endpoint.startswith("http://127.0.0.1:")
         answer = httpx.get(endpoint, params={"query": "ASK {}"})
-        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.status_code == 200 and answer.headers["x-content-type-options"] == "nosniff"
+        port = endpoint.split(":")[2].split("/")[0]
+        # DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1
+        rebound = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Host": f"evil.example:{port}"})
+        assert rebound.status_code == 400
+        assert httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Host": f"localhost:{port}"}).status_code == 200
     serve_defaults = cli.get_command(None, "serve").make_context("serve", [str(MINI)]).params
     assert serve_defaults["host"] == "127.0.0.1" and serve_defaults["allow_service"] is False
     assert Limits().allow_service is False

@@ -23,6 +23,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -91,6 +93,9 @@ def negotiate(accept: str | None, requested: str | None = None) -> tuple[str, st
     return result_format, graph_format
 
 
+# A web page elsewhere can point a name of its own at 127.0.0.1 (DNS rebinding) and read
+# a loopback endpoint: served on loopback, only requests addressed to loopback are answered.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # Every answer: no MIME sniffing (a CSV or error text holding markup stays text), no referrer.
 _HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
@@ -132,8 +137,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
-    """The endpoint app: ``/sparql`` (SPARQL 1.1 Protocol, query operation) and ``/`` (query page)."""
+def create_app(pool: QueryPool, limits: Limits = Limits(), *, allowed_hosts: tuple[str, ...] = ("*",)) -> Starlette:
+    """The endpoint app: ``/sparql`` (SPARQL 1.1 Protocol, query operation) and ``/`` (query page).
+
+    A request whose Host header names none of ``allowed_hosts`` gets 400.
+    """
     page = (resources.files("kg.sparql") / "static" / "query.html").read_text(encoding="utf-8")
     refused = "updates are refused: this endpoint is read-only"
     page_headers = {**_HEADERS, "Content-Security-Policy": page_policy(page)}
@@ -182,7 +190,7 @@ def create_app(pool: QueryPool, limits: Limits = Limits()) -> Starlette:
         return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=_HEADERS)
 
     routes = [Route("/", query_page), Route("/sparql", sparql, methods=["GET", "POST"])]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))])
 
 
 @contextlib.contextmanager
@@ -203,7 +211,9 @@ def serving(
         sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        server = uvicorn.Server(uvicorn.Config(create_app(pool, limits), log_level="warning", lifespan="off"))
+        allowed_hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else ("*",)
+        app = create_app(pool, limits, allowed_hosts=allowed_hosts)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         try:
             thread.start()
