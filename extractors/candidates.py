@@ -186,23 +186,36 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
 
 
 def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
-    """Every other occurrence of a name that only context found once (title, list, naming)."""
+    """Every other occurrence of a name that only context found once (title, list, naming).
+
+    One pass over the tokens with the names indexed by their first token: linear in the
+    text however many names there are (a search per name was quadratic on hostile input).
+    """
     text = text_of(doc)
     taken = {c.span.start_char for c in kept}
     added = []
     names = {span_text(c.span): c for c in kept if c.component in ("kg_title", "kg_lists", "kg_names")}
-    names = {name: c for name, c in names.items() if len(name) > 2}
+    by_first: dict[str, list[str]] = {}
     for name, source in names.items():
-        position = text.find(name)
-        while position >= 0:
+        if len(name) > 2:
+            by_first.setdefault(source.span[0].text, []).append(name)  # in order of first finding
+    if not by_first:
+        return added
+    for token in doc:
+        starting = by_first.get(token.text)
+        position = token.idx
+        if starting is None or position in taken or (position > 0 and text[position - 1].isalnum()):
+            continue
+        for name in starting:
             end = position + len(name)
-            whole_word = (position == 0 or not text[position - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
-            if whole_word and position not in taken:
-                span = span_at(doc, position, end)
-                if span is not None and span.text == name:
-                    added.append(Candidate(span, source.prior, source.component, source.confidence))
-                    taken.add(position)
-            position = text.find(name, end)
+            if not text.startswith(name, position) or (end < len(text) and text[end].isalnum()):
+                continue
+            span = span_at(doc, position, end)
+            if span is not None and span.text == name:
+                source = names[name]
+                added.append(Candidate(span, source.prior, source.component, source.confidence))
+                taken.add(position)
+                break
     return added
 
 

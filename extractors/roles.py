@@ -107,12 +107,13 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             introduced[mention.start] = mention
     starts = [m.start_char for m in mentions]
     candidates = [m for m in everything if m.label_ not in ("Task", "Metric")]
+    candidate_starts = [m.start_char for m in candidates]
     for verb in _AUTHORS_VERB.finditer(text):
-        sentence_end = next((c for c in sentences[bisect_right(sentences, verb.end()) :]), len(text))
+        sentence_end = _sentence_end(sentences, verb.end(), len(text))
         # a known name right after the verb is presented too ("Here we present Med-PaLM 2")
-        right_after = next((m for m in candidates if verb.end() < m.start_char <= verb.end() + 1), None)
-        if right_after is not None:
-            introduced[right_after.start] = right_after
+        j = bisect_right(candidate_starts, verb.end())
+        if j < len(candidates) and candidate_starts[j] <= verb.end() + 1:
+            introduced[candidates[j].start] = candidates[j]
         k = bisect_right(starts, verb.end() - 1)
         if k >= len(mentions) or starts[k] >= min(sentence_end, verb.end() + _WINDOW):
             continue
@@ -136,12 +137,19 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     return [introduced[start] for start in sorted(introduced)]
 
 
+def _sentence_end(sentences: list[int], position: int, text_end: int) -> int:
+    """Where the sentence holding ``position`` ends (the next sentence's start)."""
+    k = bisect_right(sentences, position)
+    return sentences[k] if k < len(sentences) else text_end
+
+
 def _follow_list(mentions: list[Span], k: int, text: str, sentences: list[int], defined_forms: set[str], introduced: dict[int, Span]) -> None:
     """Mark the names after ``mentions[k]`` in its sentence that it defines (acronyms), sets
     in apposition or lists with it ("A, B and C")."""
     first = mentions[k]
-    sentence_end = next((c for c in sentences[bisect_right(sentences, first.start_char) :]), len(text))
-    for later in mentions[k + 1 :]:
+    sentence_end = _sentence_end(sentences, first.start_char, len(text))
+    for j in range(k + 1, len(mentions)):  # indices, not a slice: linear in the sentence's names
+        later = mentions[j]
         if later.start_char >= sentence_end:
             break
         gap = text[first.end_char : later.start_char].strip()
