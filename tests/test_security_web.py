@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import httpx
@@ -156,3 +157,18 @@ def test_sparql_query_page_shows_every_payload_as_text(browser, built):
             assert not page.errors or all("400" in e for e in page.errors), page.errors
         finally:
             page.page.close()
+
+
+def test_analytics_report_shows_hostile_names_as_text(tmp_path):
+    markdown_it = pytest.importorskip("markdown_it")
+    from kg.analytics import analyze
+    from kg.analytics.outputs import render_report
+
+    hostile = Path(__file__).parent / "fixtures" / "views_hostile.ttl"
+    report = render_report(analyze(load_graph(hostile), seed=0))
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(report)
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html  # the name, as text, in its cell
+    for block in report.split("\n\n"):  # every table keeps its columns: no name split a cell
+        pipes = {len(re.findall(r"(?<!\\)\|", line)) for line in block.splitlines() if line.startswith("|")}
+        assert len(pipes) <= 1, block

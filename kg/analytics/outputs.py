@@ -6,6 +6,7 @@ Every file is written to a temporary name and renamed into place (`kg.atomic`).
 from __future__ import annotations
 
 import csv
+import re
 import json
 from pathlib import Path
 
@@ -18,9 +19,20 @@ __all__ = ["REPORT_FILES", "write_outputs", "render_report"]
 REPORT_FILES = ("report.md", "analytics.json", "concepts.csv", "comentions.csv", "communities.csv", "trends.csv")
 
 
+# Markdown punctuation that could make a name into markup (raw HTML such as `<img onerror=...>`
+# renders in many Markdown viewers, `[x](javascript:...)` is a link) or end the table cell.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
 def _cell(text: object) -> str:
-    """Text safe inside a Markdown table cell."""
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell: shown as written, never as markup.
+
+    Examples
+    --------
+    >>> print(_cell("<img src=x onerror=alert(1)> | [a](javascript:b)"))
+    \\<img src=x onerror=alert(1)\\> \\| \\[a\\](javascript:b)
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
