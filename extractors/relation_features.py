@@ -21,6 +21,8 @@ gives the evidence sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -47,6 +49,11 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _ALLOWED_PAIRS = frozenset((h, t) for heads, tails in ALLOWED.values() for h in heads for t in tails)
 _WORD = re.compile(r"[\w][\w\-]*|[^\w\s]")
 _MAX_OWN = 5  # own systems per paper; a paper introduces one to three, a pathological text hundreds
+# In a sentence with more entities than a real one has (lists of a few dozen at most),
+# pair each entity only with its nearest neighbours in text order: all pairs would be
+# quadratic in a pathological sentence of thousands of names.
+_MAX_SENTENCE_PAIRING = 40
+_NEIGHBOURS = 8
 
 
 def _any_allowed(head_type: str, tail_type: str) -> bool:
@@ -200,6 +207,19 @@ def _own_sentence(doc: Doc, pair: PairCandidate, sentence: int, starts: list[int
     pair.contexts.append(PairContext("own", sentence, start, end, triggers))
 
 
+def _sentence_pairs(views: list[EntityView], sentence: int) -> Iterator[tuple[EntityView, EntityView]]:
+    """Ordered pairs of the entities of one sentence: all of them, or only near neighbours
+    (in order of first mention) when the sentence holds more than `_MAX_SENTENCE_PAIRING`."""
+    if len(views) <= _MAX_SENTENCE_PAIRING:
+        yield from ((h, t) for h in views for t in views if h is not t)
+        return
+    ordered = sorted(views, key=lambda v: v.by_sentence[sentence][0].start)
+    for i, head in enumerate(ordered):
+        for tail in ordered[max(0, i - _NEIGHBOURS): i + _NEIGHBOURS + 1]:
+            if tail is not head:
+                yield head, tail
+
+
 def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[PairCandidate]:
     """Ordered entity pairs of ``doc`` that some relation allows and some sentence joins.
 
@@ -229,11 +249,10 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         return pairs[key]
 
     for sentence in sorted(members):
-        for head in members[sentence]:
-            for tail in members[sentence]:
-                pair = None if head is tail else pair_of(head, tail)
-                if pair is not None:
-                    _same_sentence(doc, pair, sentence, all_spans, span_starts, starts)
+        for head, tail in _sentence_pairs(members[sentence], sentence):
+            pair = pair_of(head, tail)
+            if pair is not None:
+                _same_sentence(doc, pair, sentence, all_spans, span_starts, starts)
     # the paper's own system: introduced, or a Method/Model the title names
     own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
     for head in own:
