@@ -176,7 +176,7 @@ def _run_oxigraph(store: ox.Store, query: str, bindings: Mapping[str, Node], max
     variables = tuple(v.value for v in answer.variables)
     rows = []
     for solution in answer:
-        rows.append(tuple(from_oxigraph(solution[name]) for name in variables))
+        rows.append(tuple(map(from_oxigraph, solution)))  # values in the order of `variables`, None if unbound
         _check_size(len(rows), max_rows, "rows")
     return QueryResult("select", variables=variables, rows=tuple(rows))
 
