@@ -44,6 +44,7 @@ class BuildResult:
     files: tuple[str, ...]
     extracted: int = 0  # papers extracted by this run (the others reused their stored record)
     removed: int = 0  # papers pruned from the build
+    graphs_rewritten: int = 0  # paper graphs written to the store (new, changed, or whose entity IRIs moved)
     stages: tuple[tuple[str, float], ...] = field(default=())  # (stage, seconds) in run order
     top_concepts: tuple[tuple[str, str, float], ...] = field(default=())  # (label, type, score)
     top_links: tuple[tuple[str, str, int, float], ...] = field(default=())  # (a, b, support, npmi)
@@ -188,6 +189,7 @@ def build(
         files=tuple(written),
         extracted=extracted,
         removed=removed,
+        graphs_rewritten=update.rewritten,
         stages=tuple(stages),
         top_concepts=tuple(analytics.top_concepts[:10]),
         top_links=tuple(analytics.top_links[:10]),
