@@ -43,7 +43,7 @@ from pathlib import Path
 from kg.corpus import paper_to_json
 from kg.papers import Paper, SourceLocation
 
-__all__ = ["STATE_FILE", "BuildState", "text_hash", "extractor_version", "paper_from_json"]
+__all__ = ["STATE_FILE", "BuildError", "BuildState", "text_hash", "extractor_version", "paper_from_json"]
 
 STATE_FILE = "state.sqlite"
 _SCHEMA = """
@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
+
+
+class BuildError(RuntimeError):
+    """The build directory or the extraction cluster cannot be used (the message says which and why)."""
 
 
 def text_hash(paper: Paper) -> str:
@@ -138,7 +142,7 @@ class BuildState:
             self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses nothing committed
             self._db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as error:
-            raise RuntimeError(f"{self.path}: not a kg build state ({error}); remove it to start afresh") from None
+            raise BuildError(f"{self.path}: not a kg build state ({error}); remove it to start afresh") from None
 
     def close(self) -> None:
         self._db.close()

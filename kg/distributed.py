@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 
+from kg.buildstate import BuildError
 from kg.parallel import Done, Item, extract_batch, worker_pipeline
 
 __all__ = ["LOCAL", "PipelineLoader", "dask_client", "extract_batches_dask"]
@@ -36,7 +37,7 @@ def _require_dask():
     try:
         import distributed
     except ImportError:
-        raise RuntimeError("--dask needs Dask: pip install 'kg[dask]'") from None
+        raise BuildError("--dask needs Dask: pip install 'kg[dask]'") from None
     return distributed
 
 
@@ -66,7 +67,7 @@ def dask_client(address: str, *, workers: int = 2):
         try:
             client = distributed.Client(address, timeout="30s")
         except OSError as error:
-            raise RuntimeError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+            raise BuildError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         with client:
             yield client
 

@@ -36,7 +36,7 @@ from rdflib import PROV, RDF
 
 from extractors.records import RELATION_TYPES, PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
-from kg.buildstate import BuildState
+from kg.buildstate import BuildError, BuildState
 from kg.graph import _entity_triples, _paper_facts, _support_triples
 from kg.graphstore import QuadLoader
 from kg.iris import ResourceIRIs
@@ -75,7 +75,7 @@ def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
     try:
         store = ox.Store(str(path))
     except OSError as error:
-        raise RuntimeError(f"{path}: cannot open the graph store ({error}); is another kg build using it?") from None
+        raise BuildError(f"{path}: cannot open the graph store ({error}); is another kg build using it?") from None
     dataset = rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace, override=True)

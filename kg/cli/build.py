@@ -31,25 +31,29 @@ def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, 
     An existing --out is updated: only new and changed papers are extracted.
     """
     from kg.build import build
+    from kg.buildstate import BuildError
     from kg.cli.options import parse_fields
 
     quiet = bool(ctx.obj and ctx.obj.get("quiet"))
-    result = build(
-        inputs=inputs,
-        out=out,
-        profile=profile,
-        format=format_,
-        fields=parse_fields(fields),
-        strict=strict,
-        base_iri=base_iri,
-        seed=seed,
-        view=not no_view,
-        progress=not quiet,
-        workers=workers,
-        dask=dask_address,
-        prune=prune,
-        batch_size=batch_size,
-    )
+    try:
+        result = build(
+            inputs=inputs,
+            out=out,
+            profile=profile,
+            format=format_,
+            fields=parse_fields(fields),
+            strict=strict,
+            base_iri=base_iri,
+            seed=seed,
+            view=not no_view,
+            progress=not quiet,
+            workers=workers,
+            dask=dask_address,
+            prune=prune,
+            batch_size=batch_size,
+        )
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
     if quiet:
         return
     if result.top_concepts:
