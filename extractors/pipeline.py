@@ -7,7 +7,9 @@ fast
     sentences -> abbreviations -> lexicon -> names -> candidates -> roles -> relations
 accurate
     the same with ``kg_ner`` (trained by ``kg train``, shipped under
-    ``extractors/models/``) before ``kg_candidates``, whose spans join the others.
+    ``extractors/models/``) before ``kg_candidates``, whose spans join the others;
+    then the trained entity filter (`extractors.entity_filter`, ``kg train-filter``)
+    drops or retypes each paper's entities.
 
 When the statistical component cannot be loaded, ``accurate`` falls back to the rule
 components with a warning, and the records say so in their ``extractor`` field.
@@ -24,6 +26,7 @@ from spacy.tokens import Doc
 
 from extractors.aggregate import FIELD_SEPARATOR, doc_to_extraction
 from extractors.candidates import TITLE_CHARS
+from extractors.entity_filter import default_filter_path, load_filter
 from extractors.records import PaperExtraction
 
 __all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "paper_doc", "extract"]
@@ -60,8 +63,17 @@ def _add_statistical(nlp: Language) -> bool:
     return True
 
 
-def load_pipeline(profile: str = "accurate") -> Language:
+def _shipped_filter():
+    """The entity filter shipped under ``extractors/models/``, or None without one."""
+    path = default_filter_path()
+    return load_filter(str(path)) if path.is_file() else None
+
+
+def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> Language:
     """The spaCy pipeline of ``profile`` ("accurate" or "fast").
+
+    ``entity_filter=False`` gives the accurate profile as its filter is trained on:
+    the rules and the statistical tagger, unfiltered.
 
     Examples
     --------
@@ -81,12 +93,18 @@ def load_pipeline(profile: str = "accurate") -> Language:
     nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if not (len(text) == 2 and text[0].isupper() and text[1] == ".")}
     for name in _RULES:
         nlp.add_pipe(name)
-    statistical = profile == "accurate" and _add_statistical(nlp)
+    shipped = _shipped_filter() if profile == "accurate" and entity_filter else None
+    # a filter trained on the rules' candidates alone is the accurate profile without the tagger
+    wants_tagger = profile == "accurate" and (shipped is None or shipped.candidates != "rules")
+    statistical = wants_tagger and _add_statistical(nlp)
     nlp.add_pipe("kg_candidates", config={"extra_groups": [_STATISTICAL] if statistical else []})
     nlp.add_pipe("kg_roles")
     nlp.add_pipe("kg_relations")
-    nlp.meta["name"] = f"kg-extractors/{profile if statistical or profile == 'fast' else 'accurate-rules-only'}"
+    complete = profile == "fast" or statistical or not wants_tagger
+    nlp.meta["name"] = f"kg-extractors/{profile if complete else 'accurate-rules-only'}"
     nlp.meta["version"] = EXTRACTOR_VERSION
+    if shipped is not None and complete:
+        nlp.meta["kg_entity_filter"] = str(default_filter_path())
     return nlp
 
 
@@ -120,8 +138,13 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
     [('Direct Nash Optimization', 'Method', 'introduced', ('DNO',)), ('preference tuning', 'Method', 'used', ())]
     """
     name, version = nlp.meta["name"], nlp.meta["version"]
+    entity_filter = load_filter(nlp.meta["kg_entity_filter"]) if nlp.meta.get("kg_entity_filter") else None
 
     docs = (paper_doc(nlp, paper_id, title, abstract) for paper_id, title, abstract in items)
     for doc in nlp.pipe(docs, batch_size=batch_size):
         paper_id, title = doc.user_data["kg_paper"]
-        yield doc_to_extraction(doc, paper_id=paper_id, title=title, extractor=name, version=version)
+        record = doc_to_extraction(doc, paper_id=paper_id, title=title, extractor=name, version=version)
+        if entity_filter is not None:
+            # the abstract exactly as given: the Doc's text after the title and separator
+            record = entity_filter.apply(record, doc.user_data["kg_text"][doc.user_data[TITLE_CHARS] + len(FIELD_SEPARATOR) :])
+        yield record

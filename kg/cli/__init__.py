@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "papers": "kg.cli.papers:command",
     "train": "kg.cli.train:command",
     "train-relations": "kg.cli.train_relations:command",
+    "train-filter": "kg.cli.train_filter:command",
     "query": "kg.cli.query:command",
     "serve": "kg.cli.serve:command",
     "view": "kg.cli.view:command",

@@ -1,0 +1,221 @@
+"""Training the entity filter (`extractors.entity_filter`) on annotated papers.
+
+Examples are the entities the ``accurate`` pipeline (without the filter) finds in the
+training papers; each is labelled with the type of the gold entity it matches by name
+or alias as the scorer matches (case, spaces, hyphens, "the" and a plural "s" folded;
+the predicted type when the gold allows it), else ``"drop"``. Gold names are labels
+only, never features or rules.
+
+The statistical tagger ``kg_ner`` was trained on most of these papers, so its spans
+there are over-confident. Only on the papers its training held out (the same seeded
+split as `extractors.training.train_ner`) do examples carry its features; on the others
+its contribution is left out, and entities only it found are not examples. The drop
+threshold is chosen on seeded k-fold out-of-fold predictions (best typed F1 over all
+training papers), then the ``introduced`` threshold of the role model (best introduced
+F1), and both models are fitted on every example and written with their provenance and
+cross-validated scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.aggregate import normalise_name
+from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features
+from extractors.jsonl import read_jsonl
+from extractors.records import Entity, PaperExtraction
+from extractors.relation_model import RelationModel
+from extractors.relation_training import load_annotated
+
+__all__ = ["CANDIDATE_SOURCES", "tagger_heldout_titles", "label_entity", "typed_scores", "train_filter"]
+
+CANDIDATE_SOURCES = {"rules": "fast", "rules+kg_ner": "accurate"}  # -> the profile that proposes them
+_THRESHOLDS = tuple(round(0.3 + 0.05 * k, 2) for k in range(13))  # 0.30 .. 0.90
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\s+", " ", title).strip().lower()
+
+
+def tagger_heldout_titles(gold: str | Path, *, seed: int = 0, holdout: float = 0.15) -> set[str]:
+    """Title keys of the papers `extractors.training.train_ner` held out (same shuffle)."""
+    titles = [_title_key(g["title"]) for _, g in read_jsonl(gold, required={"title": str, "entities": list})]
+    order = list(range(len(titles)))
+    random.Random(seed).shuffle(order)
+    n_held = max(1, round(len(titles) * holdout)) if holdout > 0 and len(titles) > 1 else 0
+    return {titles[k] for k in order[:n_held]}
+
+
+def _forms(entity: dict | Entity) -> set[str]:
+    if isinstance(entity, Entity):
+        return {normalise_name(entity.name), *(normalise_name(a) for a in entity.aliases)}
+    return {normalise_name(entity["name"]), *(normalise_name(a) for a in entity.get("aliases") or ())}
+
+
+def label_entity(entity: Entity, gold_entities: list[dict]) -> tuple[str, str]:
+    """The class an entity should get and its gold role: the matching gold entity's
+    type and role, or ``("drop", "")``.
+
+    Examples
+    --------
+    >>> from extractors.records import Entity
+    >>> gold = [{"name": "SQuAD", "type": "Dataset", "alt_types": ["Benchmark"], "role": "introduced"}]
+    >>> [label_entity(Entity(n, t, "used", (), (), 1.0), gold) for n, t in [("squad", "Benchmark"), ("SQuAD", "Task"), ("BERT", "Model")]]
+    [('Benchmark', 'introduced'), ('Dataset', 'introduced'), ('drop', '')]
+    """
+    forms = _forms(entity)
+    for gold in gold_entities:
+        if forms & _forms(gold):
+            allowed = {gold["type"], *(gold.get("alt_types") or ())}
+            role = "introduced" if gold.get("role") == "introduced" else "used"
+            return (entity.type if entity.type in allowed else gold["type"]), role
+    return DROP, ""
+
+
+def typed_scores(golds: list[list[dict]], predictions: list[list[Entity]]) -> dict:
+    """Typed precision, recall and F1 with the scorer's greedy one-to-one matching, and
+    the F1 of ``introduced`` among the typed matches (``intro_f1``).
+
+    Examples
+    --------
+    >>> from extractors.records import Entity
+    >>> typed_scores([[{"name": "BERT", "type": "Model", "role": "introduced"}]],
+    ...              [[Entity("BERT", "Model", "used", (), (), 1.0), Entity("x", "Task", "introduced", (), (), 1.0)]])
+    {'p': 0.5, 'r': 1.0, 'f1': 0.6667, 'intro_f1': 0.0}
+    """
+    tp = n_pred = n_gold = intro_tp = intro_pred = intro_gold = 0
+    for gold, pred in zip(golds, predictions):
+        n_gold += len(gold)
+        n_pred += len(pred)
+        intro_gold += sum(g.get("role") == "introduced" for g in gold)
+        intro_pred += sum(p.role == "introduced" for p in pred)
+        used: set[int] = set()
+        for g in gold:
+            allowed, forms = {g["type"], *(g.get("alt_types") or ())}, _forms(g)
+            for k, p in enumerate(pred):
+                if k not in used and p.type in allowed and forms & _forms(p):
+                    used.add(k)
+                    tp += 1
+                    intro_tp += g.get("role") == "introduced" and p.role == "introduced"
+                    break
+    return {**_f1(tp, n_pred, n_gold), "intro_f1": _f1(intro_tp, intro_pred, intro_gold)["f1"]}
+
+
+def _f1(tp: int, n_pred: int, n_gold: int) -> dict:
+    precision, recall = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4)}
+
+
+def _raw_extractions(annotated, profile: str) -> list[PaperExtraction]:
+    from extractors.pipeline import extract, load_pipeline
+
+    nlp = load_pipeline(profile, entity_filter=False)  # the candidates, unfiltered
+    items = [(str(k), paper["title"], paper.get("abstract") or "") for k, (paper, _) in enumerate(annotated)]
+    return list(extract(nlp, items))
+
+
+def _sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
+                 folds: int = 5, l2: float = 3.0, ner_seed: int = 0, ner_holdout: float = 0.15) -> dict:
+    """Cross-validate, fit and write the entity filter; return its summary.
+
+    ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities)
+    or ``"rules+kg_ner"`` (with the statistical tagger's spans).
+    """
+    if candidates not in CANDIDATE_SOURCES:
+        raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
+    annotated = load_annotated(papers, gold)
+    heldout = tagger_heldout_titles(gold, seed=ner_seed, holdout=ner_holdout)
+    records = _raw_extractions(annotated, CANDIDATE_SOURCES[candidates])
+    fast_records = records if candidates == "rules" else _raw_extractions(annotated, "fast")
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout)
+                   for (paper, gold_record), record in zip(annotated, records)]
+    order = list(range(len(papers_data)))
+    random.Random(seed).shuffle(order)
+    fold_of = {paper: k % folds for k, paper in enumerate(order)}
+    typing_oof: list[list[dict[str, float]]] = [[] for _ in papers_data]
+    role_oof: list[list[dict[str, float]]] = [[] for _ in papers_data]
+    for fold in range(folds):
+        typing, role = _fit([data for k, data in enumerate(papers_data) if fold_of[k] != fold], l2)
+        for k, data in enumerate(papers_data):
+            if fold_of[k] == fold:
+                typing_oof[k], role_oof[k] = typing.probabilities(data.features), role.probabilities(data.features)
+    golds = [data.gold for data in papers_data]
+
+    def decided(drop: float, introduced: float) -> list[list[Entity]]:
+        return [
+            [Entity(e.name, max(CLASSES[1:], key=p.get), "introduced" if r["introduced"] >= introduced else "used",
+                    e.aliases, e.mentions, e.confidence)
+             for e, p, r in zip(data.entities, typing_p, role_p) if p[DROP] < drop]
+            for data, typing_p, role_p in zip(papers_data, typing_oof, role_oof)
+        ]
+
+    by_threshold = {t: typed_scores(golds, decided(t, 0.5)) for t in _THRESHOLDS}
+    best = max(_THRESHOLDS, key=lambda t: (by_threshold[t]["f1"], -abs(t - 0.5)))
+    by_role_threshold = {t: typed_scores(golds, decided(best, t)) for t in _THRESHOLDS}
+    best_role = max(_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
+    kept_at_best = decided(best, best_role)
+    # the papers the tagger never saw: the one fair comparison of the candidate sources
+    unseen = [k for k, (paper, _) in enumerate(annotated) if _title_key(paper["title"]) in heldout]
+    summary = {
+        "cross_validated_typed": typed_scores(golds, kept_at_best),
+        "drop_threshold": best,
+        "introduced_threshold": best_role,
+        "unfiltered_typed": typed_scores(golds, [data.entities for data in papers_data]),
+        "fast_profile_typed": typed_scores(golds, [list(r.entities) for r in fast_records]),
+        "tagger_heldout_papers": {
+            "cross_validated_typed": typed_scores([golds[k] for k in unseen], [kept_at_best[k] for k in unseen]),
+            "unfiltered_typed": typed_scores([golds[k] for k in unseen], [papers_data[k].entities for k in unseen]),
+            "fast_profile_typed": typed_scores([golds[k] for k in unseen], [list(fast_records[k].entities) for k in unseen]),
+        },
+        "typed_f1_by_drop_threshold": {str(t): v["f1"] for t, v in by_threshold.items()},
+    }
+    typing, role = _fit(papers_data, l2)
+    typing.thresholds, role.thresholds = {DROP: best}, {"introduced": best_role}
+    provenance = {
+        "trained_by": "kg train-filter",
+        "papers": {"path": Path(papers).name, "sha256": _sha256(papers), "count": len(papers_data)},
+        "gold": {"path": Path(gold).name, "sha256": _sha256(gold)},
+        "candidates": candidates, "seed": seed, "folds": folds, "l2": l2,
+        "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
+        "examples": sum(len(data.labels) for data in papers_data),
+        **{k: v for k, v in summary.items() if k != "typed_f1_by_drop_threshold"},
+        "note": "scores on the training papers, out of fold; where the tagger trained on a paper, entities only it found are left out",
+    }
+    EntityFilter(typing, role, provenance).save(out)
+    return summary
+
+
+@dataclass(frozen=True)
+class _PaperExamples:
+    entities: list[Entity]
+    features: list[set[str]]
+    labels: list[tuple[str, str]]  # (type or "drop", gold role)
+    gold: list[dict]
+
+
+def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool) -> _PaperExamples:
+    """The entities of one paper that are examples, with their features and labels."""
+    entities = [e for e in record.entities if statistical or any(m.component != STATISTICAL for m in e.mentions)]
+    abstract = paper.get("abstract") or ""
+    features = [entity_features(e, record.title, abstract, statistical=statistical) for e in entities]
+    labels = [label_entity(e, gold_record["entities"]) for e in entities]
+    return _PaperExamples(entities, features, labels, gold_record["entities"])
+
+
+def _fit(papers_data: list[_PaperExamples], l2: float) -> tuple[RelationModel, RelationModel]:
+    """The keep/type model on every example; the role model on the kept ones."""
+    features = [x for data in papers_data for x in data.features]
+    labels = [y for data in papers_data for y in data.labels]
+    typing = RelationModel.fit(features, [entity_type for entity_type, _ in labels], classes=CLASSES, l2=l2)
+    kept = [k for k, (entity_type, _) in enumerate(labels) if entity_type != DROP]
+    role = RelationModel.fit([features[k] for k in kept], [labels[k][1] for k in kept], classes=("used", "introduced"), l2=l2)
+    return typing, role

@@ -1,0 +1,110 @@
+"""The trained entity filter of the accurate profile: features, decisions, training, round trip."""
+
+import json
+
+import numpy as np
+import pytest
+
+from extractors.entity_filter import CLASSES, DROP, EntityFilter, entity_features
+from extractors.filter_training import label_entity, tagger_heldout_titles, train_filter
+from extractors.pipeline import load_pipeline
+from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
+from extractors.relation_model import RelationModel
+
+ABSTRACT = "We propose FooNet, a model for image retrieval. FooNet beats strong baselines on ImageNet."
+
+
+def _entity(name, entity_type, component="kg_names", start=None, role="used", confidence=0.6):
+    start = ABSTRACT.index(name) if start is None else start
+    return Entity(name, entity_type, role, (), (Mention(name, "abstract", start, start + len(name), 0, confidence, component),), confidence)
+
+
+def test_features_describe_components_shape_and_context():
+    features = entity_features(_entity("FooNet", "Model"), "A title", ABSTRACT)
+    assert {"comp:kg_names", "shape:caps_mixed", "type:Model", "role:used", "mentions:1", "before:propose", "prev:propose", "after:a"} <= features
+    lower = entity_features(_entity("image retrieval", "Task"), "A title", ABSTRACT)
+    assert {"shape:lower", "shape:words=2", "head:retrieval", "word:image"} <= lower
+
+
+def test_tagger_features_left_out_where_the_tagger_trained():
+    tagged = _entity("ImageNet", "Dataset", component="kg_ner", confidence=0.83)
+    assert "ner_score>=0.8" in entity_features(tagged, "t", ABSTRACT)
+    without = entity_features(tagged, "t", ABSTRACT, statistical=False)
+    assert not any(f.startswith(("ner_score", "comp:kg_ner")) for f in without)
+
+
+def _hand_filter(drop_threshold=0.5):
+    # lower-case names are dropped, everything else becomes a Method; nothing is introduced
+    typing = RelationModel(CLASSES, ["shape:lower", "shape:caps_mixed"],
+                           np.array([[8.0] + [0.0] * 6, [0.0, 4.0, 0, 0, 0, 0, 0]]), np.zeros(len(CLASSES)), {DROP: drop_threshold})
+    role = RelationModel(("used", "introduced"), [], np.zeros((0, 2)), np.array([0.0, -5.0]), {"introduced": 0.5})
+    return EntityFilter(typing, role, {"candidates": "rules"})
+
+
+def test_apply_drops_retypes_and_drops_relations_of_dropped_entities():
+    foo, task, data = _entity("FooNet", "Model", role="introduced"), _entity("image retrieval", "Task"), _entity("ImageNet", "Dataset")
+    evidence = Evidence("abstract", 0, 0, 10, "x", "")
+    record = PaperExtraction("p", "A title", (foo, task, data),
+                             (Relation("FooNet", "appliedTo", "image retrieval", evidence, 0.9, "kg_relations"),
+                              Relation("FooNet", "evaluatedOn", "ImageNet", evidence, 0.9, "kg_relations")), "x", "0")
+    filtered = _hand_filter().apply(record, ABSTRACT)
+    assert [(e.name, e.type, e.role) for e in filtered.entities] == [("FooNet", "Method", "used"), ("ImageNet", "Method", "used")]
+    assert [r.tail for r in filtered.relations] == ["ImageNet"]
+    assert filtered.entities[0].mentions == foo.mentions
+
+
+def test_save_load_round_trip_and_bad_file(tmp_path):
+    path = tmp_path / "filter.json"
+    _hand_filter(0.7).save(path)
+    loaded = EntityFilter.load(path)
+    assert (loaded.drop_threshold, loaded.introduced_threshold, loaded.candidates) == (0.7, 0.5, "rules")
+    record = PaperExtraction("p", "t", (_entity("FooNet", "Model"), _entity("image retrieval", "Task")), (), "x", "0")
+    assert loaded.decisions(record, ABSTRACT) == _hand_filter(0.7).decisions(record, ABSTRACT)
+    path.write_text('{"typing": {}}', encoding="utf-8")
+    with pytest.raises(ValueError, match="filter.json: not an entity filter"):
+        EntityFilter.load(path)
+
+
+def test_labels_follow_the_scorer_matching():
+    gold = [{"name": "Foo Network", "aliases": ["FooNet"], "type": "Model", "role": "introduced"}]
+    assert label_entity(_entity("foo-net", "Method", start=0), gold) == ("Model", "introduced")
+    assert label_entity(_entity("ImageNet", "Dataset"), gold) == (DROP, "")
+
+
+_PAPERS = [
+    ("Zorbit: fast graph search", "We propose Zorbit, a method for graph search. Zorbit is evaluated on the QuuxBench benchmark with accuracy."),
+    ("Glimmer for parsing", "We introduce Glimmer, a parser. We compare Glimmer with BERT and RoBERTa on the PTB dataset."),
+    ("Traps of retrieval", "Retrieval models such as DPR are studied. We report recall on the MS MARCO dataset and use BM25."),
+    ("Plinko: robust vision", "We present Plinko, a model for image classification trained on ImageNet. Plinko improves top-1 accuracy."),
+]
+_GOLD = [
+    [("Zorbit", "Method", "introduced"), ("graph search", "Task", "used"), ("QuuxBench", "Benchmark", "used"), ("accuracy", "Metric", "used")],
+    [("Glimmer", "Method", "introduced"), ("BERT", "Model", "used"), ("RoBERTa", "Model", "used"), ("PTB", "Dataset", "used")],
+    [("DPR", "Model", "used"), ("MS MARCO", "Dataset", "used"), ("BM25", "Method", "used"), ("recall", "Metric", "used")],
+    [("Plinko", "Model", "introduced"), ("image classification", "Task", "used"), ("ImageNet", "Dataset", "used")],
+]
+
+
+def test_tiny_training_run_is_seeded_and_ships_provenance(tmp_path):
+    papers, gold = tmp_path / "papers.jsonl", tmp_path / "gold.jsonl"
+    papers.write_text("".join(json.dumps({"title": t, "abstract": a}) + "\n" for t, a in _PAPERS), encoding="utf-8")
+    gold.write_text("".join(json.dumps({"title": t, "entities": [{"name": n, "type": ty, "role": r} for n, ty, r in g]}) + "\n"
+                            for (t, _), g in zip(_PAPERS, _GOLD)), encoding="utf-8")
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    summary = train_filter(papers=papers, gold=gold, out=first, folds=2, seed=1, l2=1.0)
+    train_filter(papers=papers, gold=gold, out=second, folds=2, seed=1, l2=1.0)
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+    assert 0.0 < summary["fast_profile_typed"]["f1"] <= 1.0
+    assert summary["drop_threshold"] in {float(t) for t in summary["typed_f1_by_drop_threshold"]}
+    loaded = EntityFilter.load(first)
+    assert loaded.provenance["candidates"] == "rules"
+    assert loaded.provenance["papers"]["count"] == 4 and len(loaded.provenance["gold"]["sha256"]) == 64
+    assert loaded.provenance["tagger_split"]["heldout_papers"] == len(tagger_heldout_titles(gold)) == 1
+
+
+def test_accurate_profile_runs_the_shipped_filter():
+    nlp = load_pipeline("accurate")
+    assert nlp.meta.get("kg_entity_filter", "").endswith("kg_entity_filter.json")
+    assert "kg_ner" not in nlp.pipe_names  # the shipped filter judges the rules' candidates
+    assert "kg_entity_filter" not in load_pipeline("fast").meta
+    assert "kg_ner" in load_pipeline("accurate", entity_filter=False).pipe_names
