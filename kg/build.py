@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from kg import __version__
@@ -140,7 +140,11 @@ def build(
     corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress)
     state = BuildState(out)
     try:
-        state.put_papers(corpus.papers)
+        options = json.dumps([__version__, profile, base_iri, resolve_base_iri(base_iri), seed, view])
+        # Cleared before anything changes: a run killed from here on leaves the directory "unfinished".
+        last_finished = state.finished()
+        state.set_finished(None)
+        changed = state.put_papers(corpus.papers)
         removed = 0
         if prune:
             removed = state.remove_papers(state.paper_ids() - {paper.id for paper in corpus.papers})
@@ -148,6 +152,13 @@ def build(
         extracted = _extract_pending(state, profile=profile, workers=workers, dask=dask, batch_size=batch_size,
                                      progress=progress)
         stage("extract")
+        unchanged = not (changed or removed or extracted) and last_finished == options
+        previous = _previous_result(out) if unchanged else None
+        if previous is not None:  # the last build finished on exactly these papers and options
+            state.set_finished(options)
+            return replace(previous, read=corpus.read, skipped=corpus.skipped, merged=corpus.merged,
+                           extracted=0, removed=0, graphs_rewritten=0, stages=tuple(stages),
+                           seconds=time.perf_counter() - started)
         _write_jsonl(out / "papers.jsonl", (paper_to_json(p) for p in state.papers()))
         written.append("papers.jsonl")
         with atomic_write(out / "extractions.jsonl") as handle:
@@ -196,7 +207,26 @@ def build(
     )
     with atomic_write(out / "build.json") as handle:
         json.dump(asdict(result) | {"kg_version": __version__, "profile": profile}, handle, indent=2)
+    state = BuildState(out)
+    try:
+        state.set_finished(options)
+    finally:
+        state.close()
     return result
+
+
+def _previous_result(out: Path) -> BuildResult | None:
+    """The result recorded in ``out/build.json``, if it and every file it lists are there."""
+    try:
+        data = json.loads((out / "build.json").read_text(encoding="utf-8"))
+        names = {f.name for f in fields(BuildResult)}
+        values = {k: v for k, v in data.items() if k in names}
+        for key in ("files", "top_concepts", "top_links", "stages"):
+            values[key] = tuple(tuple(v) if isinstance(v, list) else v for v in values.get(key, ()))
+        result = BuildResult(**values)
+    except (OSError, ValueError, TypeError):
+        return None
+    return result if all((out / name).exists() for name in result.files) else None
 
 
 def _extract_pending(state, *, profile: str, workers: int, dask: str | None, batch_size: int, progress: bool) -> int:

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, text_hash TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS extractions (
     id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, profile TEXT NOT NULL, version TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
@@ -220,6 +221,20 @@ class BuildState:
         """``(paper id, record JSON)`` of every paper of the build, by id."""
         yield from self._db.execute(
             "SELECT e.id, e.record FROM extractions e JOIN papers p ON p.id = e.id ORDER BY e.id")
+
+    # the last finished build
+    def finished(self) -> str | None:
+        """The options digest of the last build that finished, None while one is unfinished."""
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'finished'").fetchone()
+        return row[0] if row else None
+
+    def set_finished(self, options: str | None) -> None:
+        """Record that a build with ``options`` finished (None: one is under way)."""
+        with self._db:
+            if options is None:
+                self._db.execute("DELETE FROM meta WHERE name = 'finished'")
+            else:
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('finished', ?)", (options,))
 
     # graphs
     def graph_keys(self) -> dict[str, str]:

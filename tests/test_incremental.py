@@ -122,3 +122,19 @@ def test_a_damaged_state_file_is_named(tmp_path):
     (tmp_path / STATE_FILE).write_bytes(b"this is not a database\n" * 200)
     with pytest.raises(RuntimeError, match=r"state\.sqlite: not a kg build state"):
         BuildState(tmp_path)
+
+
+def test_a_build_with_nothing_new_keeps_the_finished_build(tmp_path):
+    source = write_papers(tmp_path / "papers.jsonl", bundled_papers()[:6])
+    out = tmp_path / "out"
+    first = _build([source], out)
+    written = (out / "graph.trig").stat().st_mtime_ns
+    again = _build([source], out)
+    assert (again.extracted, again.graphs_rewritten, again.papers, again.entities) == (0, 0, 6, first.entities)
+    assert [name for name, _ in again.stages] == ["read", "extract"]
+    assert (out / "graph.trig").stat().st_mtime_ns == written
+    (out / "graph.ttl").unlink()  # a missing file means the build directory is not complete
+    _build([source], out)
+    assert triples(out / "graph.ttl")
+    other_seed = _build([source], out, seed=1)  # other options: analytics and files again
+    assert [name for name, _ in other_seed.stages][-1] == "write"
