@@ -35,6 +35,7 @@ NEVER_RUN = {
     "push": "needs a running graph store (tests/test_push_*.py)",
     "train": "trains a model for minutes (tests/test_statistical_ner.py)",
     "train-relations": "trains a model (tests/test_relations.py)",
+    "train-filter": "trains a model on the annotations",
     "build": "builds a whole corpus; the sandbox itself is made by `build` (tests/test_graph_build.py)",
 }
 # Documented commands known to be wrong, to be fixed in the page named (strict: a fix flips them).
