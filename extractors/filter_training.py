@@ -124,7 +124,7 @@ def _sha256(path: str | Path) -> str:
 
 
 def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
-                 folds: int = 5, l2: float = 3.0, ner_seed: int = 0, ner_holdout: float = 0.15) -> dict:
+                 folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities)

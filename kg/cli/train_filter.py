@@ -16,7 +16,7 @@ _SHARED = "../shared"
 @click.option("-o", "--out", default=None, type=click.Path(dir_okay=False), help="Model file [default: the package's extractors/models/kg_entity_filter.json].")
 @click.option("--seed", default=0, show_default=True, help="Seed of the cross-validation folds.")
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds; the drop threshold is chosen on the out-of-fold predictions.")
-@click.option("--l2", default=3.0, show_default=True, help="L2 regularisation strength.")
+@click.option("--l2", default=10.0, show_default=True, help="L2 regularisation strength.")
 @click.option("--ner-seed", default=0, show_default=True, help="Seed `kg train` split the papers with (its held-out papers carry the tagger's features).")
 @click.option("--ner-holdout", default=0.15, show_default=True, help="Fraction `kg train` held out.")
 @click.option("--threads", default=1, show_default=True, help="BLAS threads (keep 1 on a shared machine).")
