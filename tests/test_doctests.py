@@ -44,6 +44,8 @@ WITH_EXAMPLES = {
     "kg.analytics.communities", "kg.analytics.trends", "kg.analytics.analyze", "kg.analytics.writeback",
     # SPARQL, views, exports
     "kg.sparql", "kg.sparql.named", "kg.sparql.formats", "kg.views", "kg.export.writer",
+    # build state, parallel extraction, views
+    "kg.buildstate", "kg.parallel", "kg.views.model", "kg.views.layout", "kg.views.page",
     # relations
     "extractors.relations", "extractors.relation_patterns", "extractors.relation_features", "extractors.relation_model",
     # records and problems

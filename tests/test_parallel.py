@@ -60,12 +60,3 @@ def test_bad_arguments_are_refused():
         next(extract_batches([], profile="fast", workers=0))
     with pytest.raises(ValueError, match="batch size"):
         next(batched([], 0))
-
-
-@pytest.mark.parametrize("name", ["kg.buildstate", "kg.parallel"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

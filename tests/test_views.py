@@ -177,12 +177,3 @@ def test_overview_reuses_the_builds_analytics(tmp_path):
     assert {i: s.rank for i, s in reused.scores.items()} == {i: s.rank for i, s in read_facts(graph).scores.items()}
     out = write_overview(graph, tmp_path / "graph.html", analytics=result)
     assert out.read_text(encoding="utf-8") == before
-
-
-@pytest.mark.parametrize("name", ["kg.views", "kg.views.model", "kg.views.layout", "kg.views.page"])
-def test_docstring_examples(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
