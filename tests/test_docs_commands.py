@@ -39,10 +39,7 @@ NEVER_RUN = {
     "build": "builds a whole corpus; the sandbox itself is made by `build` (tests/test_graph_build.py)",
 }
 # Documented commands known to be wrong, to be fixed in the page named (strict: a fix flips them).
-KNOWN_BROKEN = {
-    ("README.md", "kg query kg-out --name most-mentioned --bind type=Benchmark"):
-        "most-mentioned takes no parameters (its .rq header declares none)",
-}
+KNOWN_BROKEN: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
