@@ -14,13 +14,14 @@ _SHARED = "../shared"
 @click.option("--papers", default=f"{_SHARED}/annotation/train.papers.jsonl", show_default=True, type=click.Path(dir_okay=False, exists=True), help="Papers (title, abstract) of the annotations, JSON Lines.")
 @click.option("--gold", default=f"{_SHARED}/annotation/train.gold.jsonl", show_default=True, type=click.Path(dir_okay=False, exists=True), help="Gold entities per paper, JSON Lines.")
 @click.option("-o", "--out", default=None, type=click.Path(dir_okay=False), help="Model file [default: the package's extractors/models/kg_entity_filter.json].")
+@click.option("--candidates", default="rules", show_default=True, type=click.Choice(["rules", "rules+kg_ner"]), help="What the filter judges: the rules' entities (accurate then runs without kg_ner) or those plus the kg_ner tagger's spans.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the cross-validation folds.")
 @click.option("--folds", default=5, show_default=True, help="Cross-validation folds; the drop threshold is chosen on the out-of-fold predictions.")
 @click.option("--l2", default=10.0, show_default=True, help="L2 regularisation strength.")
 @click.option("--ner-seed", default=0, show_default=True, help="Seed `kg train` split the papers with (its held-out papers carry the tagger's features).")
 @click.option("--ner-holdout", default=0.15, show_default=True, help="Fraction `kg train` held out.")
 @click.option("--threads", default=1, show_default=True, help="BLAS threads (keep 1 on a shared machine).")
-def command(papers, gold, out, seed, folds, l2, ner_seed, ner_holdout, threads):
+def command(papers, gold, out, candidates, seed, folds, l2, ner_seed, ner_holdout, threads):
     """Train the entity filter on the annotations and write it to --out.
 
     Same data and seeds give the same model. Prints the cross-validated typed scores
@@ -31,6 +32,6 @@ def command(papers, gold, out, seed, folds, l2, ner_seed, ner_holdout, threads):
     from extractors.entity_filter import default_filter_path
     from extractors.filter_training import train_filter
 
-    summary = train_filter(papers=papers, gold=gold, out=out or default_filter_path(), seed=seed, folds=folds, l2=l2,
+    summary = train_filter(papers=papers, gold=gold, out=out or default_filter_path(), candidates=candidates, seed=seed, folds=folds, l2=l2,
                            ner_seed=ner_seed, ner_holdout=ner_holdout)
     click.echo(json.dumps(summary, indent=2))
