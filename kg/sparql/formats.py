@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -17,7 +18,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node, Variable
 
-from kg.sparql.engine import QueryResult
+from kg.sparql.engine import QueryError, QueryResult
 from kg.sparql.prefixes import PREFIXES
 
 __all__ = ["RESULT_FORMATS", "GRAPH_FORMATS", "MEDIA_TYPES", "format_result", "compact"]
@@ -120,6 +121,24 @@ def _delimited(result: QueryResult, fmt: str) -> str:
     return buffer.getvalue()
 
 
+# Characters XML 1.0 cannot carry (it has no escape for them): rdflib would write them
+# raw and the document would be ill-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class NotRepresentable(QueryError):
+    """The result holds characters the requested format cannot represent."""
+
+
+def _check_xml(terms) -> None:
+    for term in terms:
+        if term is not None and (found := _NOT_XML.search(str(term))):
+            raise NotRepresentable(
+                f"the result holds U+{ord(found.group()):04X}, which XML 1.0 cannot represent; "
+                "ask for JSON, CSV, TSV or Turtle instead"
+            )
+
+
 def format_result(result: QueryResult, fmt: str, *, max_width: int = 60) -> str:
     """Serialise ``result`` in ``fmt`` (see `RESULT_FORMATS` and `GRAPH_FORMATS`).
 
@@ -142,6 +161,8 @@ def format_result(result: QueryResult, fmt: str, *, max_width: int = 60) -> str:
         graph = rdflib.Graph()
         for name, iri in PREFIXES.items():
             graph.bind(name, iri, override=True, replace=True)
+        if fmt == "xml":
+            _check_xml(term for triple in result.triples for term in triple)
         for triple in result.triples:
             graph.add(triple)
         return graph.serialize(format=_GRAPH_SERIALIZERS[fmt])
@@ -149,6 +170,8 @@ def format_result(result: QueryResult, fmt: str, *, max_width: int = 60) -> str:
         raise ValueError(f"a SELECT/ASK result is written as {', '.join(RESULT_FORMATS)}, not {fmt!r}")
     if fmt == "table":
         return _table(result, max_width)
+    if fmt == "xml":
+        _check_xml(term for row in result.rows for term in row)
     if fmt in ("json", "xml"):
         return _rdflib_result(result).serialize(format=fmt).decode("utf-8")
     return _delimited(result, fmt)

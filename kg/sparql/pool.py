@@ -54,7 +54,11 @@ def _answer(store, request: tuple, allow_service: bool = False) -> Answer:
         return Answer(400, "text/plain; charset=utf-8", f"{error}\n".encode())
     kind = "graph" if result.kind == "graph" else "select"
     fmt = graph_format if kind == "graph" else result_format
-    return Answer(200, MEDIA_TYPES[(kind, fmt)], format_result(result, fmt).encode("utf-8"))
+    try:
+        body = format_result(result, fmt).encode("utf-8")
+    except QueryError as error:  # e.g. characters XML 1.0 cannot carry
+        return Answer(406, "text/plain; charset=utf-8", f"{error}\n".encode())
+    return Answer(200, MEDIA_TYPES[(kind, fmt)], body)
 
 
 def _worker(connection, directory: str, allow_service: bool = False) -> None:
