@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
+import math
 import os
 import re
 import shutil
@@ -233,11 +234,18 @@ def bundled_corpus_graph() -> Path:
 
 
 def same_values(store: list[str], local: list[str]) -> bool:
-    """Equal statement lists, xsd:double literals compared as numbers to 6 significant
-    digits (Virtuoso stores doubles natively and answers with 6 digits)."""
+    """Equal statement lists, xsd:double literals compared as numbers within a relative
+    1e-5 (Virtuoso stores doubles natively and answers with 6 significant digits, so
+    rounding both sides to a fixed number of digits would still differ at the edges)."""
     double = re.compile(r'"([^"]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#double>')
 
-    def normal(statement: str) -> str:
-        return double.sub(lambda m: f'"{float(m.group(1)):.5e}"^^xsd:double', statement)
+    def split(statement: str) -> tuple[str, tuple[float, ...]]:
+        values = tuple(float(m.group(1)) for m in double.finditer(statement))
+        return double.sub('"?"^^xsd:double', statement), values
 
-    return sorted(map(normal, store)) == sorted(map(normal, local))
+    left, right = sorted(map(split, store)), sorted(map(split, local))
+    return len(left) == len(right) and all(
+        a_text == b_text and len(a_values) == len(b_values)
+        and all(math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-12) for a, b in zip(a_values, b_values))
+        for (a_text, a_values), (b_text, b_values) in zip(left, right)
+    )

@@ -28,7 +28,10 @@ def _help_text(command: click.Command, path: list[str], parent: click.Context | 
 
 def render_reference() -> str:
     """Markdown: ``kg --help`` and then ``kg COMMAND --help`` for every command."""
-    root = click.Context(cli, info_name="kg", terminal_width=WIDTH, max_content_width=WIDTH)
+    # The group's context_settings (e.g. ``-h``) apply only through make_context, so pass
+    # them here too; otherwise the text depends on which context click saw first.
+    settings = dict(cli.context_settings) | {"terminal_width": WIDTH, "max_content_width": WIDTH}
+    root = click.Context(cli, info_name="kg", **settings)
     parts = ["```text", "$ kg --help", cli.get_help(root), "```"]
     for name in cli.list_commands(root):
         command = cli.get_command(root, name)
