@@ -45,14 +45,23 @@ from kg.provenance import (ExtractionRun, SentenceIndex, evidence_triples, menti
 from kg.resolve import Resolution, resolve_entities
 from kg.vocab import DEFAULT_BASE, KG, resolve_base_iri
 
-__all__ = ["DEFAULT_BASE", "build_graph", "write_graph"]
+__all__ = ["DEFAULT_BASE", "build_graph", "corpus_triples", "paper_facts", "resolved_relation", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
 
-def _paper_facts(paper: Paper, extraction: PaperExtraction, resolution: Resolution, iris: ResourceIRIs,
-                 support: dict) -> Iterator[tuple]:
-    """The triples of one paper's named graph."""
+def resolved_relation(resolution: Resolution, pid: str, head: str, relation: str, tail: str):
+    """The resolved (head, tail) entities of a relation stated in paper ``pid``, or None
+    when it does not go into the graph (unknown type, unresolved or identical ends)."""
+    head_entity, tail_entity = resolution.lookup(pid, head), resolution.lookup(pid, tail)
+    if relation not in RELATION_TYPES or head_entity is None or tail_entity is None or head_entity == tail_entity:
+        return None
+    return head_entity, tail_entity
+
+
+def paper_facts(paper: Paper, extraction: PaperExtraction, resolution: Resolution, iris: ResourceIRIs,
+                support: dict) -> Iterator[tuple]:
+    """The triples of one paper's named graph; adds the paper to ``support`` of each relation it states."""
     pid = paper.id
     node = iris.paper(pid)
     yield from paper_triples(paper, node)
@@ -80,10 +89,11 @@ def _paper_facts(paper: Paper, extraction: PaperExtraction, resolution: Resoluti
         yield node, KG.introduces if introduced[entity_iri] else KG.uses, entity_iri
 
     for relation in extraction.relations:
-        head, tail = resolution.lookup(pid, relation.head), resolution.lookup(pid, relation.tail)
-        if relation.relation not in RELATION_TYPES or head is None or tail is None or head == tail:
+        ends = resolved_relation(resolution, pid, relation.head, relation.relation, relation.tail)
+        if ends is None:
             log.debug("%s: relation %s %s %s left out", pid, relation.head, relation.relation, relation.tail)
             continue
+        head, tail = ends
         head_iri, predicate, tail_iri = iris.entity(head.slug), KG[relation.relation], iris.entity(tail.slug)
         yield head_iri, predicate, tail_iri
         support[(head.slug, relation.relation, tail.slug)].add(pid)
@@ -122,6 +132,29 @@ def _support_triples(support: dict, iris: ResourceIRIs) -> Iterator[tuple]:
             yield node, KG.supportedBy, iris.paper(pid)
 
 
+def corpus_triples(paper_runs: Iterable[tuple[str, Iterable[tuple[str, str]]]], runs: dict, *,
+                   corpus_ids: list[str], resolution: Resolution, support: dict,
+                   iris: ResourceIRIs) -> Iterator[tuple]:
+    """The shared corpus graph: each paper graph's description and the runs that made it,
+    the resolved entities, relation support and the extraction runs.
+
+    ``paper_runs`` gives, in paper order, each paper id with the (extractor, version) keys
+    of its records; ``runs`` maps those keys to their `ExtractionRun`.
+    """
+    # A run is named by what ran over which papers, never by its time (IRIs stay reproducible).
+    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
+    for pid, pairs in paper_runs:
+        graph = iris.paper_graph(pid)
+        yield graph, RDF.type, KG.PaperGraph
+        yield graph, KG.graphOf, iris.paper(pid)
+        for pair in pairs:
+            yield graph, PROV.wasGeneratedBy, run_iris[pair]
+    yield from _entity_triples(resolution, iris)
+    yield from _support_triples(support, iris)
+    for pair, record in runs.items():
+        yield from run_triples(run_iris[pair], record)
+
+
 def _estimated_quads(papers: list[Paper], extractions: list[PaperExtraction]) -> int:
     # Measured on the bundled corpus: ~9 quads per mention, ~17 per relation, ~12 per paper.
     mentions = sum(len(e.mentions) + 1 for x in extractions for e in x.entities)
@@ -156,12 +189,8 @@ def build_graph(
     iris = ResourceIRIs(resolve_base_iri(base_iri))
     resolution = resolve_entities(extractions)
     runs = {(run.extractor, run.version): run} if run else runs_of(extractions)
-    # A run is named by what ran over which papers, never by its time (IRIs stay reproducible).
-    corpus_ids = sorted({e.paper_id for e in extractions})
-    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
     dataset = new_dataset(choose_store(store, _estimated_quads(papers, extractions)), base_iri=iris.base)
     loader = QuadLoader(dataset)
-    corpus = iris.corpus_graph
 
     by_paper: dict[str, list[PaperExtraction]] = defaultdict(list)
     for extraction in extractions:
@@ -171,24 +200,19 @@ def build_graph(
         known.setdefault(extraction.paper_id, Paper(id=extraction.paper_id, title=extraction.title, abstract=""))
 
     support: dict = defaultdict(set)
+    paper_runs = []
     for pid, paper in known.items():
         graph = iris.paper_graph(pid)
         found = by_paper.get(pid, [])
         if not found:
             loader.add(graph, paper_triples(paper, iris.paper(pid)))
         for extraction in found:
-            loader.add(graph, _paper_facts(paper, extraction, resolution, iris, support))
-        description = [(graph, RDF.type, KG.PaperGraph), (graph, KG.graphOf, iris.paper(pid))]
-        for extraction in found:
-            pair = (run.extractor, run.version) if run else (extraction.extractor or "unknown",
-                                                             extraction.extractor_version or "unknown")
-            description.append((graph, PROV.wasGeneratedBy, run_iris[pair]))
-        loader.add(corpus, description)
+            loader.add(graph, paper_facts(paper, extraction, resolution, iris, support))
+        paper_runs.append((pid, [(run.extractor, run.version) if run else
+                                 (e.extractor or "unknown", e.extractor_version or "unknown") for e in found]))
 
-    loader.add(corpus, _entity_triples(resolution, iris))
-    loader.add(corpus, _support_triples(support, iris))
-    for pair, record in runs.items():
-        loader.add(corpus, run_triples(run_iris[pair], record))
+    loader.add(iris.corpus_graph, corpus_triples(paper_runs, runs, corpus_ids=sorted(by_paper), resolution=resolution,
+                                                 support=support, iris=iris))
     loader.flush()
     log.info("graph: %d papers, %d entities, %d quads", len(known), len(resolution.entities), loader.count)
     return dataset

@@ -24,7 +24,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,18 +32,17 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
-from rdflib import PROV, RDF
 
-from extractors.records import RELATION_TYPES, PaperExtraction
+from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
 from kg.buildstate import BuildError, BuildState
-from kg.graph import _entity_triples, _paper_facts, _support_triples
+from kg.graph import corpus_triples, paper_facts, resolved_relation
 from kg.graphstore import QuadLoader
 from kg.iris import ResourceIRIs
 from kg.paper_triples import paper_triples
-from kg.provenance import ExtractionRun, run_triples
+from kg.provenance import ExtractionRun
 from kg.resolve import Resolution, resolve_entities
-from kg.vocab import KG, PREFIXES
+from kg.vocab import PREFIXES
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph"]
 
@@ -116,9 +115,9 @@ def _support(outlines: dict[str, _Outline], resolution: Resolution) -> dict:
     for pid, outline in outlines.items():
         pairs = outline.names[len(outline.names) - 2 * len(outline.relations):]
         for index, relation in enumerate(outline.relations):
-            head, tail = resolution.lookup(pid, pairs[2 * index]), resolution.lookup(pid, pairs[2 * index + 1])
-            if relation in RELATION_TYPES and head is not None and tail is not None and head != tail:
-                support[(head.slug, relation, tail.slug)].add(pid)
+            ends = resolved_relation(resolution, pid, pairs[2 * index], relation, pairs[2 * index + 1])
+            if ends is not None:
+                support[(ends[0].slug, relation, ends[1].slug)].add(pid)
     return support
 
 
@@ -168,7 +167,7 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
                 loader.add(graph, paper_triples(paper, iris.paper(pid)))
                 continue
             extraction = PaperExtraction.from_json(json.loads(records[pid]))
-            loader.add(graph, _paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
+            loader.add(graph, paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
         loader.flush()
         store.flush()
         state.put_graph_keys((pid, wanted[pid]) for pid in step)
@@ -193,19 +192,8 @@ def _write_corpus_graph(dataset: rdflib.Dataset, papers: list[str], outlines: di
     store.remove_graph(ox.NamedNode(str(corpus)))
     started = datetime.now(timezone.utc)
     runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted({o.run for o in outlines.values()})}
-    # as `build_graph` names runs: by extractor, version and the papers they ran over
-    corpus_ids = sorted(outlines)
-    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
+    paper_runs = [(pid, [outlines[pid].run] if pid in outlines else []) for pid in papers]
     loader = QuadLoader(dataset)
-    description = []
-    for pid in papers:
-        graph = iris.paper_graph(pid)
-        description += [(graph, RDF.type, KG.PaperGraph), (graph, KG.graphOf, iris.paper(pid))]
-        if pid in outlines:
-            description.append((graph, PROV.wasGeneratedBy, run_iris[outlines[pid].run]))
-    loader.add(corpus, description)
-    loader.add(corpus, _entity_triples(resolution, iris))
-    loader.add(corpus, _support_triples(_support(outlines, resolution), iris))
-    for pair, record in runs.items():
-        loader.add(corpus, run_triples(run_iris[pair], record))
+    loader.add(corpus, corpus_triples(paper_runs, runs, corpus_ids=sorted(outlines), resolution=resolution,
+                                      support=_support(outlines, resolution), iris=iris))
     loader.flush()
