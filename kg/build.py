@@ -180,7 +180,7 @@ def build(
             if view:
                 from kg.views import write_overview
 
-                written.append(Path(write_overview(dataset, out / "graph.html", seed=seed)).name)
+                written.append(Path(write_overview(dataset, out / "graph.html", seed=seed, analytics=analytics.result)).name)
                 stage("view")
         mentions, relations = _record_counts(state)
     finally:
