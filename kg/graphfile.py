@@ -7,7 +7,7 @@ from pathlib import Path
 import rdflib
 from rdflib.util import guess_format
 
-__all__ = ["BUILD_GRAPH_NAMES", "resolve_graph_path", "rdf_format_for", "load_graph"]
+__all__ = ["BUILD_GRAPH_NAMES", "resolve_graph_path", "rdf_format_for", "oxigraph_format", "load_graph"]
 
 # What `kg build` writes, best first: TriG keeps one named graph per paper.
 BUILD_GRAPH_NAMES = ("graph.trig", "graph.nq", "graph.ttl")
@@ -39,8 +39,23 @@ def rdf_format_for(path: str | Path) -> str:
 
 # Files bigger than this go into an Oxigraph store, parsed and loaded by pyoxigraph in bulk.
 OXIGRAPH_FILE_BYTES = 8 * 1024 * 1024
+# rdflib parser names -> pyoxigraph format names. N3 is left to rdflib: pyoxigraph parses a subset.
 _OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG", "xml": "RDF_XML",
                "json-ld": "JSON_LD"}
+
+
+def oxigraph_format(rdflib_format: str):
+    """pyoxigraph's `RdfFormat` for an rdflib parser name, or None where rdflib must parse.
+
+    Examples
+    --------
+    >>> oxigraph_format("trig").name, oxigraph_format("n3")
+    ('TriG', None)
+    """
+    import pyoxigraph as ox
+
+    name = _OX_FORMATS.get(rdflib_format)
+    return getattr(ox.RdfFormat, name) if name else None
 
 
 def load_graph(path: str | Path, *, store: str = "auto") -> rdflib.Dataset:
@@ -75,7 +90,7 @@ def _load_with_oxigraph(source: Path, fmt: str) -> rdflib.Dataset:
 
     dataset = rdflib.Dataset(store=KGOxigraphStore(), default_union=True)
     try:
-        dataset.store._inner.bulk_load(path=str(source), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]))
+        dataset.store._inner.bulk_load(path=str(source), format=oxigraph_format(fmt))
     except SyntaxError as error:
         raise InputError(Problem(str(source), getattr(error, "lineno", None), f"not valid {fmt}: {error.msg}")) from None
     return dataset

@@ -20,20 +20,10 @@ import rdflib
 from oxrdflib import OxigraphStore
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.graphfile import rdf_format_for, resolve_graph_path
+from kg.graphfile import oxigraph_format, rdf_format_for, resolve_graph_path
 from kg.problems import InputError, Problem
 
 __all__ = ["Quads", "open_quads", "to_oxigraph_term"]
-
-# rdflib parser names -> pyoxigraph formats (N3 is left to rdflib: pyoxigraph parses a subset).
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
 
 GraphInput = rdflib.Graph | str | os.PathLike
 
@@ -140,7 +130,7 @@ def _from_rdflib(graph: rdflib.Graph) -> Quads:
 
 def _from_file(path: Path) -> Quads:
     rdflib_format = rdf_format_for(path)
-    ox_format = _OX_FORMATS.get(rdflib_format)
+    ox_format = oxigraph_format(rdflib_format)
     if ox_format is None:
         return _from_rdflib(_parse_with_rdflib(path, rdflib_format))
     store = ox.Store()

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node, Variable
 
-from kg.graphfile import load_graph, rdf_format_for, resolve_graph_path
+from kg.graphfile import load_graph, oxigraph_format, rdf_format_for, resolve_graph_path
 from kg.sparql.federation import uses_service
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.terms import from_oxigraph
@@ -37,16 +37,6 @@ __all__ = [
 # rdflib parses ~30k triples/s: above ~4 MB of RDF (about 40k triples) loading alone
 # passes a second, while Oxigraph loads a million triples in a few seconds.
 OXIGRAPH_THRESHOLD_BYTES = 4_000_000
-
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "n3": ox.RdfFormat.N3,
-}
 
 Store = rdflib.Graph | ox.Store
 
@@ -92,11 +82,13 @@ def load_oxigraph(path: str | Path, store: ox.Store | None = None) -> ox.Store:
     """
     source = resolve_graph_path(path)
     fmt = rdf_format_for(source)
-    if fmt not in _OX_FORMATS:
+    # Queries over N3 data can live with pyoxigraph's subset of N3.
+    ox_format = ox.RdfFormat.N3 if fmt == "n3" else oxigraph_format(fmt)
+    if ox_format is None:
         raise ValueError(f"{source}: Oxigraph cannot read {fmt}; use the rdflib engine")
     store = ox.Store() if store is None else store
     try:
-        store.bulk_load(path=str(source), format=_OX_FORMATS[fmt])
+        store.bulk_load(path=str(source), format=ox_format)
     except SyntaxError as error:
         raise ValueError(f"{source}: {error}") from error
     return store
