@@ -100,6 +100,10 @@ def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> L
     nlp.add_pipe("kg_candidates", config={"extra_groups": [_STATISTICAL] if statistical else []})
     nlp.add_pipe("kg_roles")
     nlp.add_pipe("kg_relations")
+    # The components tokenized thousands of lexicon forms into the tokenizer's cache; spaCy's
+    # cache then finds the words of later texts ~1.8x slower (measured: 0.37 against 0.20 ms
+    # per abstract), so extraction starts with an empty one. Same rules, same tokens.
+    nlp.tokenizer.rules = nlp.tokenizer.rules
     complete = profile == "fast" or statistical or not wants_tagger
     nlp.meta["name"] = f"kg-extractors/{profile if complete else 'accurate-rules-only'}"
     nlp.meta["version"] = EXTRACTOR_VERSION
