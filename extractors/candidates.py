@@ -16,10 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from extractors.offsets import span_at, span_text, text_of
+from extractors.offsets import span_at, span_text, text_of, token_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_of_phrase, typing_by_context
@@ -195,16 +197,19 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     taken = {c.span.start_char for c in kept}
     added = []
     names = {span_text(c.span): c for c in kept if c.component in ("kg_title", "kg_lists", "kg_names")}
-    by_first: dict[str, list[str]] = {}
+    by_first: dict[int, list[str]] = {}  # first token's ORTH id -> names
     for name, source in names.items():
         if len(name) > 2:
-            by_first.setdefault(source.span[0].text, []).append(name)  # in order of first finding
+            by_first.setdefault(source.span[0].orth, []).append(name)  # in order of first finding
     if not by_first:
         return added
-    for token in doc:
-        starting = by_first.get(token.text)
-        position = token.idx
-        if starting is None or position in taken or (position > 0 and text[position - 1].isalnum()):
+    # the tokens that start some name, found on the ORTH array (no Token object per token)
+    orths = doc.to_array([ORTH])
+    positions = token_starts(doc)
+    for index in np.flatnonzero(np.isin(orths, list(by_first))).tolist():
+        starting = by_first[int(orths[index])]
+        position = int(positions[index])
+        if position in taken or (position > 0 and text[position - 1].isalnum()):
             continue
         for name in starting:
             end = position + len(name)
