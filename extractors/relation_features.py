@@ -125,26 +125,63 @@ def entity_views(doc: Doc) -> list[EntityView]:
     return views
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+# The features of a pair are pure functions of short strings (the words between two
+# mentions, a sentence's prefix before a tail) that repeat within a paper: both orders of
+# one pair share their gap, the paper's own systems share each tail's sentence. They are
+# computed once per paper (`_Memo`); the feature strings come out in the order computed
+# afresh. (A cache across papers would memorise a benchmark corpus, not speed up new text.)
+
+
+class _Memo(dict):
+    """One paper's memo of pure feature functions: ``memo(function, *arguments)``."""
+
+    def __call__(self, function, *arguments):
+        key = (function, *arguments)
+        value = self.get(key)
+        if value is None:
+            value = self[key] = function(*arguments)
+        return value
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in _WORD.findall(text))
 
 
 def _bin(n: int) -> str:
     return "0" if n == 0 else "1" if n == 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8+"
 
 
-def _sentence_span(doc: Doc, starts: list[int], index: int) -> tuple[int, int]:
-    text = text_of(doc)
-    end = starts[index + 1] if index + 1 < len(starts) else len(text)
-    start = starts[index]
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def _sentence_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
+    """(start, end) characters of every sentence, trailing whitespace left out."""
+    spans = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append((start, end))
+    return spans
 
 
-def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
-                   starts: list[int]) -> None:
-    text = text_of(doc)
+def _between_features(between: str, direction: str, types: str) -> tuple[tuple[str, ...], tuple[Trigger, ...], tuple[str, ...]]:
+    """The features of the words between two mentions of one sentence: (word features,
+    triggers, trigger features)."""
+    words = _words(between)
+    if len(words) <= 6:
+        word_features = tuple(f"B:{direction}:{w}" for w in words)
+    else:
+        word_features = (*(f"BL:{direction}:{w}" for w in words[:3]), *(f"BR:{direction}:{w}" for w in words[-3:]))
+    # items of a list after the trigger: "X is evaluated on A, B and C" reads the trigger
+    # before the first item, so the words between keep it for every item
+    triggers = tuple(between_triggers(between, head_first=direction == "hf"))
+    trigger_features = []
+    for trigger in triggers:
+        trigger_features += [f"P:{direction}:{trigger.relation}", f"P:{direction}:{trigger.relation}:{types}",
+                             f"PW:{direction}:{trigger.words.lower()}"]
+    return word_features, triggers, tuple(trigger_features)
+
+
+def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
+                   sentence_span: tuple[int, int], memo: _Memo) -> None:
     heads, tails = pair.head.by_sentence[sentence], pair.tail.by_sentence[sentence]
     h, t = min(((h, t) for h in heads for t in tails), key=lambda p: abs(p[0].start - p[1].start))
     head_first = h.start < t.start
@@ -163,47 +200,36 @@ def _same_sentence(doc: Doc, pair: PairCandidate, sentence: int, all_spans: list
         bare = bare[: other.start_char - first.end_char] + " " + bare[other.end_char - first.end_char :]
     if LIST_GLUE.fullmatch(bare or " "):
         features.add("S:siblings")
-    words = _words(between)
-    if len(words) <= 6:
-        features.update(f"B:{direction}:{w}" for w in words)
-    else:
-        features.update(f"BL:{direction}:{w}" for w in words[:3])
-        features.update(f"BR:{direction}:{w}" for w in words[-3:])
-    before = _words(text[max(0, first.start_char - 25) : first.start_char])[-1:]
+    word_features, triggers, trigger_features = memo(_between_features, between, direction, f"{pair.head.type}>{pair.tail.type}")
+    features.update(word_features)
+    before = memo(_words, text[max(0, first.start_char - 25) : first.start_char])[-1:]
     features.update(f"W0:{direction}:{w}" for w in before)
-    after = _words(text[second.end_char : second.end_char + 25])[:1]
+    after = memo(_words, text[second.end_char : second.end_char + 25])[:1]
     features.update(f"W2:{direction}:{w}" for w in after)
-    # items of a list after the trigger: "X is evaluated on A, B and C" reads the trigger
-    # before the first item, so the words between keep it for every item
-    triggers = tuple(between_triggers(between, head_first=head_first))
-    types = f"{pair.head.type}>{pair.tail.type}"
-    for trigger in triggers:
-        features.add(f"P:{direction}:{trigger.relation}")
-        features.add(f"P:{direction}:{trigger.relation}:{types}")
-        features.add(f"PW:{direction}:{trigger.words.lower()}")
-    start, end = _sentence_span(doc, starts, sentence)
-    pair.contexts.append(PairContext("same", sentence, start, end, triggers))
+    features.update(trigger_features)
+    pair.contexts.append(PairContext("same", sentence, *sentence_span, triggers))
 
 
-def _own_sentence(doc: Doc, pair: PairCandidate, sentence: int, starts: list[int]) -> None:
-    text = text_of(doc)
-    start, end = _sentence_span(doc, starts, sentence)
-    tail = pair.tail.by_sentence[sentence][0]
-    prefix = text[start : tail.start_char]
+def _own_features(prefix: str, types: str, tail_type: str) -> tuple[tuple[str, ...], tuple[Trigger, ...]]:
+    """The features of the sentence ``prefix`` before a tail when the head is the paper's
+    own system named elsewhere, and the triggers that count (those after an own subject)."""
     own = OWN_SUBJECT.search(prefix) is not None
     triggers = tuple(sentence_triggers(prefix)) if own else ()
-    types = f"{pair.head.type}>{pair.tail.type}"
-    features = pair.features
-    features.add("X" if own else "X:noown")
-    features.add(f"X:{own}:{types}")
+    features = ["X" if own else "X:noown", f"X:{own}:{types}"]
     for trigger in triggers:
-        features.add(f"XP:{trigger.relation}")
-        features.add(f"XP:{trigger.relation}:{types}")
-        features.add(f"XPW:{trigger.words.lower()}")
+        features += [f"XP:{trigger.relation}", f"XP:{trigger.relation}:{types}", f"XPW:{trigger.words.lower()}"]
     before = _words(prefix[-25:])[-2:]
-    features.update(f"XW:{w}" for w in before)
+    features += [f"XW:{w}" for w in before]
     if before:
-        features.add(f"XW1:{before[-1]}:{pair.tail.type}")
+        features.append(f"XW1:{before[-1]}:{tail_type}")
+    return tuple(features), triggers
+
+
+def _own_sentence(text: str, pair: PairCandidate, sentence: int, sentence_span: tuple[int, int], memo: _Memo) -> None:
+    start, end = sentence_span
+    tail = pair.tail.by_sentence[sentence][0]
+    features, triggers = memo(_own_features, text[start : tail.start_char], f"{pair.head.type}>{pair.tail.type}", pair.tail.type)
+    pair.features.update(features)
     pair.contexts.append(PairContext("own", sentence, start, end, triggers))
 
 
@@ -228,7 +254,9 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
     long text's entities.
     """
     views = entity_views(doc) if views is None else views
-    starts = sentence_starts(doc)
+    text = text_of(doc)
+    sentence_spans = _sentence_spans(text, sentence_starts(doc))
+    memo = _Memo()
     all_spans = sorted((s for v in views for s in v.spans), key=lambda s: s.start)
     span_starts = [s.start for s in all_spans]
     # the paper's main system: its first introduced entity, else the title's first Method/Model
@@ -252,7 +280,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         for head, tail in _sentence_pairs(members[sentence], sentence):
             pair = pair_of(head, tail)
             if pair is not None:
-                _same_sentence(doc, pair, sentence, all_spans, span_starts, starts)
+                _same_sentence(text, pair, sentence, all_spans, span_starts, sentence_spans[sentence], memo)
     # the paper's own system: introduced, or a Method/Model the title names
     own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
     for head in own:
@@ -260,7 +288,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             pair = None if head is tail else pair_of(head, tail)
             if pair is not None:
                 for sentence in sorted(tail.by_sentence.keys() - head.by_sentence.keys()):
-                    _own_sentence(doc, pair, sentence, starts)
+                    _own_sentence(text, pair, sentence, sentence_spans[sentence], memo)
     candidates = []
     for key in sorted(pairs):
         pair = pairs[key]
