@@ -29,7 +29,7 @@ from extractors.offsets import span_text, text_of
 from extractors.sentences import sentence_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 
-__all__ = ["INTRODUCED_SPANS", "introduced_mentions"]
+__all__ = ["INTRODUCED_SPANS", "introduced_mentions", "authors_verbs"]
 
 INTRODUCED_SPANS = "kg_introduced"
 _VERBS = (
@@ -39,10 +39,43 @@ _VERBS = (
     "describes|devise|devises|formulate|formulates|collect|collects|train|trains|proposing|introducing|presenting|"
     "releasing|developing|designing|building|constructing|creating|curating"
 )
-# the authors as subject, then within the clause a contribution verb
-_AUTHORS_VERB = re.compile(
-    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,100}?\b(?:" + _VERBS + r")\b"
-)
+# the authors as subject, then within the clause (100 characters, no ".;:") a contribution verb
+_AUTHORS = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b")
+_VERB = re.compile(r"\b(?:" + _VERBS + r")\b")
+_CLAUSE_STOP = re.compile(r"[.;:]")
+_VERB_REACH = 100
+_LONGEST_VERB = max(len(verb) for verb in _VERBS.split("|"))
+
+
+def authors_verbs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each "<the authors> ... <contribution verb>" of ``text``, left to right.
+
+    The same matches as one regex ``_AUTHORS[^.;:]{0,100}?_VERB``, found in two steps: that
+    regex tries the verb list at every character after every "we" (85 us an abstract);
+    here the verb is searched once, in the clause's first 100 characters.
+
+    Examples
+    --------
+    >>> text = "We study X. In this paper, we propose Y; we then release Z."
+    >>> [text[start:end] for start, end in authors_verbs(text)]
+    ['In this paper, we propose', 'we then release']
+    """
+    found = []
+    position = 0
+    while (subject := _AUTHORS.search(text, position)) is not None:
+        reach = subject.end() + _VERB_REACH
+        stop = _CLAUSE_STOP.search(text, subject.end(), reach)
+        last_start = stop.start() if stop is not None else reach
+        # the search may read one character past the longest verb, so that its final \b sees the text
+        verb = _VERB.search(text, subject.end(), last_start + _LONGEST_VERB + 1)
+        if verb is not None and verb.start() <= last_start:
+            found.append((subject.start(), verb.end()))
+            position = verb.end()
+        else:
+            position = subject.start() + 1
+    return found
+
+
 _OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur(?:\s+(?:proposed|new|novel|own))?|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
 # a naming verb coins the name even where a list knows it ("a 7B LLM called Janus")
 _NAMING_BEFORE = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+$")
@@ -108,23 +141,27 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     starts = [m.start_char for m in mentions]
     candidates = [m for m in everything if m.label_ not in ("Task", "Metric")]
     candidate_starts = [m.start_char for m in candidates]
-    for verb in _AUTHORS_VERB.finditer(text):
-        sentence_end = _sentence_end(sentences, verb.end(), len(text))
+    verbs = authors_verbs(text)
+    for _, verb_end in verbs:
+        sentence_end = _sentence_end(sentences, verb_end, len(text))
         # a known name right after the verb is presented too ("Here we present Med-PaLM 2")
-        j = bisect_right(candidate_starts, verb.end())
-        if j < len(candidates) and candidate_starts[j] <= verb.end() + 1:
+        j = bisect_right(candidate_starts, verb_end)
+        if j < len(candidates) and candidate_starts[j] <= verb_end + 1:
             introduced[candidates[j].start] = candidates[j]
-        k = bisect_right(starts, verb.end() - 1)
-        if k >= len(mentions) or starts[k] >= min(sentence_end, verb.end() + _WINDOW):
+        k = bisect_right(starts, verb_end - 1)
+        if k >= len(mentions) or starts[k] >= min(sentence_end, verb_end + _WINDOW):
             continue
         introduced[mentions[k].start] = mentions[k]
         _follow_list(mentions, k, text, sentences, defined_forms, introduced)
     # a Title Case long form that no list knows, defined where the authors present their
     # work, is their own coinage: "we propose Contextualized Critiques with ... (C3PO)"
     coined = set()
-    claim_sentences = {bisect_right(sentences, m.start()) for m in _AUTHORS_VERB.finditer(text)}
-    claim_sentences |= {bisect_right(sentences, m.start()) for m in _CLAIM_WORD.finditer(text)}
-    for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
+    pairs = list(zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])))
+    claim_sentences = set()
+    if pairs:  # only long forms need them
+        claim_sentences = {bisect_right(sentences, start) for start, _ in verbs}
+        claim_sentences |= {bisect_right(sentences, m.start()) for m in _CLAIM_WORD.finditer(text)}
+    for long_span, short_span in pairs:
         if bisect_right(sentences, long_span.start_char) not in claim_sentences:
             continue  # defined in passing, not where the authors present their work
         long_text = span_text(long_span)
