@@ -192,6 +192,22 @@ def find_abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     return pairs
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _last_words_start(text: str, count: int) -> int | None:
+    """Where the last ``count`` whitespace-separated words of ``text`` start (None: it has none).
+
+    Examples
+    --------
+    >>> _last_words_start("we train with Direct Nash Optimization ", 3), _last_words_start("  ", 3)
+    (14, None)
+    """
+    # one scan of the words; the regex "(?:\S+\s+){0,n}\S+\s*$" retried it from every character
+    starts = [word.start() for word in _NON_SPACE.finditer(text)]
+    return starts[max(0, len(starts) - count)] if starts else None
+
+
 def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     """Long Form (SF): the short form is the bracket's text up to any ',' or ';'."""
     # "(or PBT)", "(aka PBT)": the connective is not part of the short form
@@ -203,12 +219,11 @@ def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     open_char = bracket.start()
     before = text_of(doc)[max(0, open_char - _WINDOW_CHARS) : open_char]
     before = _CLAUSE_END.split(before)[-1]  # the long form does not cross a sentence end
-    window_words = min(len(short) + 5, 2 * len(short))
-    last_words = re.search(r"(?:\S+\s+){0,%d}\S+\s*$" % (window_words - 1), before)
+    last_words = _last_words_start(before, min(len(short) + 5, 2 * len(short)))
     if last_words is None:
         return None
-    candidate = before[last_words.start() :].rstrip()
-    window_start = open_char - len(before) + last_words.start()
+    candidate = before[last_words:].rstrip()
+    window_start = open_char - len(before) + last_words
     offset = _long_form_start(short, candidate)
     if offset is None:
         return None
