@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -34,8 +35,11 @@ RELATION_FINDINGS = "kg_relation_findings"
 _TYPING_WEIGHT = {"word": 4.0, "context": 1.0, "prior": 1.0, "name": 1.0, "default": 0.5}
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,4}s?$")
 _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
+_LEADING_THE = re.compile(r"^the\s+")
 
 
+# names repeat across papers (a field's vocabulary of names); bounded, so memory stays flat
+@lru_cache(maxsize=65_536)
 def normalise_name(text: str) -> str:
     """The key under which two surface forms count as the same name.
 
@@ -46,7 +50,7 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("the MMLU")
     'mmlu'
     """
-    key = _FOLD.sub("", re.sub(r"^the\s+", "", text.lower().strip().rstrip(".")))
+    key = _FOLD.sub("", _LEADING_THE.sub("", text.lower().strip().rstrip(".")))
     if len(key) > 3 and key.endswith("s") and not key.endswith("ss"):
         key = key[:-1]
     return key
