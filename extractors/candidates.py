@@ -16,7 +16,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import numpy as np
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -204,10 +203,11 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     if not by_first:
         return added
     # the tokens that start some name, found on the ORTH array (no Token object per token)
-    orths = doc.to_array([ORTH])
     positions = token_starts(doc)
-    for index in np.flatnonzero(np.isin(orths, list(by_first))).tolist():
-        starting = by_first[int(orths[index])]
+    for index, orth in enumerate(doc.to_array(ORTH).tolist()):
+        starting = by_first.get(orth)
+        if starting is None:
+            continue
         position = int(positions[index])
         if position in taken or (position > 0 and text[position - 1].isalnum()):
             continue
