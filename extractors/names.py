@@ -74,6 +74,9 @@ def not_entities() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+# word-level tests are pure and a field's words repeat from paper to paper: each distinct
+# word is classified once (bounded caches, so memory stays flat on any corpus)
+@lru_cache(maxsize=65_536)
 def looks_like_name(word: str) -> bool:
     """Whether a single word has the shape of a proper name of the field.
 
@@ -93,6 +96,7 @@ def looks_like_name(word: str) -> bool:
     return bool(_CAMEL.search(word))
 
 
+@lru_cache(maxsize=65_536)
 def _name_like_token(text: str) -> bool:
     return text not in _STOP_CAPITALISED and (text[:1].isupper() or looks_like_name(text)) and text not in not_entities()
 
@@ -105,6 +109,17 @@ def extend_version(doc: Doc, span: Span) -> Span:
         return span
     wider = doc.char_span(span.start_char, match.end(), label=span.label, alignment_mode="contract")
     return wider if wider is not None else span
+
+
+@lru_cache(maxsize=65_536)
+def _shape_name(word: str) -> tuple[int, str] | None:
+    """(length, label) of the name that ``word`` is by its shape, or None."""
+    suffix = ADJECTIVE_SUFFIX.search(word)
+    if suffix is not None:  # "LLM-based" names LLM
+        word = word[: suffix.start()]
+    if not looks_like_name(word):
+        return None
+    return len(word), "Benchmark" if _SUFFIX_BENCHMARK.search(word) else UNTYPED
 
 
 def _shape_names(doc: Doc) -> list[Span]:
@@ -120,15 +135,12 @@ def _shape_names(doc: Doc) -> list[Span]:
         if match is None or match.end() <= hint.start() or left in seen:
             continue
         seen.add(left)
-        word = match.group()
-        suffix = ADJECTIVE_SUFFIX.search(word)
-        if suffix is not None:  # "LLM-based" names LLM
-            word = word[: suffix.start()]
-        if not looks_like_name(word):
+        shape = _shape_name(match.group())
+        if shape is None:
             continue
-        label = "Benchmark" if _SUFFIX_BENCHMARK.search(word) else UNTYPED
+        length, label = shape
         # strict alignment: a word glued to other text ("Learning(RAML") is not a name
-        span = doc.char_span(match.start(), match.start() + len(word), label=label)
+        span = doc.char_span(match.start(), match.start() + length, label=label)
         if span is not None:
             found.append(extend_version(doc, span))
     return found
@@ -137,7 +149,14 @@ def _shape_names(doc: Doc) -> list[Span]:
 _CUE_WORD = re.compile(r"\b(" + "|".join(sorted(CUE_TYPES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S+")
 _CUE_HASHES = frozenset(get_string_id(word) for word in CUE_TYPES)  # as in the LOWER token attribute
-_NAMING_VERB = re.compile(r"\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;:.()]+[ \t]*){1,4})", re.IGNORECASE)
+# the lookahead lets the regex engine skip to the few candidate letters (a third faster)
+_NAMING_VERB = re.compile(r"(?=[cndt])\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;:.()]+[ \t]*){1,4})", re.IGNORECASE)
+
+
+def _tokens_in(doc: Doc, lowers: frozenset[int]) -> list[int]:
+    """Indices of the tokens whose lower-case form (its string id) is one of ``lowers``:
+    the head and cue words, located on the token array in one pass."""
+    return [index for index, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in lowers]
 
 
 def _cue_names(doc: Doc) -> list[Span]:
@@ -146,9 +165,8 @@ def _cue_names(doc: Doc) -> list[Span]:
     text = text_of(doc)
     if len(doc) == 0:
         return found
-    # head words located through the token array: one vectorised test per Doc
-    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
-        if lower not in _CUE_HASHES or index == 0:
+    for index in _tokens_in(doc, _CUE_HASHES):
+        if index == 0:
             continue
         token = doc[index]
         if not text[token.idx - 1].isspace():
@@ -244,8 +262,8 @@ def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -
     qualifiers are cut off the front; at most ``max_words`` words stay before the head."""
     found = []
     text = text_of(doc)
-    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
-        if lower not in heads or index == 0:
+    for index in _tokens_in(doc, heads):
+        if index == 0:
             continue
         head = doc[index]
         if not (head.text.islower() or head.text in _UPPER_HEADS) or (index + 1 < len(doc) and doc[index + 1].text == "-"):
@@ -285,8 +303,8 @@ def _title_case_methods(doc: Doc) -> list[Span]:
     Normalization", "Low-Rank Adaptation Tuning" (the title has its own analysis)."""
     found = []
     title_end = doc.user_data.get("kg_title_chars", 0)
-    for index, lower in enumerate(doc.to_array([LOWER]).tolist()):
-        if lower not in _TITLE_CASE_METHOD_HEADS or not doc[index].text[:1].isupper() or doc[index].idx < title_end:
+    for index in _tokens_in(doc, _TITLE_CASE_METHOD_HEADS):
+        if not doc[index].text[:1].isupper() or doc[index].idx < title_end:
             continue
         start, words = index, 0
         while start > 0 and words < 4:
