@@ -144,6 +144,8 @@ class _Memo(dict):
 
 
 def _words(text: str) -> tuple[str, ...]:
+    if text.isascii():  # lower-casing first changes no word boundary: one call, not one per word
+        return tuple(_WORD.findall(text.lower()))
     return tuple(w.lower() for w in _WORD.findall(text))
 
 
@@ -183,7 +185,10 @@ def _between_features(between: str, direction: str, types: str) -> tuple[tuple[s
 def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
                    sentence_span: tuple[int, int], memo: _Memo) -> None:
     heads, tails = pair.head.by_sentence[sentence], pair.tail.by_sentence[sentence]
-    h, t = min(((h, t) for h in heads for t in tails), key=lambda p: abs(p[0].start - p[1].start))
+    if len(heads) == 1 and len(tails) == 1:  # the common case: nothing to choose
+        h, t = heads[0], tails[0]
+    else:
+        h, t = min(((h, t) for h in heads for t in tails), key=lambda p: abs(p[0].start - p[1].start))
     head_first = h.start < t.start
     first, second = (h, t) if head_first else (t, h)
     between = text[first.end_char : second.start_char]
