@@ -8,7 +8,7 @@ extractor found in the bundled corpus plus minted variants (``<name>-v<k>``, as 
 name new versions), so the vocabulary grows with N (``N / 4`` names by default); a
 name's rank follows a Zipf law (exponent ``--zipf``) within its type. Each paper gets
 6-10 sentences, a title "<introduced name>: <a corpus title>", a date between 2019 and
-2025 and an arXiv-style id ``<yymm>.<nnnnn>`` unique to its index.
+2025 and an arXiv-style id ``<yymm>.<nnnnn>`` unique to its index (valid arXiv numbers up to 1.2 million papers).
 
 The manifest (``OUT.manifest.json``) records the parameters and, per type, the planted
 count of the 20 most frequent names: the known distribution a benchmark can check.
@@ -104,7 +104,8 @@ def generate(n: int, out: Path, *, seed: int = 0, vocabulary: int | None = None,
             introduced = names.draw("Method", rng)
             year, month = 2019 + index * 7 // max(n, 1), 1 + index % 12
             paper = {
-                "arxiv_id": f"{year % 100:02d}{month:02d}.{index:05d}" if n <= 100_000 else f"{year % 100:02d}{month:02d}.{index:07d}",
+                # index // 12 is unique within a month (index % 12 picks it): valid 5-digit arXiv numbers up to 1.2 M papers
+                "arxiv_id": f"{year % 100:02d}{month:02d}.{index // 12:05d}",
                 "title": f"{introduced}: {rng.choice(titles)}",
                 "abstract": " ".join(sentences),
                 "date": f"{year}-{month:02d}-{1 + index % 28:02d}",
