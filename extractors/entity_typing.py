@@ -11,6 +11,9 @@ is a Method, the most common type.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from functools import lru_cache
+from itertools import islice
 
 from spacy.tokens import Span
 
@@ -51,6 +54,8 @@ _BREAKS = {"of", "for", "with", "that", "to", "on", "in", "which", "where", "by"
 _WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
 
 
+# names and phrases repeat across papers: each distinct one is typed once (bounded caches)
+@lru_cache(maxsize=65_536)
 def type_of_name(text: str) -> str | None:
     """The type a single name's shape gives, or None when it does not decide.
 
@@ -68,6 +73,7 @@ def type_of_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65_536)
 def type_of_phrase(text: str) -> str | None:
     """The type a multi-word phrase's head word gives, or None.
 
@@ -88,9 +94,15 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _first_words(text: str, start: int, end: int, count: int) -> Iterator[str]:
+    """The first ``count`` words of ``text[start:end]``, lazily: the words after a name are
+    read from the left and a decision comes within a few, so the rest are never split."""
+    return (match.group() for match in islice(_WORD.finditer(text, start, end), count))
+
+
 def _cue_after(text: str, end: int) -> str | None:
     """The head word after a name, skipping the rest of a list ("X, Y and Z benchmarks")."""
-    for word in _words(text[end : end + 120])[:12]:
+    for word in _first_words(text, end, end + 120, 12):
         cue = CUE_TYPES.get(word.lower())
         if cue is not None:
             return cue
@@ -101,7 +113,7 @@ def _cue_after(text: str, end: int) -> str | None:
 
 def _cue_in_apposition(text: str, end: int) -> str | None:
     """"X, a new benchmark for ..." / "X is a framework" / "X (a dataset ...)"."""
-    words = _words(text[end : end + 100])
+    words = list(_first_words(text, end, end + 100, 8))
     if len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}:
         return None
     if words[1].lower() not in {"a", "an", "the", "which", "our"}:
@@ -161,7 +173,8 @@ def typing_by_context(span: Span, prior: str) -> tuple[str, str]:
     before = _cue_before(text, start)
     if prior != UNTYPED:
         return (before, "context") if before else (prior, "prior")
-    by_name = type_of_name(span.text) or (" " in span.text and type_of_phrase(span.text))
+    name = text[start:end]
+    by_name = type_of_name(name) or (" " in name and type_of_phrase(name))
     if by_name:
         return by_name, "name"
     return (before, "context") if before else ("Method", "default")
