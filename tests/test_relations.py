@@ -157,3 +157,14 @@ def test_bad_model_file_names_the_file(tmp_path):
     path.write_text(json.dumps({"classes": ["none"]}))
     with pytest.raises(ValueError, match="broken.json"):
         RelationModel.load(path)
+
+
+def test_trigger_words_match_in_any_case_and_keep_their_spelling():
+    from extractors.relation_patterns import _FORWARD, _REVERSE, _SENTENCE, between_triggers
+
+    # ASCII text is lower-cased and matched case-sensitively: that needs lower-case patterns
+    for _, pattern in (*_FORWARD, *_REVERSE, *_SENTENCE):
+        assert not re.search(r"(?<!\\)[A-Z]", pattern.lower_case.pattern)
+    for between in (" clearly OUTPERFORMS ", " clearly Outperforms the ſtrong "):  # ASCII, and not
+        [trigger] = between_triggers(between, head_first=True)
+        assert (trigger.relation, trigger.words) == ("outperforms", between.split()[1])
