@@ -6,7 +6,8 @@ linear) and only then turn the character offsets into tokens and spans.
 
 from __future__ import annotations
 
-import numpy as np
+from bisect import bisect_right
+
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
@@ -29,12 +30,12 @@ def span_text(span: Span) -> str:
     return text_of(span.doc)[span.start_char : span.end_char]
 
 
-def token_starts(doc: Doc) -> np.ndarray:
-    """Start character of every token (computed once per Doc)."""
+def token_starts(doc: Doc) -> list[int]:
+    """Start character of every token (computed once per Doc; a list, because the
+    callers look up one position at a time, where numpy's per-call cost dominates)."""
     starts = doc.user_data.get(_CACHE)
     if starts is None or len(starts) != len(doc):
-        starts = doc.to_array([IDX]).astype(np.int64).reshape(-1)
-        doc.user_data[_CACHE] = starts
+        starts = doc.user_data[_CACHE] = doc.to_array(IDX).tolist()
     return starts
 
 
@@ -48,7 +49,7 @@ def token_at(doc: Doc, char: int) -> int:
     >>> token_at(doc, 8), token_at(doc, 0)
     (2, 0)
     """
-    return max(0, int(np.searchsorted(token_starts(doc), char, side="right")) - 1)
+    return max(0, bisect_right(token_starts(doc), char) - 1)
 
 
 def span_at(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
