@@ -138,7 +138,8 @@ def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] =
 _LIST_NEXT = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?=\s*(?:,|\band\b|\bor\b|\.|\)|;|$))")
 
 
-_LIST_PREVIOUS = re.compile(r"(?<![\w\-.])([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+# (?=[A-Z]) first: the regex engine skips to capitals instead of trying every character
+_LIST_PREVIOUS = re.compile(r"(?=[A-Z])(?<![\w\-.])([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 
 def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:

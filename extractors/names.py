@@ -235,7 +235,43 @@ _TASK_HEADS = frozenset(
 )
 _UPPER_HEADS = frozenset({"QA"})  # "open-domain QA", "multi-hop QA"
 _TASK_HEAD_HASHES = frozenset(get_string_id(word) for word in _TASK_HEADS)
-_MODIFIER_WORDS = re.compile(r"(?<![\w\-./@])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$")
+_MODIFIER_WORD = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_MODIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_NOT_BEFORE_MODIFIERS = frozenset("-./@")  # nor a word character
+
+
+def modifier_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the 1-3 lower-case words, each followed by one space, that end
+    ``text[start:end]`` (the first word not glued to a word, ".", "/" or "@"), or None.
+
+    The leftmost match of ``(?<![\\w\\-./@])((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*[ ]){1,3})$`` in
+    that range, read right to left: the regex retried every start in the range (8 us a head).
+
+    Examples
+    --------
+    >>> text = "we study molecule property prediction"
+    >>> found = modifier_words(text, 0, text.index("prediction"))
+    >>> text[found[0] : found[1]], modifier_words("x.y ", 0, 4)
+    ('study molecule property ', None)
+    """
+    if start < end and text[end - 1] == "\n":
+        end -= 1  # "$" also matches before a final line break
+    found, last = None, end
+    for _ in range(3):
+        if end - 1 < start or text[end - 1] != " ":
+            break
+        word_start = end - 1
+        while word_start > 0 and text[word_start - 1] in _MODIFIER_CHARS:
+            word_start -= 1
+        if word_start < start or _MODIFIER_WORD.fullmatch(text, word_start, end - 1) is None:
+            break
+        before = text[word_start - 1] if word_start > 0 else " "
+        if not (before.isalnum() or before == "_" or before in _NOT_BEFORE_MODIFIERS):
+            found = word_start
+        if before != " ":
+            break
+        end = word_start
+    return None if found is None else (found, last)
 # words that open a clause or only qualify: never the first word of a task's name
 _NOT_TASK_MODIFIERS = frozenset(
     """a an the our their its this these that those such each any some all both and or of for to in on with by
@@ -274,10 +310,10 @@ def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -
         head = doc[index]
         if not (head.text.islower() or head.text in _UPPER_HEADS) or (index + 1 < len(doc) and doc[index + 1].text == "-"):
             continue  # "Generation" opens a title phrase; "generation-based" is no task
-        modifiers = _MODIFIER_WORDS.search(text, max(0, head.idx - 60), head.idx)
-        if modifiers is None or (modifiers.start() > 0 and text[modifiers.start() - 1] in _WORD_CHARS):
+        modifiers = modifier_words(text, max(0, head.idx - 60), head.idx)
+        if modifiers is None or (modifiers[0] > 0 and text[modifiers[0] - 1] in _WORD_CHARS):
             continue
-        words = modifiers.group(1).split()[-max_words:]
+        words = text[modifiers[0] : modifiers[1]].split()[-max_words:]
         start = head.idx - len(" ".join(words)) - 1
         # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
         cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
