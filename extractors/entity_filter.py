@@ -31,10 +31,12 @@ from pathlib import Path
 
 from kg.atomic import atomic_write
 
+from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
 from extractors.relation_model import RelationModel
+from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "default_filter_path"]
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "new_entities", "span_scored_features", "default_filter_path"]
 
 DROP = "drop"
 CLASSES = (DROP, *ENTITY_TYPES)
@@ -73,11 +75,65 @@ def _context(text: str, start: int, end: int) -> list[str]:
     return [f"before:{w}" for w in before] + [f"after:{w}" for w in after] + ([f"prev:{before[-1]}"] if before else [])
 
 
-def entity_features(entity: Entity, title: str, abstract: str, *, statistical: bool = True) -> set[str]:
+_INTRODUCING = re.compile(r"\bwe\s+(?:\w+\s+)?(propose|introduce|present|release|develop|design|build|create|construct|curate|collect|"
+                          r"contribute|devise|offer|describe|establish)\w*\b[^.;]*$", re.IGNORECASE)
+_NAMING = re.compile(r"\b(?:our|called|named|dubbed|termed|namely)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
+# the head nouns by which a text says what kind of thing a name is ("X, a graph foundation model")
+_KINDS = (r"model|llm|lm|network|checkpoint|framework|method|approach|algorithm|technique|strategy|pipeline|system|architecture|"
+          r"mechanism|module|dataset|corpus|collection|benchmark|suite|leaderboard|challenge|task|problem|metric|measure|score")
+_KIND_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(" + _KINDS + r")s?\b", re.IGNORECASE)
+_KIND_BEFORE = re.compile(r"\b(" + _KINDS + r")s?,?\s+(?:called\s+|named\s+|dubbed\s+|termed\s+|namely\s+)?(?:the\s+)?$", re.IGNORECASE)
+_SIZE = re.compile(r"\d+(?:\.\d+)?[BMK]\b|\d+x\d+[BM]\b")
+
+
+def cue_features(entity: Entity, title: str, abstract: str) -> set[str]:
+    """What the words around any mention say: that the paper introduces it ("we propose
+    ... X" earlier in the sentence, "our X", "called X", "X, a ...", the title's head)
+    and what kind of thing it is ("X, a graph foundation model", "the benchmark X", a
+    title "X: A Unified Framework for ...", a size such as "-13B").
+
+    Examples
+    --------
+    >>> from extractors.records import Mention
+    >>> text = "We propose a simple method called FooNet, a graph model."
+    >>> entity = Entity("FooNet", "Method", "used", (), (Mention("FooNet", "abstract", 34, 40, 0, 0.9, "kg_names"),), 0.9)
+    >>> sorted(cue_features(entity, "FooNet: A Unified Framework for Graphs", text))
+    ['cue:appositive', 'cue:named', 'cue:title_head', 'cue:we_propose', 'kind:framework', 'kind:method', 'kind:model']
+    """
+    cues = set()
+    for m in entity.mentions:
+        text = title if m.field == "title" else abstract
+        before = text[max(0, m.start - 200) : m.start]
+        introducing = _INTRODUCING.search(before)
+        if introducing:
+            cues.add("cue:we_" + introducing.group(1).lower())
+        if _NAMING.search(before[-40:]):
+            cues.add("cue:named" if not before.rstrip().lower().endswith("our") else "cue:our")
+        after = text[m.end : m.end + 80]
+        if re.match(r"\s*(?:\([^)]*\)\s*)?,\s+(?:a|an)\b", after):
+            cues.add("cue:appositive")
+        for kind in (_KIND_AFTER.match(after), _KIND_BEFORE.search(before[-60:])):
+            if kind:
+                cues.add("kind:" + kind.group(1).lower())
+    head = re.split(r"\s*[:\u2013\u2014]\s+|\s+-\s+", title, maxsplit=1)
+    if len(head) > 1 and normalise_name(head[0]) in {normalise_name(f) for f in (entity.name, *entity.aliases)}:
+        cues.add("cue:title_head")
+        kind = re.search(r"\b(" + _KINDS + r")s?\b", head[1], re.IGNORECASE)
+        if kind:
+            cues.add("kind:" + kind.group(1).lower())
+    if _SIZE.search(entity.name):
+        cues.add("kind:size")
+    return cues
+
+
+def entity_features(entity: Entity, title: str, abstract: str, *, statistical: bool = True, span_score: float | None = None,
+                    cues: bool = False) -> set[str]:
     """The feature strings of one entity of a paper.
 
     ``statistical=False`` leaves out what the statistical tagger contributed (for papers
-    the tagger was trained on, where its spans are over-confident).
+    the tagger was trained on, where its spans are over-confident). ``span_score`` is
+    how sure the span classifier is of the entity's name (0 when it did not keep it),
+    for a filter that has one. ``cues=True`` adds `cue_features`.
     """
     mentions = [m for m in entity.mentions if statistical or m.component != STATISTICAL]
     components = {m.component for m in mentions}
@@ -87,6 +143,10 @@ def entity_features(entity: Entity, title: str, abstract: str, *, statistical: b
     for m in mentions:
         if m.component == STATISTICAL:
             features.add(f"ner_score>={min(int(m.confidence * 10), 9) / 10}")
+    if span_score is not None:
+        features.add(f"span>={min(int(span_score * 10), 9) / 10}")
+    if cues:
+        features.update(cue_features(entity, title, abstract))
     features.update(_shape(entity.name))
     head = entity.name.split()[-1].lower() if entity.name.split() else ""
     features.add(f"head:{head}")
@@ -114,7 +174,9 @@ class EntityFilter:
     threshold on ``"drop"``) and role (``"used"`` / ``"introduced"``, threshold on
     ``"introduced"``), with the provenance of their training."""
 
-    def __init__(self, typing: RelationModel, role: RelationModel, provenance: dict | None = None):
+    def __init__(self, typing: RelationModel, role: RelationModel, provenance: dict | None = None, spans: SpanClassifier | None = None):
+        self.spans = spans
+        self.cues = bool((provenance or {}).get("role_cues"))
         self.typing = typing
         self.role = role
         self.drop_threshold = float(typing.thresholds.get(DROP, 0.5))
@@ -123,15 +185,18 @@ class EntityFilter:
 
     @property
     def candidates(self) -> str:
-        """What the filter was trained to judge: ``"rules"`` or ``"rules+kg_ner"``."""
-        return self.provenance.get("candidates", "rules+kg_ner")
+        """What the pipeline must give the filter: ``"rules"`` or ``"rules+kg_ner"`` (a
+        filter trained on ``"rules+spans"`` runs its own span classifier over the rules')."""
+        candidates = self.provenance.get("candidates", "rules+kg_ner")
+        return "rules" if candidates == "rules+spans" else candidates
 
     def save(self, path: str | Path) -> None:
         """Write both models and the provenance as one JSON file (atomically)."""
         data = {"kind": "entity filter: keep/type and role logistic regressions over entity features",
-                "provenance": self.provenance, "typing": self.typing.to_json(), "role": self.role.to_json()}
+                "provenance": self.provenance, "typing": self.typing.to_json(), "role": self.role.to_json(),
+                **({"spans": self.spans.model.to_json()} if self.spans is not None else {})}
         with atomic_write(Path(path)) as handle:
-            json.dump(data, handle, indent=1)
+            json.dump(data, handle, separators=(",", ":"))  # compact: the span classifier alone has ~30,000 features
             handle.write("\n")
 
     @classmethod
@@ -139,31 +204,64 @@ class EntityFilter:
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(RelationModel.from_json(data["typing"]), RelationModel.from_json(data["role"]), data.get("provenance"))
+            spans = SpanClassifier(RelationModel.from_json(data["spans"])) if "spans" in data else None
+            return cls(RelationModel.from_json(data["typing"]), RelationModel.from_json(data["role"]), data.get("provenance"), spans)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{path}: not an entity filter ({error})") from None
 
-    def decisions(self, record: PaperExtraction, abstract: str) -> list[tuple[str, str]]:
-        """For each entity of ``record``: ``("drop", "")`` or the (type, role) it should have."""
-        examples = [entity_features(e, record.title, abstract) for e in record.entities]
+    def candidates_of(self, record: PaperExtraction, abstract: str) -> tuple[list[Entity], list[set[str]]]:
+        """The entities to judge (the record's, then the span classifier's new ones) and their features."""
+        if self.spans is None:
+            return list(record.entities), [entity_features(e, record.title, abstract, cues=self.cues) for e in record.entities]
+        found = self.spans.entities(record.title, abstract, record.entities)
+        entities = [*record.entities, *new_entities(record.entities, found)]
+        return entities, span_scored_features(entities, found, record.title, abstract, cues=self.cues)
+
+    def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
+        """For each entity's features: ``("drop", "")`` or the (type, role) it should have."""
         decided = []
         for p, role in zip(self.typing.probabilities(examples), self.role.probabilities(examples)):
-            if p[DROP] >= self.drop_threshold:
+            entity_type = max(ENTITY_TYPES, key=lambda t: p[t])
+            # a threshold per predicted type where training chose one ("drop:Task"), else the common one
+            if p[DROP] >= self.typing.thresholds.get(f"{DROP}:{entity_type}", self.drop_threshold):
                 decided.append((DROP, ""))
             else:
                 introduced = role["introduced"] >= self.introduced_threshold
-                decided.append((max(ENTITY_TYPES, key=lambda t: p[t]), "introduced" if introduced else "used"))
+                decided.append((entity_type, "introduced" if introduced else "used"))
         return decided
 
     def apply(self, record: PaperExtraction, abstract: str) -> PaperExtraction:
         """``record`` without the dropped entities (and their relations), the others retyped."""
         kept = []
-        for entity, (entity_type, role) in zip(record.entities, self.decisions(record, abstract)):
+        entities, examples = self.candidates_of(record, abstract)
+        for entity, (entity_type, role) in zip(entities, self.decisions(examples)):
             if entity_type != DROP:
                 kept.append(entity if (entity.type, entity.role) == (entity_type, role) else replace(entity, type=entity_type, role=role))
         names = {e.name for e in kept}
         relations = tuple(r for r in record.relations if r.head in names and r.tail in names)
         return replace(record, entities=tuple(kept), relations=relations)
+
+
+def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list[Entity]:
+    """The span entities whose name is none of the rules' names or aliases.
+
+    Examples
+    --------
+    >>> rules = (Entity("Direct Nash Optimization", "Method", "used", ("DNO",), (), 1.0),)
+    >>> [e.name for e in new_entities(rules, [Entity("DNO", "Method", "used", (), (), 0.9), Entity("reasoning", "Task", "used", (), (), 0.8)])]
+    ['reasoning']
+    """
+    known = {normalise_name(form) for e in rule_entities for form in (e.name, *e.aliases)}
+    return [e for e in spans if normalise_name(e.name) not in known]
+
+
+def span_scored_features(entities: list[Entity], spans: list[Entity], title: str, abstract: str, *, statistical: bool = True,
+                         cues: bool = False) -> list[set[str]]:
+    """`entity_features` of each entity with the span classifier's score of its best-scored name or alias."""
+    scores = {normalise_name(e.name): e.confidence for e in spans}
+    return [entity_features(e, title, abstract, statistical=statistical, cues=cues,
+                            span_score=max(scores.get(normalise_name(form), 0.0) for form in (e.name, *e.aliases)))
+            for e in entities]
 
 
 @lru_cache(maxsize=4)

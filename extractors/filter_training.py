@@ -25,15 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features
+from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, new_entities, span_scored_features
 from extractors.jsonl import read_jsonl
 from extractors.records import Entity, PaperExtraction
 from extractors.relation_model import RelationModel
 from extractors.relation_training import load_annotated
+from extractors.span_classifier import SpanClassifier
+from extractors.span_training import cross_validated_spans, fit_span_classifier, span_examples
 
 __all__ = ["CANDIDATE_SOURCES", "tagger_heldout_titles", "label_entity", "typed_scores", "train_filter"]
 
-CANDIDATE_SOURCES = {"rules": "fast", "rules+kg_ner": "accurate"}  # -> the profile that proposes them
+# -> the profile that proposes them ("rules+spans": the rules, then the span classifier)
+CANDIDATE_SOURCES = {"rules": "fast", "rules+kg_ner": "accurate", "rules+spans": "fast"}
 _THRESHOLDS = tuple(round(0.3 + 0.05 * k, 2) for k in range(13))  # 0.30 .. 0.90
 
 
@@ -124,20 +127,27 @@ def _sha256(path: str | Path) -> str:
 
 
 def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
-                 folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15) -> dict:
+                 folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15,
+                 span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
-    ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities)
-    or ``"rules+kg_ner"`` (with the statistical tagger's spans).
+    ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
+    ``"rules+kg_ner"`` (with the statistical tagger's spans) or ``"rules+spans"`` (with
+    the windows a span classifier keeps, `extractors.span_classifier`, trained here with
+    ``span_l2`` and keep threshold ``span_threshold`` on ``"none"``; the filter learns
+    from each paper's out-of-fold spans, and ships with the classifier fitted on all).
+    ``cues`` adds `extractors.entity_filter.cue_features` to the features;
+    ``per_type_drop`` then tunes a drop threshold per predicted type (`_per_type_thresholds`).
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
     annotated = load_annotated(papers, gold)
     heldout = tagger_heldout_titles(gold, seed=ner_seed, holdout=ner_holdout)
     records = _raw_extractions(annotated, CANDIDATE_SOURCES[candidates])
-    fast_records = records if candidates == "rules" else _raw_extractions(annotated, "fast")
-    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout)
-                   for (paper, gold_record), record in zip(annotated, records)]
+    fast_records = records if CANDIDATE_SOURCES[candidates] == "fast" else _raw_extractions(annotated, "fast")
+    spans, span_classifier = _spans(annotated, records, candidates, folds=folds, seed=seed, l2=span_l2, threshold=span_threshold)
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues)
+                   for (paper, gold_record), record, found in zip(annotated, records, spans)]
     order = list(range(len(papers_data)))
     random.Random(seed).shuffle(order)
     fold_of = {paper: k % folds for k, paper in enumerate(order)}
@@ -150,24 +160,30 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
                 typing_oof[k], role_oof[k] = typing.probabilities(data.features), role.probabilities(data.features)
     golds = [data.gold for data in papers_data]
 
-    def decided(drop: float, introduced: float) -> list[list[Entity]]:
-        return [
-            [Entity(e.name, max(CLASSES[1:], key=p.get), "introduced" if r["introduced"] >= introduced else "used",
-                    e.aliases, e.mentions, e.confidence)
-             for e, p, r in zip(data.entities, typing_p, role_p) if p[DROP] < drop]
-            for data, typing_p, role_p in zip(papers_data, typing_oof, role_oof)
-        ]
+    def decided(drop: float, introduced: float, per_type: dict[str, float] | None = None) -> list[list[Entity]]:
+        per_type = per_type or {}
+        kept = []
+        for data, typing_p, role_p in zip(papers_data, typing_oof, role_oof):
+            kept.append([])
+            for e, p, r in zip(data.entities, typing_p, role_p):
+                entity_type = max(CLASSES[1:], key=p.get)
+                if p[DROP] < per_type.get(entity_type, drop):
+                    role_of = "introduced" if r["introduced"] >= introduced else "used"
+                    kept[-1].append(Entity(e.name, entity_type, role_of, e.aliases, e.mentions, e.confidence))
+        return kept
 
     by_threshold = {t: typed_scores(golds, decided(t, 0.5)) for t in _THRESHOLDS}
     best = max(_THRESHOLDS, key=lambda t: (by_threshold[t]["f1"], -abs(t - 0.5)))
-    by_role_threshold = {t: typed_scores(golds, decided(best, t)) for t in _THRESHOLDS}
+    per_type = _per_type_thresholds(lambda thresholds: typed_scores(golds, decided(best, 0.5, thresholds))["f1"], best) if per_type_drop else {}
+    by_role_threshold = {t: typed_scores(golds, decided(best, t, per_type)) for t in _THRESHOLDS}
     best_role = max(_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
-    kept_at_best = decided(best, best_role)
+    kept_at_best = decided(best, best_role, per_type)
     # the papers the tagger never saw: the one fair comparison of the candidate sources
     unseen = [k for k, (paper, _) in enumerate(annotated) if _title_key(paper["title"]) in heldout]
     summary = {
         "cross_validated_typed": typed_scores(golds, kept_at_best),
         "drop_threshold": best,
+        "drop_threshold_by_type": per_type,
         "introduced_threshold": best_role,
         "unfiltered_typed": typed_scores(golds, [data.entities for data in papers_data]),
         "fast_profile_typed": typed_scores(golds, [list(r.entities) for r in fast_records]),
@@ -179,19 +195,35 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         "typed_f1_by_drop_threshold": {str(t): v["f1"] for t, v in by_threshold.items()},
     }
     typing, role = _fit(papers_data, l2)
-    typing.thresholds, role.thresholds = {DROP: best}, {"introduced": best_role}
+    typing.thresholds, role.thresholds = {DROP: best, **{f"{DROP}:{t}": v for t, v in per_type.items()}}, {"introduced": best_role}
     provenance = {
         "trained_by": "kg train-filter",
         "papers": {"path": Path(papers).name, "sha256": _sha256(papers), "count": len(papers_data)},
         "gold": {"path": Path(gold).name, "sha256": _sha256(gold)},
-        "candidates": candidates, "seed": seed, "folds": folds, "l2": l2,
+        "candidates": candidates, "seed": seed, "folds": folds, "l2": l2, "role_cues": cues, "per_type_drop": per_type_drop,
+        **({"span_classifier": {"l2": span_l2, "keep_below_none": span_threshold}} if span_classifier else {}),
         "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
         "examples": sum(len(data.labels) for data in papers_data),
         **{k: v for k, v in summary.items() if k != "typed_f1_by_drop_threshold"},
         "note": "scores on the training papers, out of fold; where the tagger trained on a paper, entities only it found are left out",
     }
-    EntityFilter(typing, role, provenance).save(out)
+    EntityFilter(typing, role, provenance, span_classifier).save(out)
     return summary
+
+
+def _per_type_thresholds(typed_f1, drop: float, rounds: int = 2) -> dict[str, float]:
+    """Drop thresholds per predicted type, by coordinate ascent from ``drop`` on the
+    out-of-fold typed F1 (``typed_f1(thresholds)``); a type keeps ``drop`` unless another
+    value scores strictly better."""
+    thresholds = dict.fromkeys(CLASSES[1:], drop)
+    for _ in range(rounds):
+        for entity_type in CLASSES[1:]:
+            scores = {t: typed_f1({**thresholds, entity_type: t}) for t in _THRESHOLDS}
+            current = scores.get(thresholds[entity_type], typed_f1(thresholds))
+            best = max(_THRESHOLDS, key=lambda t: (scores[t], -abs(t - drop)))
+            if scores[best] > current:
+                thresholds[entity_type] = best
+    return {t: v for t, v in thresholds.items() if v != drop}
 
 
 @dataclass(frozen=True)
@@ -202,11 +234,27 @@ class _PaperExamples:
     gold: list[dict]
 
 
-def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool) -> _PaperExamples:
-    """The entities of one paper that are examples, with their features and labels."""
+def _spans(annotated, records: list[PaperExtraction], candidates: str, **options) -> tuple[list[list[Entity] | None], SpanClassifier | None]:
+    """Each paper's out-of-fold span entities and the classifier fitted on all papers
+    (``None`` and ``None`` unless ``candidates`` is ``"rules+spans"``)."""
+    if candidates != "rules+spans":
+        return [None] * len(records), None
+    examples = [span_examples(paper, gold_record["entities"], record) for (paper, gold_record), record in zip(annotated, records)]
+    found = cross_validated_spans([paper for paper, _ in annotated], examples, records, **options)
+    return found, fit_span_classifier(examples, l2=options["l2"], threshold=options["threshold"])
+
+
+def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool, spans: list[Entity] | None = None,
+              cues: bool = False) -> _PaperExamples:
+    """The entities of one paper that are examples, with their features and labels
+    (with ``spans``, the span classifier's out-of-fold entities, the new ones join)."""
     entities = [e for e in record.entities if statistical or any(m.component != STATISTICAL for m in e.mentions)]
     abstract = paper.get("abstract") or ""
-    features = [entity_features(e, record.title, abstract, statistical=statistical) for e in entities]
+    if spans is None:
+        features = [entity_features(e, record.title, abstract, statistical=statistical, cues=cues) for e in entities]
+    else:
+        entities += new_entities(record.entities, spans)
+        features = span_scored_features(entities, spans, record.title, abstract, statistical=statistical, cues=cues)
     labels = [label_entity(e, gold_record["entities"]) for e in entities]
     return _PaperExamples(entities, features, labels, gold_record["entities"])
 

@@ -53,13 +53,32 @@ def test_apply_drops_retypes_and_drops_relations_of_dropped_entities():
     assert filtered.entities[0].mentions == foo.mentions
 
 
+def test_a_type_of_its_own_drop_threshold_keeps_what_the_common_one_drops():
+    record = PaperExtraction("p", "t", (_entity("image retrieval", "Task"),), (), "x", "0")
+    strict = _hand_filter(0.5)
+    _, examples = strict.candidates_of(record, ABSTRACT)
+    assert strict.decisions(examples) == [(DROP, "")]  # p(drop) of a lower-case name is about 0.99
+    strict.typing.thresholds["drop:Method"] = 0.999
+    assert strict.decisions(examples) == [("Method", "used")]
+
+
+def test_cue_features_read_roles_and_kinds_around_mentions():
+    text = "We introduce Zorbit, a benchmark for graph search. Our Glimmer model is compared."
+    zorbit = _entity("Zorbit", "Method", start=text.index("Zorbit"))
+    glimmer = _entity("Glimmer", "Model", start=text.index("Glimmer"))
+    assert {"cue:we_introduce", "cue:appositive", "kind:benchmark"} <= entity_features(zorbit, "Graphs", text, cues=True)
+    assert "cue:our" in entity_features(glimmer, "Graphs", text, cues=True)
+    assert not any(f.startswith(("cue:", "kind:")) for f in entity_features(zorbit, "Graphs", text))
+
+
 def test_save_load_round_trip_and_bad_file(tmp_path):
     path = tmp_path / "filter.json"
     _hand_filter(0.7).save(path)
     loaded = EntityFilter.load(path)
     assert (loaded.drop_threshold, loaded.introduced_threshold, loaded.candidates) == (0.7, 0.5, "rules")
     record = PaperExtraction("p", "t", (_entity("FooNet", "Model"), _entity("image retrieval", "Task")), (), "x", "0")
-    assert loaded.decisions(record, ABSTRACT) == _hand_filter(0.7).decisions(record, ABSTRACT)
+    _, examples = loaded.candidates_of(record, ABSTRACT)
+    assert loaded.decisions(examples) == _hand_filter(0.7).decisions(examples) == [("Method", "used"), (DROP, "")]
     path.write_text('{"typing": {}}', encoding="utf-8")
     with pytest.raises(ValueError, match="filter.json: not an entity filter"):
         EntityFilter.load(path)
