@@ -24,7 +24,12 @@ from pathlib import Path
 from kg import __version__
 from kg.atomic import atomic_write
 
-__all__ = ["BuildResult", "build"]
+__all__ = ["BuildResult", "GRAPH_FILES_LIMIT", "build"]
+
+# Up to this many quads a build also writes its graph as files (sorted, in Python: 100 s
+# at 2 M quads); above, ``store/`` alone is the graph (Oxigraph's own dump of 36 M quads
+# would take 10 minutes and 20 GB on every build). `kg build --graph-files` writes them anyway.
+GRAPH_FILES_LIMIT = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def build(
     dask: str | None = None,
     prune: bool = False,
     batch_size: int = 256,
+    graph_files: bool | None = None,
 ) -> BuildResult:
     """Build the knowledge graph of ``inputs`` (default: the bundled corpus) into ``out``.
 
@@ -102,6 +108,10 @@ def build(
     prune : remove papers of earlier builds into ``out`` that are not in ``inputs``
         (without it a build adds to and updates what ``out`` holds).
     batch_size : papers per extraction task (and per state transaction).
+    graph_files : write ``graph.trig`` and ``graph.ttl`` (True), or not (False); None (the
+        default) writes them while the store holds at most `GRAPH_FILES_LIMIT` quads. Without
+        them ``store/`` is the build's graph (every command taking a GRAPH reads it from the
+        build directory) and the analytics go to their files only, not into the store.
 
     Examples
     --------
@@ -119,7 +129,7 @@ def build(
     from kg.buildstate import BuildState
     from kg.corpus import paper_to_json, read_corpus
     from kg.graph import write_graph
-    from kg.graphupdate import open_store, update_graph
+    from kg.graphupdate import drop_analytics_graph, open_store, update_graph
     from kg.iris import ResourceIRIs
     from kg.vocab import resolve_base_iri
 
@@ -140,7 +150,7 @@ def build(
     corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress)
     state = BuildState(out)
     try:
-        options = json.dumps([__version__, profile, base_iri, resolve_base_iri(base_iri), seed, view])
+        options = json.dumps([__version__, profile, base_iri, resolve_base_iri(base_iri), seed, view, graph_files])
         # Cleared before anything changes: a run killed from here on leaves the directory "unfinished".
         last_finished = state.finished()
         state.set_finished(None)
@@ -171,11 +181,19 @@ def build(
         with open_store(out, base_iri=iris.base) as dataset:
             update = update_graph(dataset, state, iris=iris)
             stage("graph")
-            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base)
+            files = graph_files if graph_files is not None else update.quads <= GRAPH_FILES_LIMIT
+            if not files:
+                drop_analytics_graph(dataset, iris)
+            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files)
             written += list(analytics.files)
             stage("analytics")
-            written += [Path(p).name for p in write_graph(dataset, out)]
-            triples = len(dataset.store._inner)
+            if files:
+                written += [Path(p).name for p in write_graph(dataset, out)]
+                triples = len(dataset.store._inner)
+            else:
+                for name in ("graph.trig", "graph.ttl"):  # an earlier, smaller build's: now out of date
+                    (out / name).unlink(missing_ok=True)
+                triples = update.quads
             stage("write")
             if view:
                 from kg.views import write_overview

@@ -11,7 +11,10 @@ nothing it had committed:
 - ``graphs``: per paper, the key of the named graph written to the store (a digest of
   the paper, its record and the entity IRIs it resolved to). A row is deleted *before*
   its graph is touched and written back *after* the store is flushed, so a graph without
-  a row is one an interrupted run may have left half-written: the next run rewrites it.
+  a row is one an interrupted run may have left half-written: the next run rewrites it;
+- ``corpus``: per subject of the corpus graph (an entity, a relation's support, a paper
+  graph's description, a run), the digest of its triples as stored, kept the same way,
+  so that a run rewrites only the subjects whose triples changed.
 
 Every method commits its own transaction: a build killed between two calls finds the
 state of the last one that returned.
@@ -52,6 +55,7 @@ CREATE TABLE IF NOT EXISTS extractions (
     id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, profile TEXT NOT NULL, version TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
@@ -225,16 +229,35 @@ class BuildState:
     # the last finished build
     def finished(self) -> str | None:
         """The options digest of the last build that finished, None while one is unfinished."""
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'finished'").fetchone()
-        return row[0] if row else None
+        return self.meta("finished")
 
     def set_finished(self, options: str | None) -> None:
         """Record that a build with ``options`` finished (None: one is under way)."""
+        self.set_meta("finished", options)
+
+    # meta
+    def meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str | None) -> None:
         with self._db:
-            if options is None:
-                self._db.execute("DELETE FROM meta WHERE name = 'finished'")
+            if value is None:
+                self._db.execute("DELETE FROM meta WHERE name = ?", (name,))
             else:
-                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('finished', ?)", (options,))
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    # the corpus graph, subject by subject
+    def corpus_digests(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT subject, digest FROM corpus"))
+
+    def forget_corpus(self, subjects: Iterable[str]) -> None:
+        """Mark corpus subjects as not (or no longer) stored as their digest says: call before touching them."""
+        self._transaction("DELETE FROM corpus WHERE subject = ?", ((subject,) for subject in subjects))
+
+    def put_corpus_digests(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Record corpus subjects as stored: call after the store has them."""
+        self._transaction("INSERT OR REPLACE INTO corpus VALUES (?, ?)", rows)
 
     # graphs
     def graph_keys(self) -> dict[str, str]:

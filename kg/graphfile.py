@@ -7,25 +7,65 @@ from pathlib import Path
 import rdflib
 from rdflib.util import guess_format
 
-__all__ = ["BUILD_GRAPH_NAMES", "resolve_graph_path", "rdf_format_for", "oxigraph_format", "load_graph"]
+__all__ = ["BUILD_GRAPH_NAMES", "BUILD_STORE", "resolve_graph_path", "is_build_store", "open_build_store",
+           "rdf_format_for", "oxigraph_format", "load_graph"]
 
 # What `kg build` writes, best first: TriG keeps one named graph per paper.
 BUILD_GRAPH_NAMES = ("graph.trig", "graph.nq", "graph.ttl")
+# The build directory's on-disk Oxigraph store: the graph itself when a big build wrote no graph files.
+BUILD_STORE = "store"
 
 _EXTRA_FORMATS = {".jsonld": "json-ld", ".json": "json-ld", ".nq": "nquads", ".nt": "nt", ".owl": "xml"}
 
 
 def resolve_graph_path(path: str | Path) -> Path:
-    """The RDF file behind ``path``: the file itself, or the graph of a build directory."""
+    """The graph behind ``path``: the file itself, or the graph of a build directory (its
+    graph file, or its ``store/`` when the build wrote none; see `is_build_store`)."""
     path = Path(path)
+    if is_build_store(path):
+        return path
     if path.is_dir():
         for name in BUILD_GRAPH_NAMES:
             if (path / name).is_file():
                 return path / name
+        if is_build_store(path / BUILD_STORE):
+            return path / BUILD_STORE
         raise FileNotFoundError(f"{path}: no {' or '.join(BUILD_GRAPH_NAMES)} here; is it a `kg build` directory?")
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such graph file or build directory")
     return path
+
+
+def is_build_store(path: str | Path) -> bool:
+    """Whether ``path`` is the Oxigraph store of a build directory (``DIR/store`` next to ``DIR/state.sqlite``)."""
+    path = Path(path)
+    return path.name == BUILD_STORE and path.is_dir() and (path.parent / "state.sqlite").is_file()
+
+
+def open_build_store(path: str | Path):
+    """A build directory's store, opened read-only, and the prefixes to write its terms with.
+
+    Read-only: several readers may share it, and a running ``kg build`` is not disturbed.
+    The resource base IRI (for the ``entity:`` and ``paper:`` prefixes) is read off the
+    corpus graph's name.
+    """
+    import pyoxigraph as ox
+
+    from kg.vocab import KG, PREFIXES
+
+    try:
+        store = ox.Store.read_only(str(path))
+    except OSError as error:
+        raise OSError(f"{path}: cannot open the graph store read-only ({error})") from None
+    prefixes = dict(PREFIXES)
+    probe = next(store.quads_for_pattern(None, ox.NamedNode(str(RDF_TYPE)), ox.NamedNode(str(KG.PaperGraph)), None), None)
+    if probe is not None and isinstance(probe.graph_name, ox.NamedNode) and probe.graph_name.value.endswith("graph/corpus"):
+        base = probe.graph_name.value[: -len("graph/corpus")]
+        prefixes |= {"entity": base + "entity/", "paper": base + "paper/"}
+    return store, prefixes
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def rdf_format_for(path: str | Path) -> str:
@@ -74,6 +114,8 @@ def load_graph(path: str | Path, *, store: str = "auto") -> rdflib.Dataset:
     (1, 1)
     """
     source = resolve_graph_path(path)
+    if is_build_store(source):
+        return _open_build_store_dataset(source)
     fmt = rdf_format_for(source)
     big = source.stat().st_size > OXIGRAPH_FILE_BYTES
     if fmt in _OX_FORMATS and (store == "oxigraph" or (store == "auto" and big)):
@@ -93,4 +135,14 @@ def _load_with_oxigraph(source: Path, fmt: str) -> rdflib.Dataset:
         dataset.store._inner.bulk_load(path=str(source), format=oxigraph_format(fmt))
     except SyntaxError as error:
         raise InputError(Problem(str(source), getattr(error, "lineno", None), f"not valid {fmt}: {error.msg}")) from None
+    return dataset
+
+
+def _open_build_store_dataset(source: Path) -> rdflib.Dataset:
+    from kg.oxigraph_store import KGOxigraphStore
+
+    store, prefixes = open_build_store(source)
+    dataset = rdflib.Dataset(store=KGOxigraphStore(store=store), default_union=True)
+    for prefix, namespace in prefixes.items():
+        dataset.bind(prefix, namespace, override=True)
     return dataset

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +30,8 @@ from kg.oxigraph_store import KGOxigraphStore
 from kg.quadstore import Quads, open_quads
 from kg.vocab import PREFIXES
 
-__all__ = ["OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "QuadLoader", "write_graph"]
+__all__ = ["OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "nquads_object",
+           "QuadLoader", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -92,7 +94,7 @@ _XSD_DECIMAL = f"^^<{XSD.decimal}>"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _nquads_object(value) -> str:
+def nquads_object(value) -> str:
     """``value`` as an N-Quads object: an IRI, a literal, or a plain str/int/float literal."""
     kind = type(value)
     if kind is URIRef:
@@ -113,6 +115,10 @@ def _nquads_object(value) -> str:
     raise TypeError(f"cannot write {value!r} as an RDF object")
 
 
+# Bulk loads run here, overlapping the Python that writes the next batch's N-Quads.
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
+
+
 class QuadLoader:
     """Adds triples to named graphs of a dataset in batches, by the fastest path its store has.
 
@@ -120,8 +126,9 @@ class QuadLoader:
     an xsd:string, ``int`` an xsd:integer, ``Decimal`` an xsd:decimal and ``float`` an
     xsd:double. For Oxigraph the
     quads are written as N-Quads text and bulk-loaded by pyoxigraph's Rust parser (no
-    rdflib or pyoxigraph term object per quad in Python); for rdflib's memory store they
-    go to the store's ``addN``.
+    rdflib or pyoxigraph term object per quad in Python), each batch in a background
+    thread while the next is written; `flush` waits for them. For rdflib's memory store
+    they go to the store's ``addN``.
     """
 
     def __init__(self, dataset: rdflib.Dataset, *, batch: int = 200_000):
@@ -131,6 +138,7 @@ class QuadLoader:
         self._oxigraph = isinstance(dataset.store, OxigraphStore)
         self._pending: list = []
         self._graphs: dict[URIRef, rdflib.Graph] = {}
+        self._loading: Future | None = None  # the batch pyoxigraph is loading while Python writes the next
 
     @staticmethod
     def _rdflib(value) -> rdflib.term.Node:
@@ -139,7 +147,7 @@ class QuadLoader:
     def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
         if self._oxigraph:
             tail = f" <{graph}> .\n"
-            obj = _nquads_object
+            obj = nquads_object
             self._pending.extend(f"<{s}> <{p}> {obj(o)}{tail}" for s, p, o in triples)
         else:
             context = self._graphs.get(graph)
@@ -148,19 +156,39 @@ class QuadLoader:
             term = self._rdflib
             self._pending.extend((s, p, term(o), context) for s, p, o in triples)
         if len(self._pending) >= self.batch:
-            self.flush()
+            self._send()
 
-    def flush(self) -> None:
+    def add_nquads(self, lines: Iterable[str]) -> None:
+        """Add quads already written as N-Quads lines (Oxigraph stores only)."""
+        if not self._oxigraph:
+            raise TypeError("N-Quads lines go to an Oxigraph store only")
+        self._pending.extend(lines)
+        if len(self._pending) >= self.batch:
+            self._send()
+
+    def _send(self) -> None:
+        """Hand the pending quads to the store; for Oxigraph, in the background (it releases the GIL)."""
         if not self._pending:
             return
         self.count += len(self._pending)
         if self._oxigraph:
             data = "".join(self._pending).encode("utf-8")
-            self.dataset.store._inner.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+            self._wait()  # one batch in flight at a time: memory stays at two batches
+            self._loading = _LOADER.submit(self.dataset.store._inner.bulk_load, input=data, format=ox.RdfFormat.N_QUADS)
         else:
             # Straight to the store: Dataset.addN re-resolves every quad's context.
             self.dataset.store.addN(self._pending)
         self._pending = []
+
+    def _wait(self) -> None:
+        if self._loading is not None:
+            loading, self._loading = self._loading, None
+            loading.result()  # re-raises what the load raised
+
+    def flush(self) -> None:
+        """Load every quad added so far; when it returns, the store has them all."""
+        self._send()
+        self._wait()
 
 
 def _quads_of(dataset: rdflib.Graph) -> Quads:

@@ -10,7 +10,8 @@ records again (cheap next to extraction) and then:
   graphs whose key changed are rewritten, graphs of papers no longer in the build and
   graphs an interrupted run left without a key are removed;
 - the corpus graph (entities, relation support, runs, which run made which paper graph)
-  is rewritten whole.
+  is generated whole, but only the subjects whose triples changed are rewritten (their
+  digests are kept in the build state; removing quads from Oxigraph is slow).
 
 Crash safety: a graph's key is deleted before the graph is touched and stored after the
 store is flushed, so whatever point a run is killed at, the next run finds every graph
@@ -27,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,19 +38,20 @@ from oxrdflib import OxigraphStore
 from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
 from kg.buildstate import BuildError, BuildState
+from kg.graphfile import BUILD_STORE
 from kg.graph import corpus_triples, paper_facts, resolved_relation
-from kg.graphstore import QuadLoader
+from kg.graphstore import QuadLoader, nquads_object
 from kg.iris import ResourceIRIs
 from kg.paper_triples import paper_triples
 from kg.provenance import ExtractionRun
 from kg.resolve import Resolution, resolve_entities
 from kg.vocab import PREFIXES
 
-__all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph"]
+__all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "drop_analytics_graph"]
 
 log = logging.getLogger("kg.graph")
 
-STORE_DIR = "store"
+STORE_DIR = BUILD_STORE
 # Papers rewritten per step: one step = forget keys, remove + load graphs, flush, store keys.
 _STEP = 5_000
 
@@ -177,23 +180,76 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
             store.remove_graph(name)
             removed += 1
 
-    _write_corpus_graph(dataset, sorted(wanted), outlines, resolution, iris)
-    store.flush()
+    _write_corpus_graph(dataset, state, sorted(wanted), outlines, resolution, iris)
     log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,
              len(resolution.entities))
     return GraphUpdate(papers=len(wanted), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
                        quads=len(store))
 
 
-def _write_corpus_graph(dataset: rdflib.Dataset, papers: list[str], outlines: dict[str, _Outline],
-                        resolution: Resolution, iris: ResourceIRIs) -> None:
+def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list[str], outlines: dict[str, _Outline],
+                        resolution: Resolution, iris: ResourceIRIs) -> int:
+    """Bring the corpus graph to what `corpus_triples` gives now, rewriting only the subjects whose triples changed.
+
+    Returns how many subjects were rewritten or removed. Removing a quad from Oxigraph
+    costs tens of microseconds, so rewriting a corpus graph of millions of quads on
+    every build would dominate an incremental one; its subjects' digests in the build
+    state tell which few changed.
+    """
     store: ox.Store = dataset.store._inner
     corpus = iris.corpus_graph
-    store.remove_graph(ox.NamedNode(str(corpus)))
+    corpus_node = ox.NamedNode(str(corpus))
     started = datetime.now(timezone.utc)
     runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted({o.run for o in outlines.values()})}
     paper_runs = [(pid, [outlines[pid].run] if pid in outlines else []) for pid in papers]
+    triples = corpus_triples(paper_runs, runs, corpus_ids=sorted(outlines), resolution=resolution,
+                             support=_support(outlines, resolution), iris=iris)
+    stored = state.corpus_digests()
+    if stored and next(store.quads_for_pattern(None, None, None, corpus_node), None) is None:
+        stored = {}  # the store was replaced under the state: nothing of it is there
+    unknown: set[str] = set()
+    if state.meta("corpus") == "dirty" or not stored:
+        # An interrupted run (or a build directory from before the digests): what the store holds, the state may not know.
+        unknown = {quad.subject.value for quad in store.quads_for_pattern(None, None, None, corpus_node)} - set(stored)
+    state.set_meta("corpus", "dirty")
+    tail = f" <{corpus}> .\n"
     loader = QuadLoader(dataset)
-    loader.add(corpus, corpus_triples(paper_runs, runs, corpus_ids=sorted(outlines), resolution=resolution,
-                                      support=_support(outlines, resolution), iris=iris))
+    seen: set[str] = set()
+    written: list[tuple[str, str]] = []
+    for subject, group in groupby(triples, key=lambda triple: triple[0]):
+        key = str(subject)
+        if key in seen:
+            raise RuntimeError(f"corpus graph subject {key} is not contiguous")  # corpus_triples yields each once
+        seen.add(key)
+        lines = [f"<{key}> <{p}> {nquads_object(o)}{tail}" for _, p, o in group]
+        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:24]
+        if stored.get(key) == digest:
+            continue
+        if key in stored or key in unknown:
+            state.forget_corpus((key,))
+            _remove_subject(store, ox.NamedNode(key), corpus_node)
+        loader.add_nquads(lines)
+        written.append((key, digest))
+    gone = [key for key in (*stored, *unknown) if key not in seen]
+    for key in gone:
+        _remove_subject(store, ox.NamedNode(key), corpus_node)
     loader.flush()
+    store.flush()
+    state.forget_corpus(gone)
+    state.put_corpus_digests(written)
+    state.set_meta("corpus", None)
+    return len(written) + len(gone)
+
+
+def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode) -> None:
+    for quad in list(store.quads_for_pattern(subject, None, None, graph)):
+        store.remove(quad)
+
+
+def drop_analytics_graph(dataset: rdflib.Dataset, iris: ResourceIRIs) -> None:
+    """Remove the written-back analytics from the store (a big build keeps them in files only)."""
+    store: ox.Store = dataset.store._inner
+    name = ox.NamedNode(iris.base + ANALYTICS_GRAPH)
+    # removing costs about 40 us a quad (a transaction per quad): probe first, it is usually absent
+    if next(store.quads_for_pattern(None, None, None, name), None) is not None:
+        store.remove_graph(name)

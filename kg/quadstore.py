@@ -20,7 +20,7 @@ import rdflib
 from oxrdflib import OxigraphStore
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.graphfile import oxigraph_format, rdf_format_for, resolve_graph_path
+from kg.graphfile import is_build_store, open_build_store, oxigraph_format, rdf_format_for, resolve_graph_path
 from kg.problems import InputError, Problem
 
 __all__ = ["Quads", "open_quads", "to_oxigraph_term"]
@@ -129,6 +129,8 @@ def _from_rdflib(graph: rdflib.Graph) -> Quads:
 
 
 def _from_file(path: Path) -> Quads:
+    if is_build_store(path):  # a big build's graph: read in place, no copy
+        return Quads(*open_build_store(path))
     rdflib_format = rdf_format_for(path)
     ox_format = oxigraph_format(rdflib_format)
     if ox_format is None:
@@ -158,7 +160,8 @@ def _parse_with_rdflib(path: Path, rdflib_format: str) -> rdflib.Dataset:
 
 
 def open_quads(graph: GraphInput | Quads) -> Quads:
-    """The quads of ``graph``: an rdflib graph or dataset, an RDF file or a build directory.
+    """The quads of ``graph``: an rdflib graph or dataset, an RDF file or a build directory
+    (its graph file, or its store opened read-only).
 
     Files in N-Triples, N-Quads, Turtle, TriG, RDF/XML and JSON-LD are parsed by
     pyoxigraph (about 20 times faster than rdflib); a syntax error raises `InputError`

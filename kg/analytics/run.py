@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze
 from kg.analytics.outputs import write_outputs
-from kg.analytics.writeback import write_back
+from kg.analytics.writeback import analytics_graph, analytics_triples, write_back
 from kg.atomic import atomic_write
+from kg.graphstore import nquads_object
+from kg.vocab import PREFIXES
 
 __all__ = ["AnalyticsRun", "run_analytics"]
 
@@ -34,21 +37,44 @@ class AnalyticsRun:
         return lines
 
 
+# rdflib's Turtle serialiser (grouped, sorted) takes 150 us a triple; pyoxigraph's about 2 us.
+RDFLIB_TURTLE_LIMIT = 50_000
+
+
+def _analytics_size(result: AnalyticsResult) -> int:
+    """About how many triples `write_back` writes for ``result``."""
+    return 7 * len(result.concepts) + 4 * len(result.communities.communities) + 6 * len(result.comentions)
+
+
+def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | None) -> None:
+    """The analytics triples as Turtle: by rdflib while few (the same bytes as ever), by pyoxigraph when many."""
+    if _analytics_size(result) <= RDFLIB_TURTLE_LIMIT:
+        analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
+        return
+    lines = "".join(f"<{s}> <{p}> {nquads_object(o)} .\n" for s, p, o in analytics_triples(result, base_iri=base_iri))
+    used = {"kg", "rdf", "rdfs", "xsd"}
+    ox.serialize(ox.parse(lines.encode("utf-8"), ox.RdfFormat.N_TRIPLES), handle, ox.RdfFormat.TURTLE,
+                 prefixes={p: ns for p, ns in PREFIXES.items() if p in used})
+
+
 def run_analytics(
-    graph: rdflib.Graph, *, out: str | Path, seed: int = 0, base_iri: str | None = None, **options
+    graph: rdflib.Graph, *, out: str | Path, seed: int = 0, base_iri: str | None = None, into_graph: bool = True,
+    **options
 ) -> AnalyticsRun:
     """Analyze ``graph``, add the results to it (`write_back`) and write the files into ``out``.
 
     Besides the report, JSON and CSV files, ``analytics.ttl`` holds the written-back triples
-    alone, for loading next to a graph that was built without them. ``options`` go to
+    alone, for loading next to a graph that was built without them. ``into_graph=False``
+    leaves ``graph`` as it is (the results go to the files only). ``options`` go to
     `kg.analytics.analyze`.
     """
     out = Path(out)
     result = analyze(graph, seed=seed, **options)
-    added = write_back(graph, result, base_iri=base_iri)
+    if into_graph:
+        write_back(graph, result, base_iri=base_iri)
     files = [path.name for path in write_outputs(result, out)]
     with atomic_write(out / "analytics.ttl", "wb") as handle:
-        added.serialize(handle, format="turtle")
+        _write_analytics_turtle(result, handle, base_iri=base_iri)
     files.append("analytics.ttl")
     return AnalyticsRun(
         result=result,

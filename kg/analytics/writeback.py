@@ -14,16 +14,21 @@ re-run replaces; into a plain Graph the triples are simply added.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 
+import pyoxigraph as ox
 import rdflib
+from oxrdflib import OxigraphStore
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
+from kg.graphstore import QuadLoader
 from kg.vocab import PREFIXES, resolve_base_iri
 
-__all__ = ["comention_iri", "analytics_graph", "write_back"]
+__all__ = ["comention_iri", "analytics_triples", "analytics_graph", "write_back"]
 
 
 def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
@@ -46,38 +51,43 @@ def _integer(value: int) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
-def analytics_graph(result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
-    """The results of `analyze` as triples with ontology terms, in a graph of their own."""
+def analytics_triples(result: AnalyticsResult, *, base_iri: str | None = None) -> Iterator[tuple[URIRef, URIRef, Node]]:
+    """The results of `analyze` as triples with ontology terms."""
     base = resolve_base_iri(base_iri)
-    target = rdflib.Graph()
-    for prefix, namespace in PREFIXES.items():
-        target.bind(prefix, namespace)
     membership = result.communities.membership()
     community_iri = {c.number: URIRef(f"{base}community/{c.number}") for c in result.communities.communities}
     for concept in result.concepts:
         entity = URIRef(concept.iri)
-        target.add((entity, KG.centralityScore, _double(concept.score)))
-        target.add((entity, KG.centralityRank, _integer(concept.rank)))
-        target.add((entity, KG.coMentionDegree, _integer(concept.degree)))
-        target.add((entity, KG.pageRank, _double(concept.pagerank)))
-        target.add((entity, KG.betweenness, _double(concept.betweenness)))
-        target.add((entity, KG.eigenvectorCentrality, _double(concept.eigenvector)))
+        yield entity, KG.centralityScore, _double(concept.score)
+        yield entity, KG.centralityRank, _integer(concept.rank)
+        yield entity, KG.coMentionDegree, _integer(concept.degree)
+        yield entity, KG.pageRank, _double(concept.pagerank)
+        yield entity, KG.betweenness, _double(concept.betweenness)
+        yield entity, KG.eigenvectorCentrality, _double(concept.eigenvector)
         if concept.iri in membership:
-            target.add((entity, KG.inCommunity, community_iri[membership[concept.iri]]))
+            yield entity, KG.inCommunity, community_iri[membership[concept.iri]]
     for community in result.communities.communities:
         node = community_iri[community.number]
-        target.add((node, RDF.type, KG.Community))
-        target.add((node, RDFS.label, Literal(community.name)))
-        target.add((node, KG.communityNumber, _integer(community.number)))
-        target.add((node, KG.communitySize, _integer(community.size)))
+        yield node, RDF.type, KG.Community
+        yield node, RDFS.label, Literal(community.name)
+        yield node, KG.communityNumber, _integer(community.number)
+        yield node, KG.communitySize, _integer(community.size)
     for link in result.comentions:
         node = comention_iri(base, link.source, link.target)
-        target.add((node, RDF.type, KG.CoMention))
-        target.add((node, KG.coMentionOf, URIRef(link.source)))
-        target.add((node, KG.coMentionOf, URIRef(link.target)))
-        target.add((node, KG.support, _integer(link.support)))
-        target.add((node, KG.npmi, _double(link.npmi)))
-        target.add((node, KG.jaccard, _double(link.jaccard)))
+        yield node, RDF.type, KG.CoMention
+        yield node, KG.coMentionOf, URIRef(link.source)
+        yield node, KG.coMentionOf, URIRef(link.target)
+        yield node, KG.support, _integer(link.support)
+        yield node, KG.npmi, _double(link.npmi)
+        yield node, KG.jaccard, _double(link.jaccard)
+
+
+def analytics_graph(result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
+    """The results of `analyze` as triples with ontology terms, in a graph of their own."""
+    target = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        target.bind(prefix, namespace)
+    target.addN((s, p, o, target) for s, p, o in analytics_triples(result, base_iri=base_iri))
     return target
 
 
@@ -85,8 +95,18 @@ def write_back(graph: rdflib.Graph, result: AnalyticsResult, *, base_iri: str | 
     """Add the results of `analyze` to ``graph``; returns them as a graph of their own.
 
     In an rdflib Dataset they go into the named graph ``<base_iri>graph/analytics``,
-    emptied first, so a re-run replaces them; a plain Graph simply gets them added.
+    emptied first, so a re-run replaces them; a plain Graph simply gets them added. In a
+    Dataset on an Oxigraph store they are bulk-loaded, and the graph returned is that
+    named graph of the store (not a copy).
     """
+    if isinstance(graph, rdflib.Dataset) and isinstance(graph.store, OxigraphStore):
+        # Straight into the store as N-Quads (`QuadLoader`): no rdflib graph of a million triples in between.
+        name = URIRef(resolve_base_iri(base_iri) + ANALYTICS_GRAPH)
+        graph.store._inner.remove_graph(ox.NamedNode(str(name)))
+        loader = QuadLoader(graph)
+        loader.add(name, analytics_triples(result, base_iri=base_iri))
+        loader.flush()
+        return graph.graph(name)
     added = analytics_graph(result, base_iri=base_iri)
     if isinstance(graph, rdflib.Dataset):
         name = URIRef(resolve_base_iri(base_iri) + ANALYTICS_GRAPH)

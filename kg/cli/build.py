@@ -22,9 +22,12 @@ import click
 @click.option("--prune", is_flag=True, help="Remove papers of earlier builds into --out that are not in INPUT.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(min=1),
               help="Papers per extraction task.")
+@click.option("--graph-files/--no-graph-files", default=None,
+              help="Write graph.trig and graph.ttl (default: while the graph has at most 2 million quads; "
+                   "above, the build directory's store/ is the graph).")
 @click.pass_context
 def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, no_view, workers, dask_address, prune,
-            batch_size):
+            batch_size, graph_files):
     """Build the knowledge graph of INPUT files (default: the bundled corpus) into --out.
 
     INPUT may be files, directories or globs in any supported format, or - for stdin.
@@ -51,6 +54,7 @@ def command(ctx, inputs, out, profile, format_, fields, strict, base_iri, seed, 
             dask=dask_address,
             prune=prune,
             batch_size=batch_size,
+            graph_files=graph_files,
         )
     except BuildError as error:
         raise click.ClickException(str(error)) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.graphfile import resolve_graph_path
+from kg.graphfile import is_build_store, resolve_graph_path
 from kg.sparql.engine import load_oxigraph
 
 __all__ = ["STAMP", "is_store_directory", "ensure_store", "open_read_only"]
@@ -41,6 +41,8 @@ def ensure_store(graph: str | Path, directory: str | Path) -> Path:
     Refuses to replace a non-empty directory that is not such a store.
     """
     source = resolve_graph_path(graph).resolve()
+    if is_build_store(source):  # already a store, kept current by `kg build`
+        return source
     directory = Path(directory)
     stamp = _stamp(source)
     if is_store_directory(directory):
@@ -71,7 +73,7 @@ def ensure_store(graph: str | Path, directory: str | Path) -> Path:
 
 
 def open_read_only(directory: str | Path) -> ox.Store:
-    """Open a store directory for queries (several processes may do so at once)."""
-    if not is_store_directory(directory):
+    """Open a store directory (or a build directory's ``store/``) for queries (several processes may do so at once)."""
+    if not (is_store_directory(directory) or is_build_store(directory)):
         raise ValueError(f"{directory}: not a kg store directory (no {STAMP})")
     return ox.Store.read_only(str(directory))

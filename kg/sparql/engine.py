@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node, Variable
 
-from kg.graphfile import load_graph, oxigraph_format, rdf_format_for, resolve_graph_path
+from kg.graphfile import is_build_store, load_graph, oxigraph_format, rdf_format_for, resolve_graph_path
 from kg.sparql.federation import uses_service
 from kg.sparql.prefixes import PREFIXES
 from kg.sparql.terms import from_oxigraph
@@ -108,6 +108,8 @@ def open_store(path: str | Path, *, engine: str = "auto") -> Store:
     if is_store_directory(path):
         return open_read_only(path)
     source = resolve_graph_path(path)
+    if is_build_store(source):  # a big build's graph: its own store, read-only
+        return open_read_only(source)
     if engine == "rdflib" or (engine == "auto" and source.stat().st_size <= OXIGRAPH_THRESHOLD_BYTES):
         return load_graph(source)
     return load_oxigraph(source)
