@@ -17,6 +17,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.batching import batched
 from extractors.offsets import span_at, text_of
 
 __all__ = ["best_long_form", "initials_long_form", "find_abbreviations", "detect_abbreviations", "LONG_FORMS", "SHORT_FORMS"]
@@ -270,4 +271,4 @@ def detect_abbreviations(doc: Doc) -> Doc:
 @Language.factory("kg_abbreviations", default_config={})
 def make_abbreviation_detector(nlp: Language, name: str):
     """Pipeline component: Schwartz–Hearst abbreviation definitions."""
-    return detect_abbreviations
+    return batched(detect_abbreviations)

@@ -20,6 +20,7 @@ from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extractors.batching import BatchedComponent
 from extractors.offsets import span_at, span_text, text_of, token_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
@@ -259,7 +260,7 @@ def merge_candidates(
     return [(c.span, *typing_by_context(c.span, c.prior), c.component, c.confidence) for c in kept]
 
 
-class CandidateMerger:
+class CandidateMerger(BatchedComponent):
     def __init__(self, lexicon, extra_groups: tuple[str, ...], threshold: float, min_repeats: int):
         self.lexicon = lexicon
         self.extra_groups = extra_groups

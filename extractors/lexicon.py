@@ -21,6 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from extractors.batching import BatchedComponent
 from extractors.records import ENTITY_TYPES
 
 __all__ = ["Lexicon", "LexiconError", "load_lexicon", "LexiconMatcher", "LEXICON_SPANS"]
@@ -107,7 +108,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     return Lexicon(exact=exact, folded=folded)
 
 
-class LexiconMatcher:
+class LexiconMatcher(BatchedComponent):
     """Finds lexicon forms in a Doc; the longest match wins where they overlap."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon):

@@ -25,6 +25,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extractors.batching import batched
 from extractors.offsets import span_at, text_of
 
 __all__ = ["ADJECTIVE_SUFFIX", "NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
@@ -378,4 +379,4 @@ def detect_names(doc: Doc) -> Doc:
 @Language.factory("kg_names", default_config={})
 def make_name_finder(nlp: Language, name: str):
     """Pipeline component: candidate names by shape and cue words."""
-    return detect_names
+    return batched(detect_names)

@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.aggregate import RELATION_FINDINGS
+from extractors.batching import BatchedComponent
 from extractors.relation_features import ALLOWED, PairCandidate, PairContext, allowed, pair_candidates
 from extractors.relation_model import RelationModel, default_model_path
 
@@ -129,7 +130,7 @@ def _exclusive_keys(finding: Finding) -> list[tuple]:
     return keys
 
 
-class RelationFinder:
+class RelationFinder(BatchedComponent):
     """The component: candidate pairs -> findings in ``doc.user_data[RELATION_FINDINGS]``."""
 
     def __init__(self, model: RelationModel | None):

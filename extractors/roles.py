@@ -24,6 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
+from extractors.batching import BatchedComponent
 from extractors.candidates import ENTITY_SPANS
 from extractors.offsets import span_text, text_of
 from extractors.sentences import sentence_starts
@@ -195,7 +196,7 @@ def _follow_list(mentions: list[Span], k: int, text: str, sentences: list[int], 
             first = later  # the next item of the list follows this one
 
 
-class RoleTagger:
+class RoleTagger(BatchedComponent):
     def __init__(self, known: frozenset[str]):
         self.known = known
 

@@ -15,6 +15,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.batching import batched
 from extractors.offsets import text_of, token_at
 
 __all__ = ["split_sentences", "sentence_boundaries", "sentence_starts"]
@@ -76,4 +77,4 @@ def sentence_starts(doc: Doc) -> list[int]:
 @Language.factory("kg_sentences", default_config={})
 def make_sentence_splitter(nlp: Language, name: str):
     """Pipeline component: `split_sentences`."""
-    return split_sentences
+    return batched(split_sentences)
