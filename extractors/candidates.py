@@ -15,6 +15,7 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.attrs import ORTH
 from spacy.language import Language
@@ -91,6 +92,7 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
 _MODIFIER_FORM = re.compile(r"^(?:non-\S+|\S+['’]s|\S+/\S+)$")
 
 
+@lru_cache(maxsize=65_536)
 def _modifier_form(text: str) -> bool:
     """Whether ``text`` is an adjective, a possessive or a slashed pair, not a name.
 

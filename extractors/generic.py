@@ -9,6 +9,7 @@ generic head words ("method", "approach", "model", "benchmarks", "performance").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["is_generic"]
 
@@ -37,6 +38,8 @@ _WORD = re.compile(r"[\w@.+'-]+")
 _QUALIFIER = re.compile(r"\w-(?:[a-z]+ed|level|based|like|style|free|scale|aware|specific|only|wise)$")
 
 
+# phrases repeat across papers: each distinct one is judged once (bounded cache)
+@lru_cache(maxsize=65_536)
 def is_generic(text: str) -> bool:
     """Whether ``text`` is a generic phrase rather than a name.
 
