@@ -200,39 +200,54 @@ class SpanClassifier:
         self.model = model
         self.threshold = float(model.thresholds.get(NONE, 0.5))
         n_classes = len(model.classes)
-        self._rows: dict[str, dict[str, int]] = {role: {} for role in _ROLES}
-        matrices: dict[str, list[np.ndarray]] = {role: [] for role in _ROLES}
+        # one row per token feature, the same in every role's matrix (zero where a role lacks it)
+        self._rows: dict[str, int] = {}
+        for feature in model.index:
+            role, _, rest = feature.partition(":")
+            if role in _ROLES and rest:
+                self._rows.setdefault(rest, len(self._rows))
+        self._zero_row = len(self._rows)  # an unknown or missing feature
+        self._matrices = {role: np.zeros((len(self._rows) + 1, n_classes)) for role in _ROLES}
         for feature, k in model.index.items():
             role, _, rest = feature.partition(":")
-            if role in self._rows and rest:
-                self._rows[role][rest] = len(matrices[role])
-                matrices[role].append(model.weights[k])
-        # one extra zero row: the index of an unknown or missing feature
-        self._matrices = {role: np.vstack([*rows, np.zeros(n_classes)]) for role, rows in matrices.items()}
+            if role in _ROLES and rest:
+                self._matrices[role][self._rows[rest]] = model.weights[k]
+        self._word_rows: dict[str, list[int]] = {}  # token text -> rows of its `_word_features`
 
-    def _token_scores(self, role: str, features: list[list[str]], width: int) -> np.ndarray:
-        rows, zero = self._rows[role], len(self._matrices[role]) - 1
-        index = np.full((len(features), width), zero)
-        for k, own in enumerate(features):
-            index[k, : len(own)] = [rows.get(f, zero) for f in own]
-        return self._matrices[role][index].sum(axis=1)
+    def _token_rows(self, tokens: list[Token]) -> np.ndarray:
+        """Rows of each token's `token_features` (tokens x 4, padded with the zero row)."""
+        rows, cache, zero = self._rows, self._word_rows, self._zero_row
+        if len(cache) > 100_000:
+            cache.clear()
+        counts = Counter(t.text.lower() for t in tokens)
+        index = np.full((len(tokens), 4), zero)
+        for k, token in enumerate(tokens):
+            own = cache.get(token.text)
+            if own is None:
+                own = cache[token.text] = [rows.get(f, zero) for f in _word_features(token.text)]
+            index[k, : len(own)] = own
+            word = token.text.lower()
+            if counts[word] > 1 and word not in _FUNCTION_WORDS:
+                index[k, len(own)] = rows.get(f"n={min(counts[word], 4)}", zero)
+        return index
 
     def probabilities(self, tokens: list[Token], first: np.ndarray, last: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
         """Class probabilities (windows x `model.classes`), computed per token and summed."""
         n_classes = len(self.model.classes)
         if not len(first):
             return np.zeros((0, n_classes))
-        per_token, context = token_features(tokens), context_features(tokens)
         index, weights, n = self.model.index, self.model.weights, len(tokens)
+        # token_features are the rows below; context_features their first two (word, shape), inner words the first
+        rows = self._token_rows(tokens)
         scores = np.tile(self.model.bias, (len(first), 1))
         single = (first == last)[:, None]
-        f, l, u = (self._token_scores(role, per_token, 4) for role in ("F", "L", "U"))
+        f, l, u = (self._matrices[role][rows].sum(axis=1) for role in ("F", "L", "U"))
         scores += np.where(single, u[first], f[first] + l[last])
-        inner = np.vstack([np.zeros(n_classes), np.cumsum(self._token_scores("I", [own[:1] for own in per_token], 1), axis=0)])
+        inner = np.vstack([np.zeros(n_classes), np.cumsum(self._matrices["I"][rows[:, 0]], axis=0)])
         scores += np.where(single, 0.0, inner[np.maximum(last, first + 1)] - inner[first + 1])
         title = np.array([t.field == "title" for t in tokens])
         for role, offset in _CONTEXT:
-            padded = np.vstack([self._token_scores(role, context, 2), np.zeros(n_classes)])  # row n: no token
+            padded = np.vstack([self._matrices[role][rows[:, :2]].sum(axis=1), np.zeros(n_classes)])  # row n: no token
             anchor = first if offset < 0 else last
             k = anchor + offset
             valid = (k >= 0) & (k < n)
