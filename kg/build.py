@@ -200,7 +200,7 @@ def build(
 
                 written.append(Path(write_overview(dataset, out / "graph.html", seed=seed, analytics=analytics.result)).name)
                 stage("view")
-        mentions, relations = _record_counts(state)
+        mentions, relations = update.mentions, update.relations
     finally:
         state.close()
 
@@ -283,13 +283,3 @@ def _extract_pending(state, *, profile: str, workers: int, dask: str | None, bat
         if bar is not None:
             bar.close()
     return len(papers)
-
-
-def _record_counts(state) -> tuple[int, int]:
-    """Entity-in-paper records and relations over all stored records."""
-    mentions = relations = 0
-    for _, record in state.extractions():
-        data = json.loads(record)
-        mentions += len(data["entities"])
-        relations += len(data["relations"])
-    return mentions, relations

@@ -11,7 +11,9 @@ nothing it had committed:
 - ``graphs``: per paper, the key of the named graph written to the store (a digest of
   the paper, its record and the entity IRIs it resolved to). A row is deleted *before*
   its graph is touched and written back *after* the store is flushed, so a graph without
-  a row is one an interrupted run may have left half-written: the next run rewrites it;
+  a row is one an interrupted run may have left half-written: the next run rewrites it
+  (``graph_quads`` keeps each graph's size beside it, so counting the store's quads
+  needs no scan of the store);
 - ``corpus``: per subject of the corpus graph (an entity, a relation's support, a paper
   graph's description, a run), the digest of its triples as stored, kept the same way,
   so that a run rewrites only the subjects whose triples changed.
@@ -55,7 +57,8 @@ CREATE TABLE IF NOT EXISTS extractions (
     id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, profile TEXT NOT NULL, version TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
@@ -255,9 +258,18 @@ class BuildState:
         """Mark corpus subjects as not (or no longer) stored as their digest says: call before touching them."""
         self._transaction("DELETE FROM corpus WHERE subject = ?", ((subject,) for subject in subjects))
 
-    def put_corpus_digests(self, rows: Iterable[tuple[str, str]]) -> None:
-        """Record corpus subjects as stored: call after the store has them."""
-        self._transaction("INSERT OR REPLACE INTO corpus VALUES (?, ?)", rows)
+    def put_corpus_digests(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        """Record corpus subjects as stored, ``(subject, digest, quads)``: call after the store has them."""
+        self._transaction("INSERT OR REPLACE INTO corpus VALUES (?, ?, ?)", rows)
+
+    def stored_quads(self) -> int | None:
+        """Quads of the paper and corpus graphs as recorded, or None when a paper graph's size is unknown."""
+        known, papers = self._db.execute(
+            "SELECT count(q.id), coalesce(sum(q.quads), 0) FROM graphs g LEFT JOIN graph_quads q ON q.id = g.id").fetchone()
+        total = self._db.execute("SELECT count(*) FROM graphs").fetchone()[0]
+        if known != total:
+            return None
+        return papers + self._db.execute("SELECT coalesce(sum(quads), 0) FROM corpus").fetchone()[0]
 
     # graphs
     def graph_keys(self) -> dict[str, str]:
@@ -267,6 +279,11 @@ class BuildState:
         """Mark graphs as not (or no longer fully) written: call before touching them."""
         self._transaction("DELETE FROM graphs WHERE id = ?", ((pid,) for pid in ids))
 
-    def put_graph_keys(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Record graphs as fully written: call after the store has them."""
-        self._transaction("INSERT OR REPLACE INTO graphs VALUES (?, ?)", keys)
+    def put_graph_keys(self, keys: Iterable[tuple[str, str, int]]) -> None:
+        """Record graphs as fully written, ``(paper id, key, quads)``: call after the store has them."""
+        keys = list(keys)
+        with self._db:  # one transaction: a key never without its size
+            self._db.execute("BEGIN")
+            for chunk in _chunks(keys):
+                self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", [row[:2] for row in chunk])
+                self._db.executemany("INSERT OR REPLACE INTO graph_quads VALUES (?, ?)", [(row[0], row[2]) for row in chunk])

@@ -144,19 +144,22 @@ class QuadLoader:
     def _rdflib(value) -> rdflib.term.Node:
         return Literal(value) if type(value) in (str, int, float, Decimal) else value
 
-    def add(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+    def add(self, graph: URIRef, triples: Iterable[tuple]) -> int:
+        """Queue ``triples`` for named graph ``graph``; returns how many distinct quads they are."""
         if self._oxigraph:
             tail = f" <{graph}> .\n"
             obj = nquads_object
-            self._pending.extend(f"<{s}> <{p}> {obj(o)}{tail}" for s, p, o in triples)
+            added = [f"<{s}> <{p}> {obj(o)}{tail}" for s, p, o in triples]
         else:
             context = self._graphs.get(graph)
             if context is None:
                 context = self._graphs[graph] = self.dataset.graph(graph)
             term = self._rdflib
-            self._pending.extend((s, p, term(o), context) for s, p, o in triples)
+            added = [(s, p, term(o), context) for s, p, o in triples]
+        self._pending.extend(added)
         if len(self._pending) >= self.batch:
             self._send()
+        return len(set(added))
 
     def add_nquads(self, lines: Iterable[str]) -> None:
         """Add quads already written as N-Quads lines (Oxigraph stores only)."""

@@ -65,6 +65,8 @@ class GraphUpdate:
     removed: int  # paper graphs removed (papers gone, or left keyless by a killed run)
     entities: int
     quads: int  # quads in the store, analytics excluded
+    mentions: int  # entity-in-paper records over all stored records
+    relations: int  # relations over all stored records
 
 
 @contextlib.contextmanager
@@ -164,16 +166,17 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
                 store.remove_graph(graph)
         papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
+        sizes = {}
         for pid in step:
             graph, paper = iris.paper_graph(pid), papers[pid]
             if pid not in records:
-                loader.add(graph, paper_triples(paper, iris.paper(pid)))
+                sizes[pid] = loader.add(graph, paper_triples(paper, iris.paper(pid)))
                 continue
             extraction = PaperExtraction.from_json(json.loads(records[pid]))
-            loader.add(graph, paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
+            sizes[pid] = loader.add(graph, paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
         loader.flush()
         store.flush()
-        state.put_graph_keys((pid, wanted[pid]) for pid in step)
+        state.put_graph_keys((pid, wanted[pid], sizes[pid]) for pid in step)
     removed = 0
     for name in stale:
         if name.value not in graph_of:
@@ -183,8 +186,17 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     _write_corpus_graph(dataset, state, sorted(wanted), outlines, resolution, iris)
     log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,
              len(resolution.entities))
+    quads = state.stored_quads()
+    if quads is None:  # a build directory from before the sizes were kept: count once
+        quads = len(store) - _analytics_quads(store, iris)
+    names = sum(len(o.names) for o in outlines.values())
+    relations = sum(len(o.relations) for o in outlines.values())
     return GraphUpdate(papers=len(wanted), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
-                       quads=len(store))
+                       quads=quads, mentions=names - 2 * relations, relations=relations)
+
+
+def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.base + ANALYTICS_GRAPH)))
 
 
 def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list[str], outlines: dict[str, _Outline],
@@ -229,7 +241,7 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list
             state.forget_corpus((key,))
             _remove_subject(store, ox.NamedNode(key), corpus_node)
         loader.add_nquads(lines)
-        written.append((key, digest))
+        written.append((key, digest, len(set(lines))))
     gone = [key for key in (*stored, *unknown) if key not in seen]
     for key in gone:
         _remove_subject(store, ox.NamedNode(key), corpus_node)

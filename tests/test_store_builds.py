@@ -160,3 +160,13 @@ def test_a_corpus_graph_left_dirty_is_repaired(tmp_path):
     build(inputs=[str(smaller)], out=fresh, profile="fast", view=False)
     assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
     assert json.loads((out / "build.json").read_text())["papers"] == 5
+
+
+def test_a_store_only_increment_counts_its_quads_without_scanning(tmp_path):
+    papers = bundled_papers()[:9]
+    out = tmp_path / "out"
+    options = dict(out=out, profile="fast", view=False, graph_files=False)
+    build(inputs=[str(write_papers(tmp_path / "a.jsonl", papers[:6]))], **options)
+    grown = build(inputs=[str(write_papers(tmp_path / "b.jsonl", papers[2:]))], prune=True, **options)
+    assert grown.triples == len(open_quads(out).store)
+    assert (grown.extracted, grown.removed, grown.papers) == (3, 2, 7)
