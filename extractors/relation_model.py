@@ -103,7 +103,7 @@ class RelationModel:
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
-        return [dict(zip(self.classes, row.tolist())) for row in p]
+        return [dict(zip(self.classes, row)) for row in p.tolist()]  # one conversion, not one per row
 
     def to_json(self) -> dict:
         # drop features whose weights all round to zero: smaller file, same predictions
