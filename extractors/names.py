@@ -154,18 +154,16 @@ _CUE_HASHES = frozenset(get_string_id(word) for word in CUE_TYPES)  # as in the 
 _NAMING_VERB = re.compile(r"(?=[cndt])\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;:.()]+[ \t]*){1,4})", re.IGNORECASE)
 
 
-_LOWERS = "kg_lowers"  # doc.user_data: the tokens of each LOWER id, indexed once for all rules
+_LOWERS = "kg_lowers"  # doc.user_data: the LOWER id of every token, read once for all rules
 
 
 def _tokens_in(doc: Doc, lowers: frozenset[int]) -> list[int]:
     """Indices of the tokens whose lower-case form (its string id) is one of ``lowers``:
-    the head and cue words, from an index of the token array built once per Doc."""
-    index = doc.user_data.get(_LOWERS)
-    if index is None:
-        index = doc.user_data[_LOWERS] = {}
-        for position, lower in enumerate(doc.to_array(LOWER).tolist()):
-            index.setdefault(lower, []).append(position)
-    return sorted(position for lower in lowers & index.keys() for position in index[lower])
+    the head and cue words, located on the token array in one pass."""
+    ids = doc.user_data.get(_LOWERS)
+    if ids is None or len(ids) != len(doc):
+        ids = doc.user_data[_LOWERS] = doc.to_array(LOWER).tolist()
+    return [index for index, lower in enumerate(ids) if lower in lowers]
 
 
 def _cue_names(doc: Doc) -> list[Span]:
