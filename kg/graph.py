@@ -133,16 +133,17 @@ def _support_triples(support: dict, iris: ResourceIRIs) -> Iterator[tuple]:
 
 
 def corpus_triples(paper_runs: Iterable[tuple[str, Iterable[tuple[str, str]]]], runs: dict, *,
-                   corpus_ids: list[str], resolution: Resolution, support: dict,
-                   iris: ResourceIRIs) -> Iterator[tuple]:
+                   resolution: Resolution, support: dict, iris: ResourceIRIs) -> Iterator[tuple]:
     """The shared corpus graph: each paper graph's description and the runs that made it,
     the resolved entities, relation support and the extraction runs.
 
     ``paper_runs`` gives, in paper order, each paper id with the (extractor, version) keys
     of its records; ``runs`` maps those keys to their `ExtractionRun`.
     """
-    # A run is named by what ran over which papers, never by its time (IRIs stay reproducible).
-    run_iris = {pair: iris.run(*pair, *corpus_ids) for pair in runs}
+    # A run is named by what ran (extractor and version), never by its time (IRIs stay
+    # reproducible) nor by its papers (the graphs it made say which): a build that adds
+    # papers with the same extractor keeps the run, instead of rewriting every paper's link to it.
+    run_iris = {pair: iris.run(*pair) for pair in runs}
     for pid, pairs in paper_runs:
         graph = iris.paper_graph(pid)
         yield graph, RDF.type, KG.PaperGraph
@@ -211,8 +212,7 @@ def build_graph(
         paper_runs.append((pid, [(run.extractor, run.version) if run else
                                  (e.extractor or "unknown", e.extractor_version or "unknown") for e in found]))
 
-    loader.add(iris.corpus_graph, corpus_triples(paper_runs, runs, corpus_ids=sorted(by_paper), resolution=resolution,
-                                                 support=support, iris=iris))
+    loader.add(iris.corpus_graph, corpus_triples(paper_runs, runs, resolution=resolution, support=support, iris=iris))
     loader.flush()
     log.info("graph: %d papers, %d entities, %d quads", len(known), len(resolution.entities), loader.count)
     return dataset

@@ -214,8 +214,7 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list
     started = datetime.now(timezone.utc)
     runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted({o.run for o in outlines.values()})}
     paper_runs = [(pid, [outlines[pid].run] if pid in outlines else []) for pid in papers]
-    triples = corpus_triples(paper_runs, runs, corpus_ids=sorted(outlines), resolution=resolution,
-                             support=_support(outlines, resolution), iris=iris)
+    triples = corpus_triples(paper_runs, runs, resolution=resolution, support=_support(outlines, resolution), iris=iris)
     stored = state.corpus_digests()
     if stored and next(store.quads_for_pattern(None, None, None, corpus_node), None) is None:
         stored = {}  # the store was replaced under the state: nothing of it is there

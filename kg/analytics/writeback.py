@@ -21,7 +21,6 @@ import rdflib
 from oxrdflib import OxigraphStore
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
-from rdflib.term import Node
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
@@ -43,43 +42,49 @@ def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
     return URIRef(f"{base_iri}comention/{digest}")
 
 
-def _double(value: float) -> Literal:
-    return Literal(float(value), datatype=XSD.double)
 
 
-def _integer(value: int) -> Literal:
-    return Literal(int(value), datatype=XSD.integer)
-
-
-def analytics_triples(result: AnalyticsResult, *, base_iri: str | None = None) -> Iterator[tuple[URIRef, URIRef, Node]]:
-    """The results of `analyze` as triples with ontology terms."""
+def analytics_triples(result: AnalyticsResult, *, base_iri: str | None = None) -> Iterator[tuple[URIRef, URIRef, object]]:
+    """The results of `analyze` as triples with ontology terms; literal objects are plain
+    Python values (float: xsd:double, int: xsd:integer, str: a string), as `kg.graphstore.QuadLoader` takes them."""
     base = resolve_base_iri(base_iri)
     membership = result.communities.membership()
     community_iri = {c.number: URIRef(f"{base}community/{c.number}") for c in result.communities.communities}
     for concept in result.concepts:
         entity = URIRef(concept.iri)
-        yield entity, KG.centralityScore, _double(concept.score)
-        yield entity, KG.centralityRank, _integer(concept.rank)
-        yield entity, KG.coMentionDegree, _integer(concept.degree)
-        yield entity, KG.pageRank, _double(concept.pagerank)
-        yield entity, KG.betweenness, _double(concept.betweenness)
-        yield entity, KG.eigenvectorCentrality, _double(concept.eigenvector)
+        yield entity, KG.centralityScore, float(concept.score)
+        yield entity, KG.centralityRank, int(concept.rank)
+        yield entity, KG.coMentionDegree, int(concept.degree)
+        yield entity, KG.pageRank, float(concept.pagerank)
+        yield entity, KG.betweenness, float(concept.betweenness)
+        yield entity, KG.eigenvectorCentrality, float(concept.eigenvector)
         if concept.iri in membership:
             yield entity, KG.inCommunity, community_iri[membership[concept.iri]]
     for community in result.communities.communities:
         node = community_iri[community.number]
         yield node, RDF.type, KG.Community
-        yield node, RDFS.label, Literal(community.name)
-        yield node, KG.communityNumber, _integer(community.number)
-        yield node, KG.communitySize, _integer(community.size)
+        yield node, RDFS.label, str(community.name)
+        yield node, KG.communityNumber, int(community.number)
+        yield node, KG.communitySize, int(community.size)
     for link in result.comentions:
         node = comention_iri(base, link.source, link.target)
         yield node, RDF.type, KG.CoMention
         yield node, KG.coMentionOf, URIRef(link.source)
         yield node, KG.coMentionOf, URIRef(link.target)
-        yield node, KG.support, _integer(link.support)
-        yield node, KG.npmi, _double(link.npmi)
-        yield node, KG.jaccard, _double(link.jaccard)
+        yield node, KG.support, int(link.support)
+        yield node, KG.npmi, float(link.npmi)
+        yield node, KG.jaccard, float(link.jaccard)
+
+
+def _term(value) -> rdflib.term.Node:
+    """An rdflib term for a value of `analytics_triples` (doubles and integers typed as before)."""
+    if isinstance(value, URIRef):
+        return value
+    if isinstance(value, float):
+        return Literal(value, datatype=XSD.double)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    return Literal(value)
 
 
 def analytics_graph(result: AnalyticsResult, *, base_iri: str | None = None) -> rdflib.Graph:
@@ -87,7 +92,7 @@ def analytics_graph(result: AnalyticsResult, *, base_iri: str | None = None) -> 
     target = rdflib.Graph()
     for prefix, namespace in PREFIXES.items():
         target.bind(prefix, namespace)
-    target.addN((s, p, o, target) for s, p, o in analytics_triples(result, base_iri=base_iri))
+    target.addN((s, p, _term(o), target) for s, p, o in analytics_triples(result, base_iri=base_iri))
     return target
 
 
