@@ -103,6 +103,30 @@ def _typed_f1(profile: str, gold_papers: Path, gold: Path, scorer_path: Path) ->
         return scorer.score(scorer.load([gold]), scorer.load([pred])), extractor
 
 
+def _component_ms(nlp, items, repeat: int) -> list[tuple[str, float]]:
+    """CPU milliseconds per abstract of each step of ``extract``, best of ``repeat`` passes
+    (after a warm-up): the tokenizer (``paper_doc``), each component over the whole
+    corpus's Docs in turn, and the records (``doc_to_extraction``)."""
+    from extractors.aggregate import doc_to_extraction
+    from extractors.pipeline import paper_doc
+
+    best: dict[str, float] = {}
+    for _ in range(repeat + 1):
+        started = time.process_time()
+        docs = [paper_doc(nlp, *item) for item in items]
+        times = {"tokenizer (make_doc)": time.process_time() - started}
+        for name, component in nlp.pipeline:
+            started = time.process_time()
+            docs = [component(doc) for doc in docs]
+            times[name] = time.process_time() - started
+        started = time.process_time()
+        for doc, (paper_id, title, _) in zip(docs, items):
+            doc_to_extraction(doc, paper_id=paper_id, title=title, extractor="bench", version="")
+        times["records (doc_to_extraction)"] = time.process_time() - started
+        best = {name: min(seconds, best.get(name, seconds)) for name, seconds in times.items()}
+    return [(name, 1000 * seconds / len(items)) for name, seconds in best.items()]
+
+
 def _speed_section(repeat: int, command: str) -> str:
     pinned = _one_core()
     from extractors.pipeline import extract, load_pipeline
@@ -117,6 +141,8 @@ def _speed_section(repeat: int, command: str) -> str:
     for profile in ("fast", "accurate"):
         nlp = load_pipeline(profile)
         rates[profile] = _rate(lambda: list(extract(nlp, items)), count, repeat)
+        if profile == "fast":
+            components = _component_ms(nlp, items, repeat)
         rows.append((f"`{profile}` ({nlp.meta['name']}: {', '.join(nlp.pipe_names)})", rates[profile]))
         if "kg_relations" in nlp.pipe_names:
             with nlp.select_pipes(disable=["kg_relations"]):
@@ -159,6 +185,16 @@ def _speed_section(repeat: int, command: str) -> str:
     today = datetime.date.today().isoformat()
     for label, (best, median) in rows:
         lines.append(f"| {today} | {label} | {best:,.0f} / {median:,.0f} | {machine} |")
+    lines += [
+        "",
+        "Where a `fast` abstract's time goes (CPU ms per abstract, best pass; each step over all the corpus's Docs "
+        "in turn, where `extract` runs each component over 64 at a time, so the sum differs a little from 1 / rate):",
+        "",
+        "| step | ms per abstract |",
+        "|---|---|",
+        *(f"| {name} | {ms:.3f} |" for name, ms in components),
+        f"| sum | {sum(ms for _, ms in components):.3f} |",
+    ]
     lines += [
         "",
         f"- `fast` >= 1,000 abstracts/s: {'met' if fast_ok else 'not met'} ({rates['fast'][0]:,.0f}).",
