@@ -19,10 +19,13 @@ cross-validated scores.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
 from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, new_entities, span_scored_features
@@ -128,7 +131,8 @@ def _sha256(path: str | Path) -> str:
 
 def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
                  folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15,
-                 span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False) -> dict:
+                 span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
+                 oof_predictions: str | Path | None = None) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -138,6 +142,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     from each paper's out-of-fold spans, and ships with the classifier fitted on all).
     ``cues`` adds `extractors.entity_filter.cue_features` to the features;
     ``per_type_drop`` then tunes a drop threshold per predicted type (`_per_type_thresholds`).
+    ``oof_predictions`` names a JSON Lines file for the out-of-fold predictions at the
+    chosen thresholds, in the shape ``../shared/eval/score_entities.py`` scores.
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -178,6 +184,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     by_role_threshold = {t: typed_scores(golds, decided(best, t, per_type)) for t in _THRESHOLDS}
     best_role = max(_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
     kept_at_best = decided(best, best_role, per_type)
+    if oof_predictions is not None:
+        _write_predictions(oof_predictions, [paper["title"] for paper, _ in annotated], kept_at_best)
     # the papers the tagger never saw: the one fair comparison of the candidate sources
     unseen = [k for k, (paper, _) in enumerate(annotated) if _title_key(paper["title"]) in heldout]
     summary = {
@@ -209,6 +217,13 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     }
     EntityFilter(typing, role, provenance, span_classifier).save(out)
     return summary
+
+
+def _write_predictions(path: str | Path, titles: list[str], entities: list[list[Entity]]) -> None:
+    with atomic_write(Path(path)) as handle:
+        for title, found in zip(titles, entities):
+            record = {"title": title, "entities": [{"name": e.name, "type": e.type, "role": e.role, "aliases": list(e.aliases)} for e in found]}
+            handle.write(json.dumps(record) + "\n")
 
 
 def _per_type_thresholds(typed_f1, drop: float, rounds: int = 2) -> dict[str, float]:

@@ -93,12 +93,17 @@ def test_filter_trained_on_rules_and_spans_ships_the_classifier(tmp_path):
     papers.write_text("".join(json.dumps(p) + "\n" for p in _papers()), encoding="utf-8")
     gold.write_text("".join(json.dumps({"title": t, "entities": _gold(k)}) + "\n" for k, (t, _) in enumerate(_PAPERS)), encoding="utf-8")
     first, second = tmp_path / "a.json", tmp_path / "b.json"
+    oof = tmp_path / "oof.jsonl"
     for out in (first, second):
-        train_filter(papers=papers, gold=gold, out=out, candidates="rules+spans", folds=2, seed=1, l2=1.0, span_l2=0.1, span_threshold=0.9)
+        train_filter(papers=papers, gold=gold, out=out, candidates="rules+spans", folds=2, seed=1, l2=1.0, span_l2=0.1, span_threshold=0.9,
+                     cues=True, per_type_drop=True, oof_predictions=oof)
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
     loaded = EntityFilter.load(first)
     assert loaded.spans is not None and loaded.candidates == "rules"  # the pipeline gives it the rules' entities
-    assert loaded.provenance["span_classifier"] == {"l2": 0.1, "keep_below_none": 0.9}
+    assert loaded.provenance["span_classifier"] == {"l2": 0.1, "keep_below_none": 0.9} and loaded.cues
+    predictions = [json.loads(line) for line in oof.read_text(encoding="utf-8").splitlines()]
+    assert [p["title"] for p in predictions] == [t for t, _ in _PAPERS]
+    assert all(set(e) == {"name", "type", "role", "aliases"} for p in predictions for e in p["entities"])
     entities, examples = loaded.candidates_of(_empty(3), _PAPERS[3][1])
     assert "text summarization" in {e.name.lower() for e in entities}
     assert all(any(f.startswith("span>=") for f in x) for x in examples)
