@@ -129,7 +129,7 @@ def build(
     from kg.buildstate import BuildState
     from kg.corpus import paper_to_json, read_corpus
     from kg.graph import write_graph
-    from kg.graphupdate import drop_analytics_graph, open_store, update_graph
+    from kg.graphupdate import drop_analytics_graph, mention_table, open_store, update_graph
     from kg.iris import ResourceIRIs
     from kg.vocab import resolve_base_iri
 
@@ -184,7 +184,8 @@ def build(
             files = graph_files if graph_files is not None else update.quads <= GRAPH_FILES_LIMIT
             if not files:
                 drop_analytics_graph(dataset, iris)
-            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files)
+            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files,
+                                      table=mention_table(dataset, state))
             written += list(analytics.files)
             stage("analytics")
             if files:

@@ -13,7 +13,8 @@ nothing it had committed:
   its graph is touched and written back *after* the store is flushed, so a graph without
   a row is one an interrupted run may have left half-written: the next run rewrites it
   (``graph_quads`` keeps each graph's size beside it, so counting the store's quads
-  needs no scan of the store);
+  needs no scan of the store, and ``paper_mentions`` what analytics read of it: the
+  paper's IRI, date and the entities it ``kg:mentions``);
 - ``corpus``: per subject of the corpus graph (an entity, a relation's support, a paper
   graph's description, a run), the digest of its triples as stored, kept the same way,
   so that a run rewrites only the subjects whose triples changed.
@@ -59,6 +60,7 @@ CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paper_mentions (id TEXT PRIMARY KEY, paper TEXT NOT NULL, date TEXT, entities TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
@@ -279,11 +281,23 @@ class BuildState:
         """Mark graphs as not (or no longer fully) written: call before touching them."""
         self._transaction("DELETE FROM graphs WHERE id = ?", ((pid,) for pid in ids))
 
-    def put_graph_keys(self, keys: Iterable[tuple[str, str, int]]) -> None:
-        """Record graphs as fully written, ``(paper id, key, quads)``: call after the store has them."""
+    def put_graph_keys(self, keys: Iterable[tuple[str, str, int, tuple[str, str | None, list[str]]]]) -> None:
+        """Record graphs as fully written, ``(paper id, key, quads, (paper IRI, date, mentioned entity IRIs))``:
+        call after the store has them."""
         keys = list(keys)
-        with self._db:  # one transaction: a key never without its size
+        with self._db:  # one transaction: a key never without its size and mentions
             self._db.execute("BEGIN")
             for chunk in _chunks(keys):
                 self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", [row[:2] for row in chunk])
                 self._db.executemany("INSERT OR REPLACE INTO graph_quads VALUES (?, ?)", [(row[0], row[2]) for row in chunk])
+                self._db.executemany("INSERT OR REPLACE INTO paper_mentions VALUES (?, ?, ?, ?)",
+                                     [(pid, paper, date, "\n".join(entities)) for pid, _, _, (paper, date, entities) in chunk])
+
+    def paper_mentions(self) -> Iterator[tuple[str, str | None, list[str]]] | None:
+        """``(paper IRI, date, entity IRIs)`` of every paper graph written, or None when one lacks them."""
+        counts = self._db.execute(
+            "SELECT count(*), count(m.id) FROM graphs g LEFT JOIN paper_mentions m ON m.id = g.id").fetchone()
+        if counts[0] != counts[1]:
+            return None
+        rows = self._db.execute("SELECT m.paper, m.date, m.entities FROM graphs g JOIN paper_mentions m ON m.id = g.id")
+        return ((paper, date, entities.split("\n") if entities else []) for paper, date, entities in rows)

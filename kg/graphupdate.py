@@ -34,6 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
+from rdflib import DCTERMS
 
 from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
@@ -45,9 +46,9 @@ from kg.iris import ResourceIRIs
 from kg.paper_triples import paper_triples
 from kg.provenance import ExtractionRun
 from kg.resolve import Resolution, resolve_entities
-from kg.vocab import PREFIXES
+from kg.vocab import KG, PREFIXES
 
-__all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "drop_analytics_graph"]
+__all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -166,17 +167,20 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
                 store.remove_graph(graph)
         papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
-        sizes = {}
+        sizes, read = {}, {}
         for pid in step:
-            graph, paper = iris.paper_graph(pid), papers[pid]
-            if pid not in records:
-                sizes[pid] = loader.add(graph, paper_triples(paper, iris.paper(pid)))
-                continue
-            extraction = PaperExtraction.from_json(json.loads(records[pid]))
-            sizes[pid] = loader.add(graph, paper_facts(paper, extraction, resolution, iris, defaultdict(set)))
+            graph, paper, node = iris.paper_graph(pid), papers[pid], iris.paper(pid)
+            if pid in records:
+                extraction = PaperExtraction.from_json(json.loads(records[pid]))
+                triples = paper_facts(paper, extraction, resolution, iris, defaultdict(set))
+            else:
+                triples = paper_triples(paper, node)
+            read[pid] = (str(node), None, set())
+            sizes[pid] = loader.add(graph, _analytics_view(triples, node, read[pid][2], read, pid))
         loader.flush()
         store.flush()
-        state.put_graph_keys((pid, wanted[pid], sizes[pid]) for pid in step)
+        state.put_graph_keys((pid, wanted[pid], sizes[pid], (read[pid][0], read[pid][1], sorted(read[pid][2])))
+                             for pid in step)
     removed = 0
     for name in stale:
         if name.value not in graph_of:
@@ -197,6 +201,38 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
 
 def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.base + ANALYTICS_GRAPH)))
+
+
+def _analytics_view(triples, node: rdflib.URIRef, mentioned: set, read: dict, pid: str) -> Iterator[tuple]:
+    """``triples``, noting on the way what `kg.analytics.mentions.read_mentions` reads of the
+    paper: the entities it ``kg:mentions`` and its first ``dcterms:date``."""
+    for triple in triples:
+        subject, predicate, obj = triple
+        if subject == node:
+            if predicate == KG.mentions and isinstance(obj, rdflib.URIRef):
+                mentioned.add(str(obj))
+            elif predicate == DCTERMS.date and read[pid][1] is None and str(obj).strip():
+                read[pid] = (read[pid][0], str(obj).strip(), mentioned)
+        yield triple
+
+
+def mention_table(dataset: rdflib.Dataset, state: BuildState):
+    """The `kg.analytics.mentions.MentionTable` of the store behind ``dataset``, from the
+    per-paper rows the graph update keeps: what `read_mentions` reads from the store, without
+    a query over every ``kg:mentions`` of the corpus. None when a paper graph has no row
+    (a build directory from before the rows were kept)."""
+    from kg.analytics.mentions import MentionTable, entity_infos
+
+    rows = state.paper_mentions()
+    if rows is None:
+        return None
+    papers, dates = {}, {}
+    for paper, date, entities in sorted(rows):
+        papers[paper] = frozenset(entities)
+        if date:
+            dates[paper] = date
+    mentioned = {e for entities in papers.values() for e in entities}
+    return MentionTable(entity_infos(dataset.store._inner, mentioned), papers, dates)
 
 
 def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list[str], outlines: dict[str, _Outline],

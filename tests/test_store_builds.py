@@ -170,3 +170,20 @@ def test_a_store_only_increment_counts_its_quads_without_scanning(tmp_path):
     grown = build(inputs=[str(write_papers(tmp_path / "b.jsonl", papers[2:]))], prune=True, **options)
     assert grown.triples == len(open_quads(out).store)
     assert (grown.extracted, grown.removed, grown.papers) == (3, 2, 7)
+
+
+def test_the_mention_rows_kept_by_the_graph_update_equal_the_stores(tmp_path):
+    from kg.buildstate import BuildState
+    from kg.graphupdate import mention_table, open_store
+
+    papers = bundled_papers()[:10]
+    out = tmp_path / "out"
+    build(inputs=[str(write_papers(tmp_path / "a.jsonl", papers[:7]))], out=out, profile="fast", view=False)
+    build(inputs=[str(write_papers(tmp_path / "b.jsonl", papers[3:]))], out=out, profile="fast", view=False, prune=True)
+    state = BuildState(out)
+    try:
+        with open_store(out, base_iri="https://w3id.org/kg/resource/") as dataset:
+            kept, read = mention_table(dataset, state), read_mentions(dataset)
+    finally:
+        state.close()
+    assert kept == read and len(kept.papers) == 7 and kept.dates

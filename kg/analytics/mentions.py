@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.analytics.terms import ENTITY_TYPES, KG
 
-__all__ = ["EntityInfo", "MentionTable", "read_mentions", "bipartite_graph"]
+__all__ = ["EntityInfo", "MentionTable", "read_mentions", "entity_infos", "bipartite_graph"]
 
 
 @dataclass(frozen=True)
@@ -118,47 +118,57 @@ def read_mentions(graph: rdflib.Graph) -> MentionTable:
     return MentionTable(entities, {p: frozenset(es) for p, es in papers.items()}, dates)
 
 
-def _label_of(term) -> str:
-    # rdflib's str() of a term: the lexical form of a literal, the IRI of an IRI, the id of a blank node
-    return term.value
+# Constant queries (nothing from the data is pasted into them). Solutions come back faster
+# than quads: pyoxigraph makes no Quad object per match.
+_PREFIXES = ("PREFIX kg: <https://w3id.org/kg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
+_PAPERS = _PREFIXES + "SELECT ?p ?d WHERE { ?p a kg:Paper OPTIONAL { ?p dcterms:date ?d } }"
+_MENTIONS = _PREFIXES + "SELECT ?p ?e WHERE { ?p kg:mentions ?e FILTER(isIRI(?e)) }"
+_LABELS = _PREFIXES + "SELECT ?e ?l WHERE { ?e skos:prefLabel ?l FILTER(isIRI(?e)) }"
+_TYPES = _PREFIXES + ("SELECT ?e ?t WHERE { VALUES ?t { kg:Method kg:Model kg:Dataset kg:Benchmark kg:Task kg:Metric } "
+                      "?e a ?t FILTER(isIRI(?e)) }")
 
 
 def _read_mentions_oxigraph(store: ox.Store) -> MentionTable:
     """`read_mentions` over every graph of a pyoxigraph store (their union, as a union Dataset shows)."""
-    def subjects(predicate, obj=None):
-        return (quad.subject for quad in store.quads_for_pattern(None, predicate, obj, None))
+    def rows(query):
+        return ((row[0], row[1]) for row in store.query(query, use_default_graph_as_union=True))
 
-    paper_nodes = set(subjects(_OX_TYPE, _OX_PAPER))
-    papers: dict[str, set[str]] = {_label_of(p): set() for p in sorted(paper_nodes, key=_label_of)}
-    for quad in store.quads_for_pattern(None, _OX_MENTIONS, None, None):
-        mentioned = papers.get(quad.subject.value) if quad.subject in paper_nodes else None
-        if mentioned is not None and isinstance(quad.object, ox.NamedNode):
-            mentioned.add(quad.object.value)
+    found: dict[str, set[str]] = {}
     dates: dict[str, str] = {}
-    for quad in store.quads_for_pattern(None, _OX_DATE, None, None):
-        key = quad.subject.value
-        if quad.subject in paper_nodes and key not in dates and quad.object.value.strip():
-            dates[key] = quad.object.value.strip()
-    mentioned_iris = {e for es in papers.values() for e in es}
-    labels: dict[str, str] = {}
-    for quad in store.quads_for_pattern(None, _OX_PREF_LABEL, None, None):
-        if quad.subject.value in mentioned_iris and isinstance(quad.subject, ox.NamedNode):
-            labels.setdefault(quad.subject.value, _label_of(quad.object))
-    types: dict[str, str] = {}
-    for name in reversed(ENTITY_TYPES):  # the first of ENTITY_TYPES an entity has wins
-        for node in subjects(_OX_TYPE, ox.NamedNode(str(KG[name]))):
-            if isinstance(node, ox.NamedNode) and node.value in mentioned_iris:
-                types[node.value] = name
-    entities = {
-        iri: EntityInfo(iri, labels.get(iri, iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]),
-                        types.get(iri, "Entity"))
-        for iri in sorted(mentioned_iris)
-    }
+    for paper, date in rows(_PAPERS):
+        key = paper.value  # rdflib's str() of a term: the IRI, or a blank node's id
+        found.setdefault(key, set())
+        if date is not None and key not in dates and date.value.strip():
+            dates[key] = date.value.strip()
+    papers = {key: found[key] for key in sorted(found)}
+    for paper, entity in rows(_MENTIONS):
+        mentioned = papers.get(paper.value)
+        if mentioned is not None:
+            mentioned.add(entity.value)
+    entities = entity_infos(store, {e for es in papers.values() for e in es})
     return MentionTable(entities, {p: frozenset(es) for p, es in papers.items()}, dates)
 
 
-_OX_TYPE, _OX_PAPER, _OX_MENTIONS, _OX_DATE, _OX_PREF_LABEL = (
-    ox.NamedNode(str(term)) for term in (RDF.type, KG.Paper, KG.mentions, DCTERMS.date, SKOS.prefLabel))
+def entity_infos(store: ox.Store, mentioned: set[str]) -> dict[str, EntityInfo]:
+    """Label and type of each of the ``mentioned`` entity IRIs, as `read_mentions` gives them, from a pyoxigraph store."""
+    def rows(query):
+        return ((row[0], row[1]) for row in store.query(query, use_default_graph_as_union=True))
+
+    labels: dict[str, str] = {}
+    for entity, label in rows(_LABELS):
+        if entity.value in mentioned:
+            labels.setdefault(entity.value, label.value)
+    order = {str(KG[name]): i for i, name in enumerate(ENTITY_TYPES)}
+    types: dict[str, int] = {}
+    for entity, kind in rows(_TYPES):
+        if entity.value in mentioned:
+            types[entity.value] = min(types.get(entity.value, len(ENTITY_TYPES)), order[kind.value])  # the first wins
+    return {
+        iri: EntityInfo(iri, labels.get(iri, iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]),
+                        ENTITY_TYPES[types[iri]] if iri in types else "Entity")
+        for iri in sorted(mentioned)
+    }
 
 
 def bipartite_graph(table: MentionTable) -> nx.Graph:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from kg.analytics.analyze import AnalyticsResult, analyze
+from kg.analytics.analyze import AnalyticsResult, analyze_mentions
+from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_triples, write_back
 from kg.atomic import atomic_write
@@ -59,17 +60,18 @@ def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | 
 
 def run_analytics(
     graph: rdflib.Graph, *, out: str | Path, seed: int = 0, base_iri: str | None = None, into_graph: bool = True,
-    **options
+    table: MentionTable | None = None, **options
 ) -> AnalyticsRun:
     """Analyze ``graph``, add the results to it (`write_back`) and write the files into ``out``.
 
     Besides the report, JSON and CSV files, ``analytics.ttl`` holds the written-back triples
     alone, for loading next to a graph that was built without them. ``into_graph=False``
-    leaves ``graph`` as it is (the results go to the files only). ``options`` go to
+    leaves ``graph`` as it is (the results go to the files only). ``table`` is
+    `read_mentions` of ``graph`` when the caller has it already. ``options`` go to
     `kg.analytics.analyze`.
     """
     out = Path(out)
-    result = analyze(graph, seed=seed, **options)
+    result = analyze_mentions(table if table is not None else read_mentions(graph), seed=seed, **options)
     if into_graph:
         write_back(graph, result, base_iri=base_iri)
     files = [path.name for path in write_outputs(result, out)]
