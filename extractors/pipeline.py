@@ -1,15 +1,16 @@
-"""The extraction pipeline: a blank English tokenizer and rule components, plus the
-statistical ``kg_ner`` component in the ``accurate`` profile.
+"""The extraction pipeline: a blank English tokenizer and rule components; the
+``accurate`` profile adds trained models after them.
 
 Profiles
 --------
 fast
     sentences -> abbreviations -> lexicon -> names -> candidates -> roles -> relations
 accurate
-    the same with ``kg_ner`` (trained by ``kg train``, shipped under
-    ``extractors/models/``) before ``kg_candidates``, whose spans join the others;
-    then the trained entity filter (`extractors.entity_filter`, ``kg train-filter``)
-    drops or retypes each paper's entities.
+    the same, then the trained entity filter (`extractors.entity_filter`,
+    ``kg train-filter``): its span classifier proposes the phrases the rules miss, and
+    the filter keeps, drops or retypes each candidate and decides its role. A filter
+    trained with ``--candidates rules+kg_ner`` also puts the statistical ``kg_ner``
+    tagger (``kg train``) before ``kg_candidates``.
 
 When the statistical component cannot be loaded, ``accurate`` falls back to the rule
 components with a warning, and the records say so in their ``extractor`` field.
