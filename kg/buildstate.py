@@ -8,6 +8,9 @@ nothing it had committed:
   the hash of the text the extractor reads);
 - ``extractions``: per paper, the extraction record (JSON) with the text hash, profile
   and `extractor_version` it was made from; a record is reused only while all three match;
+- ``outlines``: per record, what entity resolution and the graph update need of it (see
+  `kg.graphupdate`), made once when the record is stored, so that a build resolves
+  every paper again without parsing every record again;
 - ``graphs``: per paper, the key of the named graph written to the store (a digest of
   the paper, its record and the entity IRIs it resolved to). A row is deleted *before*
   its graph is touched and written back *after* the store is flushed, so a graph without
@@ -60,6 +63,7 @@ CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outlines (id TEXT PRIMARY KEY, outline TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS paper_mentions (id TEXT PRIMARY KEY, paper TEXT NOT NULL, date TEXT, entities TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
@@ -197,6 +201,7 @@ class BuildState:
     def remove_papers(self, ids: Iterable[str]) -> int:
         """Forget papers (and their records); their graphs are removed by the next graph update."""
         ids = [(pid,) for pid in ids]
+        self._transaction("DELETE FROM outlines WHERE id = ?", ids)
         self._transaction("DELETE FROM extractions WHERE id = ?", ids)
         return self._transaction("DELETE FROM papers WHERE id = ?", ids)
 
@@ -222,9 +227,30 @@ class BuildState:
         return [pid for (pid,) in rows]
 
     def put_extractions(self, rows: Iterable[tuple[str, str, str]], *, profile: str, version: str) -> None:
-        """Store ``(paper id, text hash, record JSON)`` rows in one transaction."""
-        self._transaction("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
-                          ((pid, digest, profile, version, record) for pid, digest, record in rows))
+        """Store ``(paper id, text hash, record JSON)`` rows in one transaction (their outlines are made anew)."""
+        rows = list(rows)
+        with self._db:
+            self._db.execute("BEGIN")
+            for chunk in _chunks(rows):
+                self._db.executemany("DELETE FROM outlines WHERE id = ?", [(row[0],) for row in chunk])
+                self._db.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
+                                     [(pid, digest, profile, version, record) for pid, digest, record in chunk])
+
+    def records_without_outline(self) -> list[str]:
+        """Ids of the papers whose record has no outline yet, by id."""
+        return [pid for (pid,) in self._db.execute(
+            "SELECT e.id FROM extractions e JOIN papers p ON p.id = e.id LEFT JOIN outlines o ON o.id = e.id"
+            " WHERE o.id IS NULL ORDER BY e.id")]
+
+    def put_outlines(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Store ``(paper id, outline JSON)`` rows."""
+        self._transaction("INSERT OR REPLACE INTO outlines VALUES (?, ?)", rows)
+
+    def outlines(self) -> Iterator[tuple[str, str]]:
+        """``(paper id, outline JSON)`` of every paper of the build that has a record, by id."""
+        yield from self._db.execute(
+            "SELECT o.id, o.outline FROM outlines o JOIN papers p ON p.id = o.id JOIN extractions e ON e.id = o.id"
+            " ORDER BY o.id")
 
     def extractions(self) -> Iterator[tuple[str, str]]:
         """``(paper id, record JSON)`` of every paper of the build, by id."""

@@ -48,7 +48,8 @@ from extractors.records import ENTITY_TYPES, PaperExtraction
 from kg.names import (clean_surface, initials, is_abbreviation_shaped, loose_key, name_key, slugify,
                       split_parenthetical)
 
-__all__ = ["ResolvedEntity", "Resolution", "resolve_entities"]
+__all__ = ["ResolvedEntity", "Resolution", "resolve_entities", "resolve_locals", "paper_locals", "locals_to_json",
+           "locals_from_json"]
 
 
 @dataclass(frozen=True)
@@ -109,41 +110,58 @@ def _full_form(surfaces: list[str]) -> str:
 
 
 def _locals_of(extractions: Iterable[PaperExtraction]) -> list[_Local]:
-    found: list[_Local] = []
-    for extraction in extractions:
-        # full key -> [links, keys, surfaces, full surfaces, types] of this paper
-        merged: dict[str, list] = {}
-        for entity in extraction.entities:
-            forms = [entity.name, *entity.aliases]
-            split: list[str] = []
-            for form in forms:
-                parts = split_parenthetical(form)
-                split.extend(parts if parts else (form,))
-            surfaces = [s for s in (clean_surface(f) for f in split) if name_key(s)]
-            if not surfaces:
-                continue
-            full = _full_form(surfaces)
-            full_key = name_key(full)
-            links = {name_key(s) for s in surfaces} - {full_key}
-            if entity.type in _ARTIFACT_TYPES:
-                # "GPT-4" short for "GPT-4 Turbo" in one paper is no reason to join every bare "GPT-4".
-                links = {key for key in links if key not in full_key}
-            # Surface forms of the mentions become labels; a span cut through brackets ("LLM)-based") is no name.
-            counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions
-                                      if name_key(m.text) and _balanced(m.text))
-            if not counts:
-                counts[full] += 1
-            parts = merged.setdefault(full_key, [set(), set(), Counter(), set(), Counter()])
-            parts[0] |= links
-            parts[1] |= {name_key(s) for s in (*forms, *surfaces, *counts)} - {""}
-            parts[2].update(counts)
-            parts[2].update({s: 0 for s in surfaces})
-            parts[3].add(full)
-            parts[4][entity.type] += max(1, len(entity.mentions))
-        for full_key, (links, keys, surfaces, fulls, types) in merged.items():
-            found.append(_Local(extraction.paper_id, full_key, tuple(sorted(links)), tuple(sorted(keys)),
-                                tuple(sorted(surfaces.items())), tuple(sorted(fulls)), tuple(sorted(types.items()))))
+    found = [local for extraction in extractions for local in paper_locals(extraction)]
     found.sort(key=lambda local: (local.paper_id, local.full_key))
+    return found
+
+
+def locals_to_json(locals_: list[_Local]) -> list:
+    """What `paper_locals` found, as JSON-ready lists (a build keeps them per record: resolving
+    again then needs no record parsed and no name normalised again)."""
+    return [[x.paper_id, x.full_key, x.links, x.keys, x.surfaces, x.full_surfaces, x.types] for x in locals_]
+
+
+def locals_from_json(rows: list) -> list[_Local]:
+    """Inverse of `locals_to_json`."""
+    return [_Local(pid, full, tuple(links), tuple(keys), tuple(map(tuple, surfaces)), tuple(fulls), tuple(map(tuple, types)))
+            for pid, full, links, keys, surfaces, fulls, types in rows]
+
+
+def paper_locals(extraction: PaperExtraction) -> list[_Local]:
+    """The entities of one paper's record, reduced to what resolution needs (one per full name)."""
+    found: list[_Local] = []
+    # full key -> [links, keys, surfaces, full surfaces, types] of this paper
+    merged: dict[str, list] = {}
+    for entity in extraction.entities:
+        forms = [entity.name, *entity.aliases]
+        split: list[str] = []
+        for form in forms:
+            parts = split_parenthetical(form)
+            split.extend(parts if parts else (form,))
+        surfaces = [s for s in (clean_surface(f) for f in split) if name_key(s)]
+        if not surfaces:
+            continue
+        full = _full_form(surfaces)
+        full_key = name_key(full)
+        links = {name_key(s) for s in surfaces} - {full_key}
+        if entity.type in _ARTIFACT_TYPES:
+            # "GPT-4" short for "GPT-4 Turbo" in one paper is no reason to join every bare "GPT-4".
+            links = {key for key in links if key not in full_key}
+        # Surface forms of the mentions become labels; a span cut through brackets ("LLM)-based") is no name.
+        counts: Counter = Counter(clean_surface(m.text) for m in entity.mentions
+                                  if name_key(m.text) and _balanced(m.text))
+        if not counts:
+            counts[full] += 1
+        parts = merged.setdefault(full_key, [set(), set(), Counter(), set(), Counter()])
+        parts[0] |= links
+        parts[1] |= {name_key(s) for s in (*forms, *surfaces, *counts)} - {""}
+        parts[2].update(counts)
+        parts[2].update({s: 0 for s in surfaces})
+        parts[3].add(full)
+        parts[4][entity.type] += max(1, len(entity.mentions))
+    for full_key, (links, keys, surfaces, fulls, types) in merged.items():
+        found.append(_Local(extraction.paper_id, full_key, tuple(sorted(links)), tuple(sorted(keys)),
+                            tuple(sorted(surfaces.items())), tuple(sorted(fulls)), tuple(sorted(types.items()))))
     return found
 
 
@@ -250,7 +268,11 @@ def resolve_entities(extractions: Iterable[PaperExtraction], *, infer_abbreviati
 
     ``infer_abbreviations`` turns on rule 3 (abbreviations nobody spells out).
     """
-    locals_ = _locals_of(extractions)
+    return resolve_locals(_locals_of(extractions), infer_abbreviations=infer_abbreviations)
+
+
+def resolve_locals(locals_: list[_Local], *, infer_abbreviations: bool = True) -> Resolution:
+    """`resolve_entities` of the `paper_locals` of every record, sorted by paper id and full key."""
     partition, ambiguous = _merge(locals_, infer_abbreviations=infer_abbreviations)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(locals_)):

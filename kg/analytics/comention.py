@@ -136,6 +136,9 @@ def strongest_links(
         for b, data in neighbours.items()
         if a < b and data["support"] >= min_support
     )
-    # A partial sort: the top few of 500,000 links without sorting them all.
-    best = heapq.nsmallest(top, kept, key=lambda row: row[:4])
+    # A partial sort: the top few of 500,000 links without sorting them all; all of them: one sort (same order).
+    if top >= graph.number_of_edges():
+        best = sorted(kept, key=lambda row: row[:4])
+    else:
+        best = heapq.nsmallest(top, kept, key=lambda row: row[:4])
     return [CoMentionLink(a, b, data["support"], data["npmi"], data["jaccard"]) for *_, a, b, data in best]
