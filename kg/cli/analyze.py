@@ -49,7 +49,8 @@ def command(ctx, graph, out, seed, min_support, npmi_min_support, backend, top):
         raise click.ClickException(f"{source}: no kg:Paper in this graph; is it a kg graph?")
     if out is None:
         out = graph if Path(graph).is_dir() else "kg-analytics"
-    run = run_analytics(rdf, out=out, seed=seed, min_support=min_support,
+    # The graph is read, never changed: it may be a build directory's store, opened read-only.
+    run = run_analytics(rdf, out=out, seed=seed, min_support=min_support, into_graph=False,
                         npmi_min_support=npmi_min_support, backend=backend)
     if not (ctx.obj or {}).get("quiet"):
         for line in run.summary_lines(top):
