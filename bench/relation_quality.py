@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"Command: `python bench/relation_quality.py --write` ({len(annotated)} dev papers, {time.perf_counter() - started:.0f} s).",
             f"Model: `extractors/models/kg_relations.json` (l2 {trained.get('l2')}, thresholds {json.dumps(model.thresholds)}, "
-            f"chosen by {trained.get('folds')}-fold cross-validation on the train annotations with precision >= {trained.get('min_precision')}).",
+            f"chosen by {trained.get('folds')}-fold cross-validation on the train annotations with precision >= {trained.get('min_precision')}"
+            f" ({'the pipeline' if trained.get('thresholds_on') == 'pipeline' else 'gold'} entities)).",
             "Bar: F1 >= 0.55 with precision >= 0.70 (annotators agree at about 0.82).",
             "",
             *table,

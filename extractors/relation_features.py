@@ -15,8 +15,13 @@ Models). The pair needs a *context*, a sentence that ties the two together:
 
 Features are strings (types, roles, the words between, trigger hits of
 `extractors.relation_patterns`, the word before each mention, list membership) that the
-classifier of `extractors.relation_model` weighs; the context with the strongest trigger
-gives the evidence sentence.
+classifier of `extractors.relation_model` weighs, and what the whole paper says of the
+pair, joined with its types: whether the head is the paper's main or an introduced
+system, whether the two share a sentence, the tail's standing (rivals of its type, where
+it first stands, the title), the relations its sentences signal. A relation of the
+paper's own system is often read across sentences (a third of the annotated ones): a
+benchmark in the results sentence, a task in the title. The context with the strongest
+trigger gives the evidence sentence.
 """
 
 from __future__ import annotations
@@ -238,6 +243,39 @@ def _own_sentence(text: str, pair: PairCandidate, sentence: int, sentence_span: 
     pair.contexts.append(PairContext("own", sentence, start, end, triggers))
 
 
+def _position(sentence: int, sentence_count: int) -> str:
+    """Where a sentence stands: the title, early, middle or late (results come late)."""
+    if sentence == 0:
+        return "title"
+    third = 3 * sentence // max(sentence_count, 1)
+    return ("early", "middle", "late")[min(third, 2)]
+
+
+def _paper_features(pair: PairCandidate, head_is_main: bool, standing: str) -> tuple[str, ...]:
+    """What the whole paper says about a pair, each joined with the type pair (the
+    relations differ by types): the head being the paper's main system or an introduced
+    one, the tail's ``standing`` (`_standing`), which relations the pair's sentences
+    signal."""
+    head, tail = pair.head, pair.tail
+    prefix = f"D:{head.type}>{tail.type}:main={int(head_is_main)}{int(head.introduced)}"
+    shared = not head.by_sentence.keys().isdisjoint(tail.by_sentence)
+    same, own = set(), set()
+    for context in pair.contexts:
+        (same if context.kind == "same" else own).update(t.relation for t in context.triggers)
+    return (
+        f"{prefix}:shared={int(shared)}",
+        f"{prefix}:{standing}",
+        f"{prefix}:same={'+'.join(sorted(same))}:own={'+'.join(sorted(own))}",
+    )
+
+
+def _standing(tail: EntityView, type_counts: dict[str, int], sentence_count: int) -> str:
+    """A tail's standing in its paper: how many entities of its type compete for its slot,
+    where it first stands (results come late), whether the title names it."""
+    return (f"rivals={_bin(type_counts[tail.type] - 1)}:at={_position(min(tail.by_sentence), sentence_count)}"
+            f":title={int(0 in tail.by_sentence)}")
+
+
 def _sentence_pairs(views: list[EntityView], sentence: int) -> Iterator[tuple[EntityView, EntityView]]:
     """Ordered pairs of the entities of one sentence: all of them, or only near neighbours
     (in order of first mention) when the sentence holds more than `_MAX_SENTENCE_PAIRING`."""
@@ -294,6 +332,11 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             if pair is not None:
                 for sentence in sorted(tail.by_sentence.keys() - head.by_sentence.keys()):
                     _own_sentence(text, pair, sentence, sentence_spans[sentence], memo)
+    type_counts: dict[str, int] = {}
+    for view in views:
+        type_counts[view.type] = type_counts.get(view.type, 0) + 1
+    sentence_count = len(sentence_spans)
+    standings: dict[str, str] = {}
     candidates = []
     for key in sorted(pairs):
         pair = pairs[key]
@@ -309,5 +352,9 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             pair.features.add("TITLE")
         pair.features.add(f"M:{int(head is main)}{int(tail is main)}:{head.type}>{tail.type}")
         pair.features.add(f"HT:{int(0 in head.by_sentence)}{int(head.introduced)}:{int(0 in tail.by_sentence)}{int(tail.introduced)}")
+        standing = standings.get(tail.key)
+        if standing is None:
+            standing = standings[tail.key] = _standing(tail, type_counts, sentence_count)
+        pair.features.update(_paper_features(pair, head is main, standing))
         candidates.append(pair)
     return candidates

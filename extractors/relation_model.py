@@ -90,16 +90,20 @@ class RelationModel:
         """Class probabilities of each feature set."""
         if not examples:
             return []
-        rows, columns = [], []
-        index = self.index
-        for row, example in enumerate(examples):
-            for feature in example:
-                column = index.get(feature)
-                if column is not None:
-                    rows.append(row)
-                    columns.append(column)
+        counts, columns = [], []
+        get = self.index.get
+        for example in examples:
+            known = [column for column in map(get, example) if column is not None]
+            counts.append(len(known))
+            columns += known
         scores = np.tile(self.bias, (len(examples), 1))
-        np.add.at(scores, rows, self.weights[columns])
+        if columns:
+            # each example's weight rows summed in one reduceat over the runs (np.add.at
+            # per row cost more); examples with no known feature keep the bias alone
+            counts = np.array(counts)
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            known_rows = counts > 0
+            scores[known_rows] += np.add.reduceat(self.weights[columns], starts[known_rows], axis=0)
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)

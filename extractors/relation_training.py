@@ -10,9 +10,10 @@ come from the candidate pairs of `extractors.relation_features` in two kinds of 
   roles from the gold, so relation errors show apart from entity errors.
 
 `train_relations` cross-validates (seeded k folds, both kinds of Doc in training), picks
-each relation's threshold on the out-of-fold predictions of the pipeline's entities (best
-F1 with precision at least ``min_precision`` where reachable, else best F0.5), fits on
-all papers and writes the model with its provenance and cross-validated scores. Gold
+each relation's threshold on the out-of-fold predictions (best F1 with precision at least
+``min_precision`` where reachable, else best F0.5; by default the precision of the
+classifier itself, on gold entities), fits on all papers and writes the model with its
+provenance and cross-validated scores. Gold
 names are only ever labels here, never rules.
 """
 
@@ -241,9 +242,16 @@ def _sha256(path: str | Path) -> str:
 
 
 def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, seed: int = 0, folds: int = 5,
-                    l2: float = 10.0, min_precision: float = 0.7) -> dict:
+                    l2: float = 30.0, min_precision: float = 0.7, thresholds_on: str = "gold") -> dict:
     """Cross-validate, choose the thresholds on the out-of-fold predictions, fit on all
-    papers (pipeline entities and gold entities), write ``out``; return its provenance."""
+    papers (pipeline entities and gold entities), write ``out``; return its provenance.
+
+    ``thresholds_on`` says whose out-of-fold predictions must reach ``min_precision``:
+    ``"gold"`` entities (the classifier's own precision: an entity the pipeline got wrong
+    spoils every relation of it, whatever the classifier says) or the ``"pipeline"``'s.
+    """
+    if thresholds_on not in ("gold", "pipeline"):
+        raise ValueError(f"thresholds_on must be 'gold' or 'pipeline', not {thresholds_on!r}")
     annotated = load_annotated(papers, gold)
     if len(annotated) < folds:
         raise ValueError(f"{len(annotated)} papers of {papers} have a gold record in {gold}; need at least {folds}")
@@ -251,7 +259,7 @@ def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, se
     predicted = predicted_docs(annotated)
     gold_docs = gold_entity_docs(annotated)
     oof_predicted, oof_gold = _out_of_fold(predicted, gold_docs, golds, folds=folds, seed=seed, l2=l2)
-    thresholds, scores, reached = choose_thresholds(oof_predicted, min_precision)
+    thresholds, _, reached = choose_thresholds(oof_gold if thresholds_on == "gold" else oof_predicted, min_precision)
     final = _fit(predicted + gold_docs, golds * 2, l2)
     final.thresholds = thresholds
     final.provenance = {
@@ -262,9 +270,10 @@ def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, se
         "folds": folds,
         "l2": l2,
         "min_precision": min_precision,
+        "thresholds_on": thresholds_on,
         "papers": len(annotated),
         "examples": len(_examples(predicted + gold_docs, golds * 2)[1]),
-        "cross_validated_predicted_entities": scores,
+        "cross_validated_predicted_entities": _score(oof_predicted, thresholds),
         "precision_reached": reached,
         "cross_validated_gold_entities": _score(oof_gold, thresholds),
         "cross_validated_patterns_only": _score(oof_predicted, None),

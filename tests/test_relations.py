@@ -152,6 +152,31 @@ def test_model_round_trip_and_thresholds(tmp_path):
     assert ("toolx", "outperforms", "basenet") in triples(doc, loaded)
 
 
+def test_examples_without_a_known_feature_keep_the_bias_and_leave_the_others_alone():
+    examples = [{"P:hf:outperforms", "T:Method>Method"}, {"S:tf", "T:Method>Method"}] * 5
+    model = RelationModel.fit(examples, ["outperforms", "none"] * 5, classes=("none", "outperforms"), l2=0.1)
+    alone = model.probabilities([examples[0], examples[1]])
+    mixed = model.probabilities([set(), examples[0], {"never seen"}, set(), examples[1], set()])
+    bias = [float(v) for v in model.bias]
+    prior = {c: pytest.approx(2.718281828 ** b / sum(2.718281828 ** v for v in bias), rel=1e-6) for c, b in zip(model.classes, bias)}
+    assert mixed[0] == mixed[2] == mixed[3] == mixed[5] == prior
+    assert mixed[1] == pytest.approx(alone[0]) and mixed[4] == pytest.approx(alone[1])
+
+
+def test_paper_features_say_who_the_head_is_and_where_the_tail_stands():
+    text = ("ToolX: a planner. We propose ToolX for planning. It is fast. It is small. "
+            "Our model achieves 80% on QuestBench and WebBench.")
+    doc = make_doc(text, [("ToolX", "Method"), ("planning", "Task"), ("QuestBench", "Benchmark"), ("WebBench", "Benchmark")],
+                   introduced=("ToolX",), title_chars=17)
+    features = {(p.head.key, p.tail.key): p.features for p in pair_candidates(doc)}
+    late = features[("toolx", "questbench")]
+    # the introduced system, named in the title, and a benchmark it never shares a sentence with
+    assert "D:Method>Benchmark:main=11:shared=0" in late
+    assert "D:Method>Benchmark:main=11:rivals=1:at=late:title=0" in late
+    assert "D:Method>Benchmark:main=11:same=:own=evaluatedOn" in late
+    assert "D:Method>Task:main=11:shared=1" in features[("toolx", "planning")]
+
+
 def test_bad_model_file_names_the_file(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text(json.dumps({"classes": ["none"]}))
