@@ -257,10 +257,12 @@ def _extract_pending(state, *, profile: str, workers: int, dask: str | None, bat
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
     version = extractor_version(profile)
-    pending = set(state.pending_extraction(profile=profile, version=version))
+    pending = state.pending_extraction(profile=profile, version=version)  # by id
     if not pending:
         return 0
-    papers = [paper for paper in state.papers() if paper.id in pending]
+    # Only the pending papers are read back (an increment of 1,000 on 100,000 reads 1,000).
+    found = state.papers_by_ids(pending)
+    papers = [found[pid] for pid in pending]
     hashes = {paper.id: text_hash(paper) for paper in papers}
     batches = batched(((p.id, p.title, p.abstract) for p in papers), batch_size)
     if dask:
