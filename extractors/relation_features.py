@@ -169,10 +169,9 @@ def _sentence_spans(text: str, starts: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _between_features(between: str, direction: str, types: str) -> tuple[tuple[str, ...], tuple[Trigger, ...], tuple[str, ...]]:
-    """The features of the words between two mentions of one sentence: (word features,
-    triggers, trigger features)."""
-    words = _words(between)
+def _between_features(between: str, words: tuple[str, ...], direction: str, types: str) -> tuple[tuple[str, ...], tuple[Trigger, ...], tuple[str, ...]]:
+    """The features of the words between two mentions of one sentence (``words``, as
+    `_words` reads them): (word features, triggers, trigger features)."""
     if len(words) <= 6:
         word_features = tuple(f"B:{direction}:{w}" for w in words)
     else:
@@ -188,7 +187,7 @@ def _between_features(between: str, direction: str, types: str) -> tuple[tuple[s
 
 
 def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
-                   sentence_span: tuple[int, int], memo: _Memo) -> None:
+                   sentence_span: tuple[int, int], memo: _Memo, types: str) -> None:
     heads, tails = pair.head.by_sentence[sentence], pair.tail.by_sentence[sentence]
     if len(heads) == 1 and len(tails) == 1:  # the common case: nothing to choose
         h, t = heads[0], tails[0]
@@ -210,7 +209,8 @@ def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: lis
         bare = bare[: other.start_char - first.end_char] + " " + bare[other.end_char - first.end_char :]
     if LIST_GLUE.fullmatch(bare or " "):
         features.add("S:siblings")
-    word_features, triggers, trigger_features = memo(_between_features, between, direction, f"{pair.head.type}>{pair.tail.type}")
+    # both orders of a pair share the words between (read once), not the triggers
+    word_features, triggers, trigger_features = memo(_between_features, between, memo(_words, between), direction, types)
     features.update(word_features)
     before = memo(_words, text[max(0, first.start_char - 25) : first.start_char])[-1:]
     features.update(f"W0:{direction}:{w}" for w in before)
@@ -220,27 +220,42 @@ def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: lis
     pair.contexts.append(PairContext("same", sentence, *sentence_span, triggers))
 
 
-def _own_features(prefix: str, types: str, tail_type: str) -> tuple[tuple[str, ...], tuple[Trigger, ...]]:
-    """The features of the sentence ``prefix`` before a tail when the head is the paper's
-    own system named elsewhere, and the triggers that count (those after an own subject)."""
+def _own_reading(prefix: str) -> tuple[bool, tuple[Trigger, ...], tuple[str, ...]]:
+    """What the sentence ``prefix`` before a tail says when the head is the paper's own
+    system named elsewhere: whether an own subject stands in it, the triggers that count
+    (those after an own subject), the last two words."""
     own = OWN_SUBJECT.search(prefix) is not None
-    triggers = tuple(sentence_triggers(prefix)) if own else ()
+    return own, tuple(sentence_triggers(prefix)) if own else (), _words(prefix[-25:])[-2:]
+
+
+def _own_features(reading: tuple[bool, tuple[Trigger, ...], tuple[str, ...]], types: str, tail_type: str) -> tuple[str, ...]:
+    """The features of an `_own_reading` for a pair of these types."""
+    own, triggers, before = reading
     features = ["X" if own else "X:noown", f"X:{own}:{types}"]
     for trigger in triggers:
         features += [f"XP:{trigger.relation}", f"XP:{trigger.relation}:{types}", f"XPW:{trigger.words.lower()}"]
-    before = _words(prefix[-25:])[-2:]
     features += [f"XW:{w}" for w in before]
     if before:
         features.append(f"XW1:{before[-1]}:{tail_type}")
-    return tuple(features), triggers
+    return tuple(features)
 
 
-def _own_sentence(text: str, pair: PairCandidate, sentence: int, sentence_span: tuple[int, int], memo: _Memo) -> None:
+def _own_sentence(text: str, pair: PairCandidate, sentence: int, sentence_span: tuple[int, int], memo: _Memo, types: str) -> None:
+    # one reading (regular expressions) per tail mention, whichever own system heads the
+    # pair; the features once per type pair; keyed by offsets, not by the prefix text
     start, end = sentence_span
-    tail = pair.tail.by_sentence[sentence][0]
-    features, triggers = memo(_own_features, text[start : tail.start_char], f"{pair.head.type}>{pair.tail.type}", pair.tail.type)
-    pair.features.update(features)
-    pair.contexts.append(PairContext("own", sentence, start, end, triggers))
+    tail_start = pair.tail.by_sentence[sentence][0].start_char
+    reading_key = ("own", start, tail_start)
+    reading = memo.get(reading_key)
+    if reading is None:
+        reading = memo[reading_key] = (_own_reading(text[start:tail_start]), {})
+    (own, triggers, before), typed = reading
+    features = typed.get(types)
+    if features is None:
+        features = typed[types] = (_own_features((own, triggers, before), types, pair.tail.type),
+                                   PairContext("own", sentence, start, end, triggers))
+    pair.features.update(features[0])
+    pair.contexts.append(features[1])
 
 
 def _position(sentence: int, sentence_count: int) -> str:
@@ -251,17 +266,17 @@ def _position(sentence: int, sentence_count: int) -> str:
     return ("early", "middle", "late")[min(third, 2)]
 
 
-def _paper_features(pair: PairCandidate, head_is_main: bool, standing: str) -> tuple[str, ...]:
-    """What the whole paper says about a pair, each joined with the type pair (the
-    relations differ by types): the head being the paper's main system or an introduced
-    one, the tail's ``standing`` (`_standing`), which relations the pair's sentences
-    signal."""
-    head, tail = pair.head, pair.tail
-    prefix = f"D:{head.type}>{tail.type}:main={int(head_is_main)}{int(head.introduced)}"
-    shared = not head.by_sentence.keys().isdisjoint(tail.by_sentence)
+def _paper_features(pair: PairCandidate, types: str, head_is_main: bool, shared: bool, standing: str) -> tuple[str, ...]:
+    """What the whole paper says about a pair, each joined with the type pair ``types``
+    (the relations differ by types): the head being the paper's main system or an
+    introduced one, whether the two ever share a sentence, the tail's ``standing``
+    (`_standing`), which relations the pair's sentences signal."""
+    prefix = f"D:{types}:main={int(head_is_main)}{int(pair.head.introduced)}"
     same, own = set(), set()
     for context in pair.contexts:
-        (same if context.kind == "same" else own).update(t.relation for t in context.triggers)
+        signalled = same if context.kind == "same" else own
+        for trigger in context.triggers:
+            signalled.add(trigger.relation)
     return (
         f"{prefix}:shared={int(shared)}",
         f"{prefix}:{standing}",
@@ -323,7 +338,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         for head, tail in _sentence_pairs(members[sentence], sentence):
             pair = pair_of(head, tail)
             if pair is not None:
-                _same_sentence(text, pair, sentence, all_spans, span_starts, sentence_spans[sentence], memo)
+                _same_sentence(text, pair, sentence, all_spans, span_starts, sentence_spans[sentence], memo, f"{head.type}>{tail.type}")
     # the paper's own system: introduced, or a Method/Model the title names
     own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
     for head in own:
@@ -331,30 +346,38 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             pair = None if head is tail else pair_of(head, tail)
             if pair is not None:
                 for sentence in sorted(tail.by_sentence.keys() - head.by_sentence.keys()):
-                    _own_sentence(text, pair, sentence, sentence_spans[sentence], memo)
+                    _own_sentence(text, pair, sentence, sentence_spans[sentence], memo, f"{head.type}>{tail.type}")
     type_counts: dict[str, int] = {}
     for view in views:
         type_counts[view.type] = type_counts.get(view.type, 0) + 1
     sentence_count = len(sentence_spans)
     standings: dict[str, str] = {}
+    # what each entity adds to its pairs' features: (spans bin, introduced, in the title)
+    marks = {id(v): (_bin(len(v.spans)), int(v.introduced), int(0 in v.by_sentence)) for v in views}
     candidates = []
     for key in sorted(pairs):
         pair = pairs[key]
         head, tail = pair.head, pair.tail
         if not pair.contexts:
             continue
-        pair.features.add(f"T:{head.type}>{tail.type}")
-        pair.features.add(f"TR:{head.type}>{tail.type}:{int(head.introduced)}{int(tail.introduced)}")
-        pair.features.add(f"N:{_bin(len(head.spans))}:{_bin(len(tail.spans))}")
-        if not head.by_sentence.keys() & tail.by_sentence.keys():
-            pair.features.add("NOS")
-        if 0 in tail.by_sentence and 0 in head.by_sentence:
-            pair.features.add("TITLE")
-        pair.features.add(f"M:{int(head is main)}{int(tail is main)}:{head.type}>{tail.type}")
-        pair.features.add(f"HT:{int(0 in head.by_sentence)}{int(head.introduced)}:{int(0 in tail.by_sentence)}{int(tail.introduced)}")
+        types = f"{head.type}>{tail.type}"
+        (head_spans, head_introduced, head_title), (tail_spans, tail_introduced, tail_title) = marks[id(head)], marks[id(tail)]
+        features = pair.features
+        features.update((
+            f"T:{types}",
+            f"TR:{types}:{head_introduced}{tail_introduced}",
+            f"N:{head_spans}:{tail_spans}",
+            f"M:{int(head is main)}{int(tail is main)}:{types}",
+            f"HT:{head_title}{head_introduced}:{tail_title}{tail_introduced}",
+        ))
+        shared = not head.by_sentence.keys().isdisjoint(tail.by_sentence)
+        if not shared:
+            features.add("NOS")
+        if head_title and tail_title:
+            features.add("TITLE")
         standing = standings.get(tail.key)
         if standing is None:
             standing = standings[tail.key] = _standing(tail, type_counts, sentence_count)
-        pair.features.update(_paper_features(pair, head is main, standing))
+        features.update(_paper_features(pair, types, head is main, shared, standing))
         candidates.append(pair)
     return candidates

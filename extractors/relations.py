@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -105,7 +106,7 @@ def choose(pairs: list[PairCandidate], probabilities: list[dict[str, float]], th
     its types allow, kept when it reaches that relation's threshold."""
     found = []
     for pair, probability in zip(pairs, probabilities):
-        options = [r for r in ALLOWED if allowed(r, pair.head.type, pair.tail.type)]
+        options = _options(pair.head.type, pair.tail.type)
         relation = max(options, key=lambda r: probability.get(r, 0.0))
         confidence = probability.get(relation, 0.0)
         if confidence < thresholds.get(relation, 0.5):
@@ -121,6 +122,12 @@ def choose(pairs: list[PairCandidate], probabilities: list[dict[str, float]], th
             if key not in best or finding.confidence > best[key].confidence:
                 best[key] = finding
     return [f for f in found if all(best[key] is f for key in _exclusive_keys(f))]
+
+
+@cache
+def _options(head_type: str, tail_type: str) -> tuple[str, ...]:
+    """The relations these types allow, in `ALLOWED` order (ties go to the first)."""
+    return tuple(r for r in ALLOWED if allowed(r, head_type, tail_type))
 
 
 def _exclusive_keys(finding: Finding) -> list[tuple]:
