@@ -186,6 +186,11 @@ def _between_features(between: str, words: tuple[str, ...], direction: str, type
     return word_features, triggers, tuple(trigger_features)
 
 
+_BINS = ("0", "1", "2-3", "4-7", "8+")
+# a pair's place in its sentence (direction, mentions between, tokens between): few enough to spell out once
+_GAP_FEATURES = {(d, o, g): (f"S:{d}", f"S:{d}:others={o}", f"S:{d}:dist={g}") for d in ("hf", "tf") for o in _BINS for g in _BINS}
+
+
 def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: list[Span], span_starts: list[int],
                    sentence_span: tuple[int, int], memo: _Memo, types: str) -> None:
     heads, tails = pair.head.by_sentence[sentence], pair.tail.by_sentence[sentence]
@@ -200,9 +205,7 @@ def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: lis
     others = all_spans[bisect_left(span_starts, first.end) : bisect_left(span_starts, second.start)]
     direction = "hf" if head_first else "tf"
     features = pair.features
-    features.add(f"S:{direction}")
-    features.add(f"S:{direction}:others={_bin(len(others))}")
-    features.add(f"S:{direction}:dist={_bin(second.start - first.end)}")
+    features.update(_GAP_FEATURES[direction, _bin(len(others)), _bin(second.start - first.end)])
     # "A, B and C": the pair are items of one list (siblings, not related)
     bare = between
     for other in reversed(others):
@@ -336,8 +339,8 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
 
     for sentence in sorted(members):
         for head, tail in _sentence_pairs(members[sentence], sentence):
-            pair = pair_of(head, tail)
-            if pair is not None:
+            if (head.type, tail.type) in _ALLOWED_PAIRS:
+                pair = pair_of(head, tail)
                 _same_sentence(text, pair, sentence, all_spans, span_starts, sentence_spans[sentence], memo, f"{head.type}>{tail.type}")
     # the paper's own system: introduced, or a Method/Model the title names
     own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
