@@ -31,6 +31,7 @@ from collections.abc import Iterator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -138,14 +139,14 @@ def entity_views(doc: Doc) -> list[EntityView]:
 
 
 class _Memo(dict):
-    """One paper's memo of pure feature functions: ``memo(function, *arguments)``."""
+    """One paper's memo: its own `functools.cache` of each pure feature function (made per
+    paper, so nothing outlives it; C-level lookups, not a Python call per hit), and as a
+    dict the readings of the own system's sentences (`_own_sentence`)."""
 
-    def __call__(self, function, *arguments):
-        key = (function, *arguments)
-        value = self.get(key)
-        if value is None:
-            value = self[key] = function(*arguments)
-        return value
+    def __init__(self):
+        super().__init__()
+        self.words = cache(_words)
+        self.between_features = cache(_between_features)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -213,11 +214,11 @@ def _same_sentence(text: str, pair: PairCandidate, sentence: int, all_spans: lis
     if LIST_GLUE.fullmatch(bare or " "):
         features.add("S:siblings")
     # both orders of a pair share the words between (read once), not the triggers
-    word_features, triggers, trigger_features = memo(_between_features, between, memo(_words, between), direction, types)
+    word_features, triggers, trigger_features = memo.between_features(between, memo.words(between), direction, types)
     features.update(word_features)
-    before = memo(_words, text[max(0, first.start_char - 25) : first.start_char])[-1:]
+    before = memo.words(text[max(0, first.start_char - 25) : first.start_char])[-1:]
     features.update(f"W0:{direction}:{w}" for w in before)
-    after = memo(_words, text[second.end_char : second.end_char + 25])[:1]
+    after = memo.words(text[second.end_char : second.end_char + 25])[:1]
     features.update(f"W2:{direction}:{w}" for w in after)
     features.update(trigger_features)
     pair.contexts.append(PairContext("same", sentence, *sentence_span, triggers))
