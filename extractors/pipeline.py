@@ -35,7 +35,7 @@ __all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "paper_doc", "extra
 log = logging.getLogger("kg.extract")
 
 PROFILES = ("accurate", "fast")
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"  # 0.2.0: span classifier in accurate, paper-level relation features
 _RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
 _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input
