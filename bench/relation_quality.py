@@ -46,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
 
-    from extractors.relation_model import RelationModel, default_model_path
     from extractors.relation_training import gold_entity_docs, load_annotated, predicted_docs, score_docs
+    from extractors.relations import default_model_path
+    from extractors.sparse_logistic import SparseLogisticModel
     from kg.corpus import read_corpus
     from kg.extraction import extract_papers
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                 handle.write(json.dumps(record.to_json()) + "\n")
         score = scorer()
         pipeline = score.score(score.load([args.gold]), score.load([str(predictions)]))["relations"]
-    model = RelationModel.load(default_model_path())
+    model = SparseLogisticModel.load(default_model_path())
     annotated = load_annotated(args.papers, args.gold)
     golds = [g for _, g in annotated]
     with_gold = score_docs(gold_entity_docs(annotated), golds, model)

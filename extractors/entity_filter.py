@@ -4,7 +4,7 @@ After the rules and the statistical tagger have proposed a paper's entities, eac
 `Entity` record is described by cheap features (which components found it and how
 sure they were, its shape, its type and role, how often and where it is mentioned, the
 words around its first mention) and a multinomial logistic regression
-(`extractors.relation_model.RelationModel`, classes ``"drop"`` and the six entity types)
+(`extractors.sparse_logistic.SparseLogisticModel`, classes ``"drop"`` and the six entity types)
 scores it. An entity whose probability of ``"drop"`` reaches the model's threshold is
 dropped (with the relations that name it); any other takes the most probable type, and
 a second regression decides whether the paper introduces it.
@@ -33,7 +33,7 @@ from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
 __all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "new_entities", "span_scored_features", "default_filter_path"]
@@ -170,11 +170,11 @@ def entity_features(entity: Entity, title: str, abstract: str, *, statistical: b
 
 
 class EntityFilter:
-    """Two trained `RelationModel` over `entity_features`: keep-or-type (classes `CLASSES`,
+    """Two trained `SparseLogisticModel` over `entity_features`: keep-or-type (classes `CLASSES`,
     threshold on ``"drop"``) and role (``"used"`` / ``"introduced"``, threshold on
     ``"introduced"``), with the provenance of their training."""
 
-    def __init__(self, typing: RelationModel, role: RelationModel, provenance: dict | None = None, spans: SpanClassifier | None = None):
+    def __init__(self, typing: SparseLogisticModel, role: SparseLogisticModel, provenance: dict | None = None, spans: SpanClassifier | None = None):
         self.spans = spans
         self.cues = bool((provenance or {}).get("role_cues"))
         self.typing = typing
@@ -204,8 +204,8 @@ class EntityFilter:
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            spans = SpanClassifier(RelationModel.from_json(data["spans"])) if "spans" in data else None
-            return cls(RelationModel.from_json(data["typing"]), RelationModel.from_json(data["role"]), data.get("provenance"), spans)
+            spans = SpanClassifier(SparseLogisticModel.from_json(data["spans"])) if "spans" in data else None
+            return cls(SparseLogisticModel.from_json(data["typing"]), SparseLogisticModel.from_json(data["role"]), data.get("provenance"), spans)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{path}: not an entity filter ({error})") from None
 

@@ -31,7 +31,7 @@ from extractors.aggregate import normalise_name
 from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, new_entities, span_scored_features
 from extractors.jsonl import read_jsonl
 from extractors.records import Entity, PaperExtraction
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.relation_training import load_annotated
 from extractors.span_classifier import SpanClassifier
 from extractors.span_training import cross_validated_spans, fit_span_classifier, span_examples
@@ -274,11 +274,11 @@ def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistic
     return _PaperExamples(entities, features, labels, gold_record["entities"])
 
 
-def _fit(papers_data: list[_PaperExamples], l2: float) -> tuple[RelationModel, RelationModel]:
+def _fit(papers_data: list[_PaperExamples], l2: float) -> tuple[SparseLogisticModel, SparseLogisticModel]:
     """The keep/type model on every example; the role model on the kept ones."""
     features = [x for data in papers_data for x in data.features]
     labels = [y for data in papers_data for y in data.labels]
-    typing = RelationModel.fit(features, [entity_type for entity_type, _ in labels], classes=CLASSES, l2=l2)
+    typing = SparseLogisticModel.fit(features, [entity_type for entity_type, _ in labels], classes=CLASSES, l2=l2)
     kept = [k for k, (entity_type, _) in enumerate(labels) if entity_type != DROP]
-    role = RelationModel.fit([features[k] for k in kept], [labels[k][1] for k in kept], classes=("used", "introduced"), l2=l2)
+    role = SparseLogisticModel.fit([features[k] for k in kept], [labels[k][1] for k in kept], classes=("used", "introduced"), l2=l2)
     return typing, role

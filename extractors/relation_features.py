@@ -15,7 +15,7 @@ Models). The pair needs a *context*, a sentence that ties the two together:
 
 Features are strings (types, roles, the words between, trigger hits of
 `extractors.relation_patterns`, the word before each mention, list membership) that the
-classifier of `extractors.relation_model` weighs, and what the whole paper says of the
+classifier of `extractors.sparse_logistic` weighs, and what the whole paper says of the
 pair, joined with its types: whether the head is the paper's main or an introduced
 system, whether the two share a sentence, the tail's standing (rivals of its type, where
 it first stands, the title), the relations its sentences signal. A relation of the

@@ -36,7 +36,7 @@ from extractors.gold_projection import project_entities
 from extractors.jsonl import read_jsonl
 from extractors.offsets import span_at
 from extractors.relation_features import ALLOWED, PairCandidate, entity_views, pair_candidates
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.relations import choose, decide
 from extractors.roles import INTRODUCED_SPANS
 
@@ -170,7 +170,7 @@ def _score(papers: list[_Paper], thresholds: dict[str, float] | None) -> dict:
     return {"p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
-def score_docs(docs: list[Doc], golds: list[dict], model: RelationModel | None) -> dict:
+def score_docs(docs: list[Doc], golds: list[dict], model: SparseLogisticModel | None) -> dict:
     """Relation precision, recall and F1 of the component on ``docs``, as the scorer counts."""
     papers = [_prepare(doc, gold) for doc, gold in zip(docs, golds)]
     if model is None:
@@ -190,9 +190,9 @@ def _examples(docs: list[Doc], golds: list[dict]) -> tuple[list[set[str]], list[
     return features, labels
 
 
-def _fit(docs: list[Doc], golds: list[dict], l2: float) -> RelationModel:
+def _fit(docs: list[Doc], golds: list[dict], l2: float) -> SparseLogisticModel:
     features, labels = _examples(docs, golds)
-    return RelationModel.fit(features, labels, classes=CLASSES, l2=l2)
+    return SparseLogisticModel.fit(features, labels, classes=CLASSES, l2=l2)
 
 
 def _f_half(scores: dict) -> float:

@@ -2,7 +2,7 @@
 
 Runs after ``kg_roles``. For every candidate pair of `extractors.relation_features`
 (type-constrained, joined by a sentence) the trained classifier of
-`extractors.relation_model` gives a probability per relation; a pair gets the most
+`extractors.sparse_logistic` gives a probability per relation; a pair gets the most
 probable relation its types allow when that probability reaches the relation's
 threshold (chosen on held-out training papers by ``kg train-relations``). Without a
 model file (or with ``use_model=False``) the trigger patterns alone decide: a pair
@@ -22,7 +22,7 @@ Examples
 >>> doc = RelationFinder(model=None)(doc)  # trigger patterns alone: every "on" counts
 >>> [(f.head, f.relation, f.tail, f.trigger) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'outperforms'), ('toolx', 'evaluatedOn', 'questbench', 'on'), ('basenet', 'evaluatedOn', 'questbench', 'on')]
->>> doc = RelationFinder(RelationModel.load(default_model_path()))(doc)  # the shipped classifier
+>>> doc = RelationFinder(SparseLogisticModel.load(default_model_path()))(doc)  # the shipped classifier
 >>> [(f.head, f.relation, f.tail, f.component) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'kg_relations')]
 """
@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from spacy.language import Language
@@ -40,14 +41,19 @@ from spacy.tokens import Doc
 from extractors.aggregate import RELATION_FINDINGS
 from extractors.batching import BatchedComponent
 from extractors.relation_features import ALLOWED, PairCandidate, PairContext, allowed, pair_candidates
-from extractors.relation_model import RelationModel, default_model_path
+from extractors.sparse_logistic import SparseLogisticModel
 
-__all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_finder", "decide", "choose"]
+__all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_finder", "decide", "choose", "default_model_path"]
 
 log = logging.getLogger("kg.extract")
 
 COMPONENT = "kg_relations"
 _PATTERN_CONFIDENCE = 0.5
+
+
+def default_model_path() -> Path:
+    """The relation model shipped with the package."""
+    return Path(str(files("extractors") / "models" / "kg_relations.json"))
 _ONE_HEAD = frozenset({"basedOn", "appliedTo", "outperforms"})
 # without a model only the patterns that rarely mislead decide (measured on held-out train)
 _PATTERN_RELATIONS = {"same": frozenset(ALLOWED), "own": frozenset({"evaluatedOn", "outperforms", "basedOn"})}
@@ -88,7 +94,7 @@ def _by_patterns(pair: PairCandidate) -> str | None:
     return None
 
 
-def decide(pairs: list[PairCandidate], model: RelationModel | None) -> list[Finding]:
+def decide(pairs: list[PairCandidate], model: SparseLogisticModel | None) -> list[Finding]:
     """Findings for the candidate pairs of one Doc."""
     found = []
     if model is None:
@@ -140,7 +146,7 @@ def _exclusive_keys(finding: Finding) -> list[tuple]:
 class RelationFinder(BatchedComponent):
     """The component: candidate pairs -> findings in ``doc.user_data[RELATION_FINDINGS]``."""
 
-    def __init__(self, model: RelationModel | None):
+    def __init__(self, model: SparseLogisticModel | None):
         self.model = model
 
     def __call__(self, doc: Doc) -> Doc:
@@ -163,4 +169,4 @@ def make_relation_finder(nlp: Language, name: str, model_path: str | None, use_m
             raise FileNotFoundError(f"no relation model at {path}; train one with `kg train-relations`")
         log.warning("no relation model at %s; relations from trigger patterns only", path)
         return RelationFinder(None)
-    return RelationFinder(RelationModel.load(path))
+    return RelationFinder(SparseLogisticModel.load(path))

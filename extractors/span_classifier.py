@@ -5,7 +5,7 @@ descriptive lower-case phrases ("knowledge-intensive tasks", "zero-shot accuracy
 "regret minimization") that no list or name shape can find. This classifier looks at
 every window of one to `MAX_WORDS` word tokens of the title and abstract (windows that
 start or end with a function word, or hold punctuation, are skipped) and scores it
-with a multinomial logistic regression (`extractors.relation_model.RelationModel`,
+with a multinomial logistic regression (`extractors.sparse_logistic.SparseLogisticModel`,
 classes ``"none"`` and the six entity types).
 
 Every feature belongs to one token in one position: the window's first, last, only or
@@ -36,7 +36,7 @@ import numpy as np
 
 from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, Mention
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 
 __all__ = ["COMPONENT", "NONE", "CLASSES", "MAX_WORDS", "Token", "tokenize", "paper_tokens", "paper_windows", "token_features",
            "context_features", "rule_masks", "window_features", "SpanClassifier", "load_span_classifier"]
@@ -193,10 +193,10 @@ def window_features(first: int, last: int, tokens: list[Token], per_token: list[
 
 
 class SpanClassifier:
-    """A `RelationModel` over `window_features` and `rule_masks` with a keep threshold
+    """A `SparseLogisticModel` over `window_features` and `rule_masks` with a keep threshold
     on ``"none"``."""
 
-    def __init__(self, model: RelationModel):
+    def __init__(self, model: SparseLogisticModel):
         self.model = model
         self.threshold = float(model.thresholds.get(NONE, 0.5))
         n_classes = len(model.classes)
@@ -293,4 +293,4 @@ class SpanClassifier:
 @lru_cache(maxsize=4)
 def load_span_classifier(path: str) -> SpanClassifier:
     """The classifier at ``path``, read once per process."""
-    return SpanClassifier(RelationModel.load(path))
+    return SpanClassifier(SparseLogisticModel.load(path))

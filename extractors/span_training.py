@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from extractors.aggregate import normalise_name
 from extractors.records import Entity, PaperExtraction
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import CLASSES, NONE, SpanClassifier, context_features, paper_tokens, paper_windows, rule_masks, token_features, window_features
 
 __all__ = ["SpanExamples", "span_examples", "fit_span_classifier", "cross_validated_spans"]
@@ -68,7 +68,7 @@ def span_examples(paper: dict, gold_entities: list[dict], record: PaperExtractio
 
 def fit_span_classifier(examples: list[SpanExamples], *, l2: float, threshold: float) -> SpanClassifier:
     """One classifier over the examples of every given paper."""
-    model = RelationModel.fit([x for data in examples for x in data.features], [y for data in examples for y in data.labels],
+    model = SparseLogisticModel.fit([x for data in examples for x in data.features], [y for data in examples for y in data.labels],
                               classes=CLASSES, l2=l2, min_count=3)
     model.thresholds = {NONE: threshold}
     return SpanClassifier(model)

@@ -47,7 +47,7 @@ WITH_EXAMPLES = {
     # build state, parallel extraction, views
     "kg.buildstate", "kg.parallel", "kg.views.model", "kg.views.layout", "kg.views.page",
     # relations
-    "extractors.relations", "extractors.relation_patterns", "extractors.relation_features", "extractors.relation_model",
+    "extractors.relations", "extractors.relation_patterns", "extractors.relation_features", "extractors.sparse_logistic",
     # records and problems
     "kg.problems", "extractors.records", "kg.build",
 }

@@ -9,7 +9,7 @@ from extractors.entity_filter import CLASSES, DROP, EntityFilter, entity_feature
 from extractors.filter_training import label_entity, tagger_heldout_titles, train_filter
 from extractors.pipeline import load_pipeline
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 
 ABSTRACT = "We propose FooNet, a model for image retrieval. FooNet beats strong baselines on ImageNet."
 
@@ -35,9 +35,9 @@ def test_tagger_features_left_out_where_the_tagger_trained():
 
 def _hand_filter(drop_threshold=0.5):
     # lower-case names are dropped, everything else becomes a Method; nothing is introduced
-    typing = RelationModel(CLASSES, ["shape:lower", "shape:caps_mixed"],
+    typing = SparseLogisticModel(CLASSES, ["shape:lower", "shape:caps_mixed"],
                            np.array([[8.0] + [0.0] * 6, [0.0, 4.0, 0, 0, 0, 0, 0]]), np.zeros(len(CLASSES)), {DROP: drop_threshold})
-    role = RelationModel(("used", "introduced"), [], np.zeros((0, 2)), np.array([0.0, -5.0]), {"introduced": 0.5})
+    role = SparseLogisticModel(("used", "introduced"), [], np.zeros((0, 2)), np.array([0.0, -5.0]), {"introduced": 0.5})
     return EntityFilter(typing, role, {"candidates": "rules"})
 
 

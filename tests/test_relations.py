@@ -11,7 +11,7 @@ from extractors.aggregate import RELATION_FINDINGS, doc_to_extraction, normalise
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
 from extractors.offsets import span_at
 from extractors.relation_features import allowed, pair_candidates
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.relations import RelationFinder
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import split_sentences
@@ -138,11 +138,11 @@ def test_evidence_points_at_the_sentence_in_its_field():
 def test_model_round_trip_and_thresholds(tmp_path):
     examples = [{"P:hf:outperforms", "T:Method>Method"}, {"S:tf", "T:Method>Method"}] * 5
     labels = ["outperforms", "none"] * 5
-    model = RelationModel.fit(examples, labels, classes=("none", "basedOn", "evaluatedOn", "appliedTo", "outperforms"), l2=0.1)
+    model = SparseLogisticModel.fit(examples, labels, classes=("none", "basedOn", "evaluatedOn", "appliedTo", "outperforms"), l2=0.1)
     model.thresholds = {"outperforms": 0.5}
     path = tmp_path / "model.json"
     model.save(path)
-    loaded = RelationModel.load(path)
+    loaded = SparseLogisticModel.load(path)
     assert loaded.thresholds == {"outperforms": 0.5}
     before, after = model.probabilities(examples[:2]), loaded.probabilities(examples[:2])
     for p, q in zip(before, after):
@@ -154,7 +154,7 @@ def test_model_round_trip_and_thresholds(tmp_path):
 
 def test_examples_without_a_known_feature_keep_the_bias_and_leave_the_others_alone():
     examples = [{"P:hf:outperforms", "T:Method>Method"}, {"S:tf", "T:Method>Method"}] * 5
-    model = RelationModel.fit(examples, ["outperforms", "none"] * 5, classes=("none", "outperforms"), l2=0.1)
+    model = SparseLogisticModel.fit(examples, ["outperforms", "none"] * 5, classes=("none", "outperforms"), l2=0.1)
     alone = model.probabilities([examples[0], examples[1]])
     mixed = model.probabilities([set(), examples[0], {"never seen"}, set(), examples[1], set()])
     bias = [float(v) for v in model.bias]
@@ -181,7 +181,7 @@ def test_bad_model_file_names_the_file(tmp_path):
     path = tmp_path / "broken.json"
     path.write_text(json.dumps({"classes": ["none"]}))
     with pytest.raises(ValueError, match="broken.json"):
-        RelationModel.load(path)
+        SparseLogisticModel.load(path)
 
 
 def test_trigger_words_match_in_any_case_and_keep_their_spelling():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extractors.relation_model import RelationModel
+from extractors.sparse_logistic import SparseLogisticModel
 from extractors.records import RELATION_TYPES
 from kg.cli import cli
 
@@ -38,7 +38,7 @@ def test_training_is_seeded_and_records_provenance(small_annotations, tmp_path):
     summary = train(papers, gold, tmp_path / "a.json")
     train(papers, gold, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
-    model = RelationModel.load(tmp_path / "a.json")
+    model = SparseLogisticModel.load(tmp_path / "a.json")
     assert set(model.thresholds) == set(RELATION_TYPES)
     assert all(0.0 < t < 1.0 for t in model.thresholds.values())
     provenance = model.provenance
@@ -74,10 +74,10 @@ def test_shipped_model_on_dev_with_gold_entities():
     # the relation component alone (gold entities and roles fed in): a regression floor
     # under the measured 0.47 F1 / 0.68 precision (bench/relation_quality.py); the
     # model never saw the dev set
-    from extractors.relation_model import default_model_path
+    from extractors.relations import default_model_path
     from extractors.relation_training import gold_entity_docs, load_annotated, score_docs
 
     annotated = load_annotated(SHARED / "eval" / "dev.papers.jsonl", SHARED / "eval" / "dev.gold.jsonl")
-    scores = score_docs(gold_entity_docs(annotated), [g for _, g in annotated], RelationModel.load(default_model_path()))
+    scores = score_docs(gold_entity_docs(annotated), [g for _, g in annotated], SparseLogisticModel.load(default_model_path()))
     assert scores["gold"] == 180
     assert scores["f1"] >= 0.42 and scores["p"] >= 0.62, scores

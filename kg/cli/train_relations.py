@@ -28,7 +28,7 @@ def command(papers, gold, out, seed, folds, l2, min_precision, thresholds_on, th
     """
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
-    from extractors.relation_model import default_model_path
+    from extractors.relations import default_model_path
     from extractors.relation_training import train_relations
 
     summary = train_relations(papers=papers, gold=gold, out=out or default_model_path(), seed=seed, folds=folds,

@@ -1,16 +1,16 @@
 """A small multinomial logistic regression over sparse string features.
 
-The relation classifier: classes are ``"none"`` and the four relations; each candidate
-pair is a set of feature strings (`extractors.relation_features`). Training minimises
-the L2-regularised log loss with SciPy's L-BFGS from zero weights, so the same data
-gives the same model. The model is one JSON file with its weights, its decision
-thresholds and its provenance (data, seed, held-out scores), shipped in
-``extractors/models/kg_relations.json``.
+The classifier behind the trained extractors: the relation classifier (classes ``"none"``
+and the four relations; each candidate pair is a set of feature strings,
+`extractors.relation_features`), the entity filter and the span classifier. Training
+minimises the L2-regularised log loss with SciPy's L-BFGS from zero weights, so the same
+data gives the same model. A model is JSON: its weights, its decision thresholds and its
+provenance (data, seed, held-out scores).
 
 Examples
 --------
->>> model = RelationModel.fit([{"a"}, {"b"}, {"a", "c"}, {"b", "c"}], ["none", "basedOn", "none", "basedOn"],
-...                           classes=("none", "basedOn"), l2=0.1)
+>>> model = SparseLogisticModel.fit([{"a"}, {"b"}, {"a", "c"}, {"b", "c"}], ["none", "basedOn", "none", "basedOn"],
+...                                 classes=("none", "basedOn"), l2=0.1)
 >>> [max(p, key=p.get) for p in model.probabilities([{"a"}, {"b"}])]
 ['none', 'basedOn']
 """
@@ -21,22 +21,16 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
-from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
 
 from kg.atomic import atomic_write
 
-__all__ = ["RelationModel", "default_model_path"]
+__all__ = ["SparseLogisticModel"]
 
 
-def default_model_path() -> Path:
-    """The model shipped with the package."""
-    return Path(str(files("extractors") / "models" / "kg_relations.json"))
-
-
-class RelationModel:
+class SparseLogisticModel:
     """Weights (features x classes), biases, per-class thresholds and provenance."""
 
     def __init__(self, classes: Sequence[str], features: Sequence[str], weights: np.ndarray, bias: np.ndarray,
@@ -52,7 +46,7 @@ class RelationModel:
 
     @classmethod
     def fit(cls, examples: Sequence[Iterable[str]], labels: Sequence[str], *, classes: Sequence[str],
-            l2: float = 1.0, min_count: int = 2, max_iter: int = 300) -> "RelationModel":
+            l2: float = 1.0, min_count: int = 2, max_iter: int = 300) -> "SparseLogisticModel":
         """Train on feature sets and their labels (features seen fewer than ``min_count``
         times are dropped)."""
         from scipy.optimize import minimize
@@ -121,7 +115,7 @@ class RelationModel:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "RelationModel":
+    def from_json(cls, data: dict) -> "SparseLogisticModel":
         features = list(data["weights"])
         weights = np.array([data["weights"][f] for f in features]) if features else np.zeros((0, len(data["classes"])))
         return cls(data["classes"], features, weights, data["bias"], data.get("thresholds"), data.get("provenance"))
@@ -133,10 +127,10 @@ class RelationModel:
             handle.write("\n")
 
     @classmethod
-    def load(cls, path: str | Path) -> "RelationModel":
+    def load(cls, path: str | Path) -> "SparseLogisticModel":
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls.from_json(data)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"{path}: not a relation model ({error})") from None
+            raise ValueError(f"{path}: not a logistic model ({error})") from None
