@@ -51,6 +51,7 @@ from pathlib import Path
 
 from kg.corpus import paper_to_json
 from kg.papers import Paper, SourceLocation
+from kg.parallel import batched
 
 __all__ = ["STATE_FILE", "BuildError", "BuildState", "text_hash", "extractor_version", "paper_from_json"]
 
@@ -133,17 +134,6 @@ def paper_from_json(data: dict) -> Paper:
     )
 
 
-def _chunks(rows: Iterable, size: int = _CHUNK) -> Iterator[list]:
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 class BuildState:
     """The ``state.sqlite`` of build directory ``out`` (created when missing)."""
 
@@ -165,7 +155,7 @@ class BuildState:
         count = 0
         with self._db:  # one transaction: all rows or none
             self._db.execute("BEGIN")
-            for chunk in _chunks(rows):
+            for chunk in batched(rows, _CHUNK):
                 self._db.executemany(statement, chunk)
                 count += len(chunk)
         return count
@@ -182,7 +172,7 @@ class BuildState:
     def put_papers(self, papers: Iterable[Paper]) -> int:
         """Record ``papers`` (new or changed ones replace their row); returns how many rows changed."""
         changed = 0
-        for chunk in _chunks(papers):  # chunk by chunk: the stored corpus is never all in memory
+        for chunk in batched(papers, _CHUNK):  # chunk by chunk: the stored corpus is never all in memory
             rows = [(paper.id, text_hash(paper), json.dumps(paper_to_json(paper), ensure_ascii=False, sort_keys=True))
                     for paper in chunk]
             known = self._by_ids("SELECT id, json FROM papers", [pid for pid, _, _ in rows])
@@ -231,7 +221,7 @@ class BuildState:
         rows = list(rows)
         with self._db:
             self._db.execute("BEGIN")
-            for chunk in _chunks(rows):
+            for chunk in batched(rows, _CHUNK):
                 self._db.executemany("DELETE FROM outlines WHERE id = ?", [(row[0],) for row in chunk])
                 self._db.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?, ?)",
                                      [(pid, digest, profile, version, record) for pid, digest, record in chunk])
@@ -313,7 +303,7 @@ class BuildState:
         keys = list(keys)
         with self._db:  # one transaction: a key never without its size and mentions
             self._db.execute("BEGIN")
-            for chunk in _chunks(keys):
+            for chunk in batched(keys, _CHUNK):
                 self._db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?)", [row[:2] for row in chunk])
                 self._db.executemany("INSERT OR REPLACE INTO graph_quads VALUES (?, ?)", [(row[0], row[2]) for row in chunk])
                 self._db.executemany("INSERT OR REPLACE INTO paper_mentions VALUES (?, ?, ?, ?)",

@@ -13,6 +13,7 @@ from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_triples, write_back
 from kg.atomic import atomic_write
 from kg.graphstore import nquads_object
+from kg.parallel import batched
 
 __all__ = ["AnalyticsRun", "run_analytics"]
 
@@ -51,18 +52,8 @@ def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | 
         analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
         return
     # N-Triples lines: valid Turtle, written without building a term per triple.
-    for batch in _batches(f"<{s}> <{p}> {nquads_object(o)} .\n" for s, p, o in analytics_triples(result, base_iri=base_iri)):
+    for batch in batched((f"<{s}> <{p}> {nquads_object(o)} .\n" for s, p, o in analytics_triples(result, base_iri=base_iri)), 100_000):
         handle.write("".join(batch).encode("utf-8"))
-
-
-def _batches(lines, size: int = 100_000):
-    batch = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    yield batch
 
 
 def run_analytics(
