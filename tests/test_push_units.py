@@ -72,3 +72,25 @@ def test_profiles_and_unknown_store() -> None:
     assert get_profile("virtuoso").urls("http://h", authenticated=False).update == "http://h/sparql"
     with pytest.raises(ValueError, match="unknown store 'neo4j'"):
         get_profile("neo4j")
+
+
+def test_a_redirect_is_an_error_naming_the_target_not_a_silent_get() -> None:
+    import httpx
+
+    from kg.push.client import StoreClient
+    from kg.push.errors import PushError
+
+    seen: list[tuple[str, str]] = []
+
+    def store(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, str(request.url)))
+        if request.url.host == "old.example":
+            return httpx.Response(301, headers={"location": "https://new.example/update"})
+        return httpx.Response(204)
+
+    with StoreClient(user="u", password="p", transport=httpx.MockTransport(store), retries=0) as client:
+        with pytest.raises(PushError, match="redirect to https://new.example/update"):
+            client.request("POST", "http://old.example/update", content=b"INSERT DATA {}")
+        assert client.request("POST", "https://new.example/update", content=b"x").status_code == 204
+    # the redirect was not followed: no GET, and nothing (no credentials) sent to the new host for it
+    assert seen == [("POST", "http://old.example/update"), ("POST", "https://new.example/update")]

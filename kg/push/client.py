@@ -3,7 +3,9 @@
 Connection errors, timeouts and 5xx answers are retried with exponential back-off (a
 store restarting, a proxy hiccup); 401/403 stop at once with `PushAuthError`, and any
 other 4xx with `PushError` quoting the store's answer, since sending the same request
-again cannot fix it.
+again cannot fix it. Redirects are not followed: a 301/302 turns a POST into a GET that
+drops the data (the push would "succeed" with nothing loaded), and following one to
+another host would send the credentials there; the error names the URL to give instead.
 """
 
 from __future__ import annotations
@@ -39,11 +41,12 @@ class StoreClient:
         max_backoff: float = 30.0,
         timeout: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        transport: httpx.BaseTransport | None = None,
     ):
         auth: httpx.Auth | None = None
         if user is not None:
             auth = (httpx.DigestAuth if auth_scheme == "digest" else httpx.BasicAuth)(user, password or "")
-        self._client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=True)
+        self._client = httpx.Client(auth=auth, timeout=timeout, follow_redirects=False, transport=transport)
         self._user = user
         self._retries = retries
         self._backoff = backoff
@@ -68,8 +71,15 @@ class StoreClient:
             except httpx.TransportError as error:
                 problem = f"{type(error).__name__}: {error}"
             else:
-                if response.status_code < 400:
+                if response.status_code < 300:
                     return response
+                if response.status_code < 400:
+                    target = response.headers.get("location", "(no Location header)")
+                    raise PushError(
+                        f"{method} {url}: the store answered HTTP {response.status_code}, a redirect to {target}; "
+                        "kg push does not follow redirects (a redirected POST loses its data and credentials "
+                        "must not travel to another address): give the store's final URL"
+                    )
                 if response.status_code in (401, 403):
                     who = f"user {self._user!r}" if self._user else "anonymous access (no --user given)"
                     raise PushAuthError(
