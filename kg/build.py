@@ -147,17 +147,21 @@ def build(
         stages.append((name, round(now - lap, 3)))
         lap = now
 
-    corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress)
     state = BuildState(out)
     try:
+        # Files unchanged since the last read are not parsed again: their papers are in the state.
+        corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress,
+                             known=state.input_files())
         options = json.dumps([__version__, profile, base_iri, resolve_base_iri(base_iri), seed, view, graph_files])
         # Cleared before anything changes: a run killed from here on leaves the directory "unfinished".
         last_finished = state.finished()
         state.set_finished(None)
+        state.put_input_files(None)  # until the papers of this read are stored
         changed = state.put_papers(corpus.papers)
         removed = 0
         if prune:
-            removed = state.remove_papers(state.paper_ids() - {paper.id for paper in corpus.papers})
+            removed = state.remove_papers(state.paper_ids() - {paper.id for paper in corpus.papers} - set(corpus.unchanged))
+        state.put_input_files(corpus.files)
         stage("read")
         extracted = _extract_pending(state, profile=profile, workers=workers, dask=dask, batch_size=batch_size,
                                      progress=progress)

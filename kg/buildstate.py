@@ -18,6 +18,8 @@ nothing it had committed:
   (``graph_quads`` keeps each graph's size beside it, so counting the store's quads
   needs no scan of the store, and ``paper_mentions`` what analytics read of it: the
   paper's IRI, date and the entities it ``kg:mentions``);
+- ``input_files``: per input file of the last read, its size, time and digest and what
+  it gave, so that the next read parses only changed files (`kg.inputfiles`);
 - ``corpus``: per subject of the corpus graph (an entity, a relation's support, a paper
   graph's description, a run), the digest of its triples as stored, kept the same way,
   so that a run rewrites only the subjects whose triples changed.
@@ -66,6 +68,9 @@ CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outlines (id TEXT PRIMARY KEY, outline TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS paper_mentions (id TEXT PRIMARY KEY, paper TEXT NOT NULL, date TEXT, entities TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS input_files (source TEXT PRIMARY KEY, options TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, read INTEGER NOT NULL, merged INTEGER NOT NULL, ids TEXT NOT NULL,
+    keys TEXT NOT NULL);
 """
 # Rows per executemany: big enough to amortise the statement, small enough to stream.
 _CHUNK = 5_000
@@ -246,6 +251,22 @@ class BuildState:
         """``(paper id, record JSON)`` of every paper of the build, by id."""
         yield from self._db.execute(
             "SELECT e.id, e.record FROM extractions e JOIN papers p ON p.id = e.id ORDER BY e.id")
+
+    # input files of the last read (kg.inputfiles)
+    def input_files(self) -> dict:
+        """Source name -> `kg.inputfiles.InputFile` of the files the last read may skip while unchanged."""
+        from kg.inputfiles import InputFile
+
+        return {row[0]: InputFile.from_row(row) for row in self._db.execute("SELECT * FROM input_files")}
+
+    def put_input_files(self, files: Iterable | None) -> None:
+        """Replace the input files (`kg.inputfiles.InputFile`) with ``files``; None forgets them: call
+        before storing the papers of a read, and with its files after."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("DELETE FROM input_files")
+            for chunk in batched((f.to_row() for f in files or ()), _CHUNK):
+                self._db.executemany("INSERT INTO input_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", chunk)
 
     # the last finished build
     def finished(self) -> str | None:

@@ -2,6 +2,8 @@
 
 `read_corpus` is the library entry point behind ``kg papers`` and the first stage of
 ``kg build``. With no inputs it reads the bundled sample corpus (`bundled_corpus_paths`).
+Given the files an earlier build read (``known``, `kg.inputfiles`), it parses only the
+files that changed since.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from kg.inputfiles import FileKeys, InputFile, collides, file_stamp, reader_options, unchanged_files
 from kg.merging import PaperMerger
 from kg.papers import Paper
 from kg.problems import Problem, ProblemLog
@@ -45,6 +48,8 @@ class Corpus:
     merged: int
     problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
+    unchanged: tuple[str, ...] = ()  # ids of the papers of files not parsed again (`known` to read_corpus)
+    files: tuple[InputFile, ...] = ()  # with ``known``: the files a later read may skip while unchanged
 
     def __len__(self) -> int:
         return len(self.papers)
@@ -144,17 +149,66 @@ def _open_input(item: str | Path) -> tuple[str, object, bytes]:
     return str(path), path, text_head(head)
 
 
-def _papers_of(
-    files: Sequence[str | Path], format: str | None, names: FieldNames, problems: ProblemLog
-) -> Iterator[Paper]:
+def _papers_of(item: str | Path, format: str | None, names: FieldNames, problems: ProblemLog) -> Iterator[Paper]:
+    source, target, head = _open_input(item)
+    try:
+        reader = get_reader(format or detect_format(source if item != STDIN else "", head))
+    except UnknownFormat as error:
+        problems.report(source, None, str(error).removeprefix(f"{source}: "))
+        return
+    yield from reader(target, source=source, problems=problems, fields=names)
+
+
+@dataclass
+class _Read:
+    """What reading some files gave: the merged papers, counts, and per file what `InputFile` records."""
+
+    merger: PaperMerger
+    read: int = 0
+    files: list | None = None  # per file read: [path, stamp, records, merged, raw papers, slots, clean]
+
+    def keys(self) -> FileKeys:
+        return FileKeys.of(paper for file in self.files for paper in file[4])
+
+    def records(self, options: str) -> list[InputFile]:
+        """`InputFile` records of the files read cleanly: none of their papers merged with another file's."""
+        papers = self.merger.papers()
+        owner: dict[int, set[int]] = {}
+        for index, file in enumerate(self.files):
+            for slot in file[5]:
+                owner.setdefault(slot, set()).add(index)
+        found = []
+        for index, (path, stamp, read, merged, raw, slots, clean) in enumerate(self.files):
+            if clean and stamp is not None and all(owner[slot] == {index} for slot in slots):
+                ids = tuple(dict.fromkeys(papers[slot].id for slot in slots))
+                found.append(InputFile(str(path), options, *stamp, read=read, merged=merged, ids=ids, keys=FileKeys.of(raw)))
+        return found
+
+
+def _read(files: Sequence[str | Path], format: str | None, names: FieldNames, problems: ProblemLog, bar,
+          *, track: bool) -> _Read:
+    done = _Read(PaperMerger(), files=[] if track else None)
     for item in files:
-        source, target, head = _open_input(item)
-        try:
-            reader = get_reader(format or detect_format(source if item != STDIN else "", head))
-        except UnknownFormat as error:
-            problems.report(source, None, str(error).removeprefix(f"{source}: "))
-            continue
-        yield from reader(target, source=source, problems=problems, fields=names)
+        reported, before = len(problems.problems), done.merger.merged
+        stamp = None
+        if track and item != STDIN:
+            try:
+                stamp = file_stamp(item)
+            except OSError:
+                pass  # the reader reports it
+        raw, slots = [], set()
+        for paper in _papers_of(item, format, names, problems):
+            slot = done.merger.add(paper)
+            done.read += 1
+            if track:
+                raw.append(paper)
+                slots.add(slot)
+            if bar is not None:
+                bar.update()
+        if track:
+            clean = len(problems.problems) == reported
+            done.files.append([item, stamp, len(raw), done.merger.merged - before, raw, slots, clean])
+    return done
 
 
 def read_corpus(
@@ -164,6 +218,7 @@ def read_corpus(
     fields: FieldNames | Mapping[str, str] | Sequence[str] | None = None,
     strict: bool = False,
     progress: bool = False,
+    known: Mapping[str, InputFile] | None = None,
 ) -> Corpus:
     """Read papers from files, directories, globs or ``-`` (stdin); none = the bundled corpus.
 
@@ -176,6 +231,11 @@ def read_corpus(
         ``["title=ttl"]``), for the JSON and CSV readers.
     strict : raise `kg.problems.InputError` at the first problem instead of skipping.
     progress : show a progress bar on stderr if reading takes more than a second.
+    known : the `Corpus.files` of an earlier read (source name -> `InputFile`): files whose
+        size, time and bytes are unchanged are not parsed, their papers' ids are returned as
+        ``unchanged`` (their papers are the caller's already), and ``files`` holds the
+        records for the next read. Every file is parsed when one of the others has a
+        paper that would merge with a paper of an unchanged file.
 
     Examples
     --------
@@ -189,25 +249,30 @@ def read_corpus(
     names = fields if isinstance(fields, FieldNames) else FieldNames.parse(fields)
     problems = ProblemLog(strict=strict)
     files: list[str | Path] = list(bundled_corpus_paths()) if not inputs else expand_inputs(inputs, problems)
-    merger = PaperMerger()
-    read = 0
     bar = _progress_bar(progress)
+    reused: dict[str, InputFile] = {}
     try:
-        for paper in _papers_of(files, format, names, problems):
-            merger.add(paper)
-            read += 1
-            if bar is not None:
-                bar.update()
+        if known is None:
+            done = _read(files, format, names, problems, bar, track=False)
+        else:
+            options = reader_options(format, names)
+            reused = unchanged_files([f for f in files if f != STDIN], known, options=options)
+            done = _read([f for f in files if str(f) not in reused], format, names, problems, bar, track=True)
+            if reused and collides(done.keys(), reused.values()):
+                reused = {}  # a paper read now merges with one read before: read everything, as a fresh build would
+                done = _read(files, format, names, problems, bar, track=True)
     finally:
         if bar is not None:
             bar.close()
     return Corpus(
-        papers=merger.papers(),
-        read=read,
+        papers=done.merger.papers(),
+        read=done.read + sum(f.read for f in reused.values()),
         skipped=problems.skipped,
-        merged=merger.merged,
+        merged=done.merger.merged + sum(f.merged for f in reused.values()),
         problems=tuple(problems.problems),
         seconds=time.perf_counter() - started,
+        unchanged=tuple(pid for f in reused.values() for pid in f.ids),
+        files=(*reused.values(), *done.records(options)) if known is not None else (),
     )
 
 

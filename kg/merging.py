@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from kg.papers import Paper, paper_id
 
-__all__ = ["merge_papers", "PaperMerger"]
+__all__ = ["merge_papers", "PaperMerger", "identity_keys"]
 
 
 def _strong_keys(paper: Paper) -> list[str]:
@@ -27,6 +27,19 @@ def _strong_keys(paper: Paper) -> list[str]:
 
 def _title_key(paper: Paper) -> str:
     return paper_id(paper.title)
+
+
+def identity_keys(paper: Paper) -> tuple[list[str], str]:
+    """(the keys that make two records one paper whatever their titles, the key of its title).
+
+    Examples
+    --------
+    >>> sorted(set(identity_keys(Paper("arxiv:2401.00001", "A Study", "x", arxiv_id="2401.00001", doi="10.1/Y"))[0]))
+    ['arxiv:2401.00001', 'doi:10.1/y']
+    >>> identity_keys(Paper(paper_id("A study"), "A study", "x")) == ([], paper_id("A Study!"))
+    True
+    """
+    return _strong_keys(paper), _title_key(paper)
 
 
 def _better_date(first: str | None, second: str | None) -> str | None:
@@ -70,7 +83,9 @@ class PaperMerger:
     --------
     >>> merger = PaperMerger()
     >>> merger.add(Paper(paper_id("A study"), "A study", "x"))
-    >>> merger.add(Paper("arxiv:2401.00001", "A Study!", "xy", arxiv_id="2401.00001"))
+    0
+    >>> merger.add(Paper("arxiv:2401.00001", "A Study!", "xy", arxiv_id="2401.00001"))  # merged into paper 0
+    0
     >>> [p.id for p in merger.papers()], merger.merged
     (['arxiv:2401.00001'], 1)
     """
@@ -96,17 +111,18 @@ class PaperMerger:
         for key in (*_strong_keys(paper), _title_key(paper)):
             self._slots.setdefault(key, slot)
 
-    def add(self, paper: Paper) -> None:
-        """Add one paper, merging it if it repeats one already added."""
+    def add(self, paper: Paper) -> int:
+        """Add one paper, merging it if it repeats one already added; returns its place in `papers`."""
         slot = self._find(paper)
         if slot is None:
             self._papers.append(paper)
             self._register(paper, len(self._papers) - 1)
-            return
+            return len(self._papers) - 1
         self._papers[slot] = merge_papers(self._papers[slot], paper)
         self._register(self._papers[slot], slot)
         self._register(paper, slot)
         self.merged += 1
+        return slot
 
     def papers(self) -> tuple[Paper, ...]:
         """The distinct papers, in the order they were first seen."""
