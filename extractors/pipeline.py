@@ -101,7 +101,9 @@ def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> L
     statistical = wants_tagger and _add_statistical(nlp)
     nlp.add_pipe("kg_candidates", config={"extra_groups": [_STATISTICAL] if statistical else []})
     nlp.add_pipe("kg_roles")
-    nlp.add_pipe("kg_relations")
+    # fast: the precise patterns alone (no statistical component); accurate: the classifier, on the
+    # final entities, after the span classifier and the filter (`extract`)
+    nlp.add_pipe("kg_relations", config={"use_model": profile == "accurate", "after_entities": profile == "accurate"})
     # spaCy caches the tokens of at most 10,000 distinct whitespace-separated chunks; the
     # bundled corpus alone has ~14,000, and the components' lexicon forms filled the cache
     # before any text came, so most chunks went through the affix regexes on every paper
@@ -148,6 +150,8 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
     """
     name, version = nlp.meta["name"], nlp.meta["version"]
     entity_filter = load_filter(nlp.meta["kg_entity_filter"]) if nlp.meta.get("kg_entity_filter") else None
+    relations = nlp.get_pipe("kg_relations") if "kg_relations" in nlp.pipe_names else None
+    relate_after = relations is not None and relations.deferred
 
     docs = (paper_doc(nlp, paper_id, title, abstract) for paper_id, title, abstract in items)
     for doc in nlp.pipe(docs, batch_size=batch_size):
@@ -156,4 +160,6 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
         if entity_filter is not None:
             # the abstract exactly as given: the Doc's text after the title and separator
             record = entity_filter.apply(record, doc.user_data["kg_text"][doc.user_data[TITLE_CHARS] + len(FIELD_SEPARATOR) :])
+        if relate_after:
+            record = relations.relate(doc, record)
         yield record

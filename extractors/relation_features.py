@@ -35,13 +35,15 @@ from functools import cache
 
 from spacy.tokens import Doc, Span
 
-from extractors.aggregate import group_mentions, typing_sources, vote_type
-from extractors.offsets import text_of
+from extractors.aggregate import FIELD_SEPARATOR, group_mentions, typing_sources, vote_type
+from extractors.candidates import TITLE_CHARS
+from extractors.offsets import span_at, text_of
+from extractors.records import Entity
 from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
 
-__all__ = ["ALLOWED", "EntityView", "PairContext", "PairCandidate", "entity_views", "pair_candidates", "allowed"]
+__all__ = ["ALLOWED", "EntityView", "PairContext", "PairCandidate", "entity_views", "record_views", "pair_candidates", "allowed"]
 
 _ACTORS = frozenset({"Method", "Model"})
 _DATA = frozenset({"Dataset", "Benchmark"})
@@ -128,6 +130,30 @@ def entity_views(doc: Doc) -> list[EntityView]:
                 sentences=[bisect_right(starts, s.start_char) - 1 for s in spans],
             )
         )
+    return views
+
+
+def record_views(doc: Doc, entities: tuple[Entity, ...]) -> list[EntityView]:
+    """The final entities of a paper's record (after the ``accurate`` profile's span
+    classifier and filter: their names, types and roles) on its Doc, keyed by name.
+
+    A mention's offsets are characters of its field; the Doc is the title,
+    `FIELD_SEPARATOR` and the abstract.
+    """
+    abstract_start = doc.user_data.get(TITLE_CHARS, 0) + len(FIELD_SEPARATOR)
+    starts = sentence_starts(doc)
+    views = []
+    for entity in entities:
+        spans = []
+        for mention in entity.mentions:
+            shift = 0 if mention.field == "title" else abstract_start
+            span = span_at(doc, mention.start + shift, mention.end + shift, entity.type)
+            if span is not None:
+                spans.append(span)
+        if spans:
+            spans.sort(key=lambda s: s.start)
+            views.append(EntityView(entity.name, entity.type, entity.role == "introduced", spans,
+                                    [bisect_right(starts, s.start_char) - 1 for s in spans]))
     return views
 
 

@@ -3,8 +3,10 @@
 The gold files list each paper's relations by entity name, without offsets. Examples
 come from the candidate pairs of `extractors.relation_features` in two kinds of Doc:
 
-* ``predicted``: the extraction pipeline's own entities (what the classifier sees at
-  run time); a pair is labelled with the gold relation between the gold entities its two
+* ``predicted``: the extraction pipeline's own final entities, after the ``accurate``
+  profile's span classifier and filter (what the classifier sees at run time; the
+  filter saw these training papers, so they are a little better than on new text); a
+  pair is labelled with the gold relation between the gold entities its two
   entities match by name or alias (as the scorer matches), else ``none``;
 * ``gold``: the gold entities projected onto the text (`extractors.gold_projection`),
   roles from the gold, so relation errors show apart from entity errors.
@@ -35,15 +37,16 @@ from extractors.candidates import ENTITY_SPANS
 from extractors.gold_projection import project_entities
 from extractors.jsonl import read_jsonl
 from extractors.offsets import span_at
-from extractors.relation_features import ALLOWED, PairCandidate, entity_views, pair_candidates
+from extractors.relation_features import ALLOWED, EntityView, PairCandidate, entity_views, pair_candidates, record_views
 from extractors.sparse_logistic import SparseLogisticModel
-from extractors.relations import choose, decide
+from extractors.relations import choose
 from extractors.roles import INTRODUCED_SPANS
 
 __all__ = ["CLASSES", "load_annotated", "predicted_docs", "gold_entity_docs", "score_docs", "train_relations"]
 
 CLASSES = ("none", *ALLOWED)
 Annotated = tuple[dict, dict]  # (paper: title, abstract), (gold: entities, relations)
+EntityDoc = tuple[Doc, list[EntityView]]  # a paper's Doc and the entities relations are found between
 
 
 def _title_key(title: str) -> str:
@@ -68,16 +71,26 @@ def _pipeline(profile: str = "accurate") -> Language:
     return nlp
 
 
-def predicted_docs(annotated: list[Annotated], *, profile: str = "accurate") -> list[Doc]:
-    """The papers through the extraction pipeline, up to (not including) relations."""
+def predicted_docs(annotated: list[Annotated], *, profile: str = "accurate") -> list[EntityDoc]:
+    """The papers through the extraction pipeline up to (not including) relations, with
+    the final entities of their records (after the filter in ``accurate``)."""
+    from extractors.aggregate import doc_to_extraction
+    from extractors.entity_filter import load_filter
     from extractors.pipeline import paper_doc
 
     nlp = _pipeline(profile)
+    entity_filter = load_filter(nlp.meta["kg_entity_filter"]) if nlp.meta.get("kg_entity_filter") else None
     docs = (paper_doc(nlp, str(k), p["title"], p.get("abstract") or "") for k, (p, _) in enumerate(annotated))
-    return list(nlp.pipe(docs, batch_size=64))
+    found = []
+    for doc, (paper, _) in zip(nlp.pipe(docs, batch_size=64), annotated):
+        record = doc_to_extraction(doc, paper_id=doc.user_data["kg_paper"][0], title=paper["title"], extractor="", version="")
+        if entity_filter is not None:
+            record = entity_filter.apply(record, paper.get("abstract") or "")
+        found.append((doc, record_views(doc, record.entities)))
+    return found
 
 
-def gold_entity_docs(annotated: list[Annotated]) -> list[Doc]:
+def gold_entity_docs(annotated: list[Annotated]) -> list[EntityDoc]:
     """Docs whose entities, aliases and roles are the gold ones, projected on the text."""
     from extractors.pipeline import paper_doc
     from extractors.sentences import split_sentences
@@ -108,7 +121,7 @@ def gold_entity_docs(annotated: list[Annotated]) -> list[Doc]:
         doc.spans[LONG_FORMS] = [a for a, _ in pairs]
         doc.spans[SHORT_FORMS] = [b for _, b in pairs]
         doc.spans[INTRODUCED_SPANS] = [s for s, e in zip(spans, owners) if e.get("role") == "introduced"]
-        docs.append(doc)
+        docs.append((doc, entity_views(doc)))
     return docs
 
 
@@ -121,9 +134,9 @@ def _gold_names(pair_or_view_spans: Iterable, gold: dict) -> str | None:
     return None
 
 
-def labelled_pairs(doc: Doc, gold: dict) -> list[tuple[PairCandidate, list[str]]]:
+def labelled_pairs(entity_doc: EntityDoc, gold: dict) -> list[tuple[PairCandidate, list[str]]]:
     """Candidate pairs with their gold relations (``["none"]`` when there is none)."""
-    views = entity_views(doc)
+    doc, views = entity_doc
     name_of = {v.key: _gold_names(v.spans, gold) for v in views}
     wanted: dict[tuple[str, str], list[str]] = {}
     for relation in gold.get("relations") or ():
@@ -147,18 +160,18 @@ class _Paper:
     probabilities: list[dict[str, float]] = field(default_factory=list)
 
 
-def _prepare(doc: Doc, gold: dict) -> _Paper:
-    views = entity_views(doc)
+def _prepare(entity_doc: EntityDoc, gold: dict) -> _Paper:
+    doc, views = entity_doc
     name_of = {v.key: _gold_names(v.spans, gold) for v in views}
     want = {(r["head"], r["relation"], r["tail"]) for r in gold.get("relations") or ()}
     return _Paper(name_of, pair_candidates(doc, views), want)
 
 
-def _score(papers: list[_Paper], thresholds: dict[str, float] | None) -> dict:
-    """P/R/F1 as the scorer counts them; ``thresholds=None`` scores the patterns alone."""
+def _score(papers: list[_Paper], thresholds: dict[str, float]) -> dict:
+    """P/R/F1 as the scorer counts them."""
     tp = n_pred = n_gold = 0
     for paper in papers:
-        findings = decide(paper.pairs, None) if thresholds is None else choose(paper.pairs, paper.probabilities, thresholds)
+        findings = choose(paper.pairs, paper.probabilities, thresholds)
         name_of = paper.name_of
         got = {(name_of[f.head], f.relation, name_of[f.tail]) for f in findings if name_of[f.head] and name_of[f.tail]}
         tp += len(paper.want & got)
@@ -170,17 +183,15 @@ def _score(papers: list[_Paper], thresholds: dict[str, float] | None) -> dict:
     return {"p": round(precision, 4), "r": round(recall, 4), "f1": round(f1, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
-def score_docs(docs: list[Doc], golds: list[dict], model: SparseLogisticModel | None) -> dict:
-    """Relation precision, recall and F1 of the component on ``docs``, as the scorer counts."""
+def score_docs(docs: list[EntityDoc], golds: list[dict], model: SparseLogisticModel) -> dict:
+    """Relation precision, recall and F1 of the classifier on ``docs``, as the scorer counts."""
     papers = [_prepare(doc, gold) for doc, gold in zip(docs, golds)]
-    if model is None:
-        return _score(papers, None)
     for paper in papers:
         paper.probabilities = model.probabilities([p.features for p in paper.pairs])
     return _score(papers, model.thresholds)
 
 
-def _examples(docs: list[Doc], golds: list[dict]) -> tuple[list[set[str]], list[str]]:
+def _examples(docs: list[EntityDoc], golds: list[dict]) -> tuple[list[set[str]], list[str]]:
     features, labels = [], []
     for doc, gold in zip(docs, golds):
         for pair, relations in labelled_pairs(doc, gold):
@@ -190,7 +201,7 @@ def _examples(docs: list[Doc], golds: list[dict]) -> tuple[list[set[str]], list[
     return features, labels
 
 
-def _fit(docs: list[Doc], golds: list[dict], l2: float) -> SparseLogisticModel:
+def _fit(docs: list[EntityDoc], golds: list[dict], l2: float) -> SparseLogisticModel:
     features, labels = _examples(docs, golds)
     return SparseLogisticModel.fit(features, labels, classes=CLASSES, l2=l2)
 
@@ -217,7 +228,7 @@ def choose_thresholds(papers: list[_Paper], min_precision: float) -> tuple[dict[
     return best, _score(papers, best), objective(best)[0]
 
 
-def _out_of_fold(predicted: list[Doc], gold_docs: list[Doc], golds: list[dict], *, folds: int, seed: int,
+def _out_of_fold(predicted: list[EntityDoc], gold_docs: list[EntityDoc], golds: list[dict], *, folds: int, seed: int,
                  l2: float) -> tuple[list[_Paper], list[_Paper]]:
     """Every paper scored by a model that did not see it (seeded k-fold)."""
     order = list(range(len(golds)))
@@ -276,7 +287,6 @@ def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, se
         "cross_validated_predicted_entities": _score(oof_predicted, thresholds),
         "precision_reached": reached,
         "cross_validated_gold_entities": _score(oof_gold, thresholds),
-        "cross_validated_patterns_only": _score(oof_predicted, None),
     }
     final.save(out)
     return {"out": str(out), **final.provenance, "thresholds": thresholds}

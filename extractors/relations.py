@@ -4,9 +4,15 @@ Runs after ``kg_roles``. For every candidate pair of `extractors.relation_featur
 (type-constrained, joined by a sentence) the trained classifier of
 `extractors.sparse_logistic` gives a probability per relation; a pair gets the most
 probable relation its types allow when that probability reaches the relation's
-threshold (chosen on held-out training papers by ``kg train-relations``). Without a
-model file (or with ``use_model=False``) the trigger patterns alone decide: a pair
-whose sentence has a trigger of an allowed relation gets it, with a fixed confidence.
+threshold (chosen on held-out training papers by ``kg train-relations``).
+
+In the ``accurate`` profile the classifier works on the paper's final entities: the
+component leaves the Doc alone (``after_entities=True``) and `RelationFinder.relate`
+reads the record after the span classifier has added its entities and the filter has
+dropped, retyped and given roles to the others (`extractors.pipeline.extract`); the
+names, types and roles the record says are the ones the pairs get. The ``fast``
+profile has no model (``use_model=False``): the precise patterns of
+`extractors.relation_rules` decide, on the Doc, with a fixed confidence.
 
 Each finding carries the evidence sentence (Doc characters), the trigger words, the
 component name and the confidence; `extractors.aggregate` turns findings into
@@ -19,9 +25,9 @@ Examples
 >>> from extractors.sentences import split_sentences
 >>> doc = split_sentences(spacy.blank("en")("ToolX outperforms BaseNet on the QuestBench benchmark."))
 >>> doc.spans["kg_entities"] = [Span(doc, 0, 1, "Method"), Span(doc, 2, 3, "Method"), Span(doc, 5, 6, "Benchmark")]
->>> doc = RelationFinder(model=None)(doc)  # trigger patterns alone: every "on" counts
+>>> doc = RelationFinder(model=None)(doc)  # the fast profile's patterns: a bare "on" is too vague
 >>> [(f.head, f.relation, f.tail, f.trigger) for f in doc.user_data[RELATION_FINDINGS]]
-[('toolx', 'outperforms', 'basenet', 'outperforms'), ('toolx', 'evaluatedOn', 'questbench', 'on'), ('basenet', 'evaluatedOn', 'questbench', 'on')]
+[('toolx', 'outperforms', 'basenet', 'outperforms')]
 >>> doc = RelationFinder(SparseLogisticModel.load(default_model_path()))(doc)  # the shipped classifier
 >>> [(f.head, f.relation, f.tail, f.component) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'kg_relations')]
@@ -30,7 +36,8 @@ Examples
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -38,9 +45,14 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.aggregate import RELATION_FINDINGS
+from extractors.aggregate import FIELD_SEPARATOR, RELATION_FINDINGS
 from extractors.batching import BatchedComponent
-from extractors.relation_features import ALLOWED, PairCandidate, PairContext, allowed, pair_candidates
+from extractors.candidates import TITLE_CHARS
+from extractors.offsets import text_of
+from extractors.records import Evidence, PaperExtraction, Relation
+from extractors.relation_features import ALLOWED, PairCandidate, PairContext, allowed, pair_candidates, record_views
+from extractors.relation_rules import Finding, rule_findings
+from extractors.sentences import sentence_starts
 from extractors.sparse_logistic import SparseLogisticModel
 
 __all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_finder", "decide", "choose", "default_model_path"]
@@ -48,29 +60,12 @@ __all__ = ["RELATION_FINDINGS", "Finding", "RelationFinder", "make_relation_find
 log = logging.getLogger("kg.extract")
 
 COMPONENT = "kg_relations"
-_PATTERN_CONFIDENCE = 0.5
 
 
 def default_model_path() -> Path:
     """The relation model shipped with the package."""
     return Path(str(files("extractors") / "models" / "kg_relations.json"))
 _ONE_HEAD = frozenset({"basedOn", "appliedTo", "outperforms"})
-# without a model only the patterns that rarely mislead decide (measured on held-out train)
-_PATTERN_RELATIONS = {"same": frozenset(ALLOWED), "own": frozenset({"evaluatedOn", "outperforms", "basedOn"})}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One relation between two entity groups of a Doc (keys of ``group_mentions``)."""
-
-    head: str
-    relation: str
-    tail: str
-    start: int  # evidence sentence, Doc characters
-    end: int
-    trigger: str
-    confidence: float
-    component: str
 
 
 def _evidence(pair: PairCandidate, relation: str) -> tuple[PairContext, str]:
@@ -86,24 +81,8 @@ def _evidence(pair: PairCandidate, relation: str) -> tuple[PairContext, str]:
     return pair.contexts[0], ""
 
 
-def _by_patterns(pair: PairCandidate) -> str | None:
-    for context in sorted(pair.contexts, key=lambda c: c.kind != "same"):
-        for trigger in context.triggers:
-            if trigger.relation in _PATTERN_RELATIONS[context.kind] and allowed(trigger.relation, pair.head.type, pair.tail.type):
-                return trigger.relation
-    return None
-
-
-def decide(pairs: list[PairCandidate], model: SparseLogisticModel | None) -> list[Finding]:
-    """Findings for the candidate pairs of one Doc."""
-    found = []
-    if model is None:
-        for pair in pairs:
-            relation = _by_patterns(pair)
-            if relation is not None:
-                context, trigger = _evidence(pair, relation)
-                found.append(Finding(pair.head.key, relation, pair.tail.key, context.start, context.end, trigger, _PATTERN_CONFIDENCE, f"{COMPONENT}/patterns"))
-        return found
+def decide(pairs: list[PairCandidate], model: SparseLogisticModel) -> list[Finding]:
+    """The classifier's findings for the candidate pairs of one Doc."""
     return choose(pairs, model.probabilities([p.features for p in pairs]), model.thresholds)
 
 
@@ -143,30 +122,66 @@ def _exclusive_keys(finding: Finding) -> list[tuple]:
     return keys
 
 
-class RelationFinder(BatchedComponent):
-    """The component: candidate pairs -> findings in ``doc.user_data[RELATION_FINDINGS]``."""
+def relation_records(doc: Doc, findings: list[Finding]) -> tuple[Relation, ...]:
+    """`Relation` records of findings keyed by entity name (`record_views`), with the
+    evidence sentence in its field's characters."""
+    text = text_of(doc)
+    abstract_start = doc.user_data.get(TITLE_CHARS, 0) + len(FIELD_SEPARATOR)
+    starts = sentence_starts(doc)
+    title_sentences = bisect_right(starts, abstract_start - 1)
+    relations = []
+    for finding in findings:
+        index = max(0, bisect_right(starts, finding.start) - 1)
+        field, sentence, shift = ("title", index, 0) if index < title_sentences else ("abstract", index - title_sentences, abstract_start)
+        evidence = Evidence(field, sentence, finding.start - shift, finding.end - shift, text[finding.start : finding.end], finding.trigger)
+        relations.append(Relation(finding.head, finding.relation, finding.tail, evidence, round(finding.confidence, 4), finding.component))
+    return tuple(relations)
 
-    def __init__(self, model: SparseLogisticModel | None):
+
+class RelationFinder(BatchedComponent):
+    """The component: candidate pairs -> findings in ``doc.user_data[RELATION_FINDINGS]``.
+
+    With ``after_entities=True`` (the ``accurate`` profile) it leaves the Doc alone in the
+    pipeline: the entities are final only after the span classifier and the filter have
+    worked on the record, and `relate` then finds the relations between those.
+    """
+
+    def __init__(self, model: SparseLogisticModel | None, *, after_entities: bool = False):
         self.model = model
+        self.after_entities = after_entities
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[RELATION_FINDINGS] = decide(pair_candidates(doc), self.model)
+        if self.model is None:
+            doc.user_data[RELATION_FINDINGS] = rule_findings(doc)
+        elif not self.after_entities:
+            doc.user_data[RELATION_FINDINGS] = decide(pair_candidates(doc), self.model)
         return doc
 
+    @property
+    def deferred(self) -> bool:
+        """Whether `relate` finds the relations on the finished record (not ``__call__``)."""
+        return self.after_entities and self.model is not None
 
-@Language.factory("kg_relations", default_config={"model_path": None, "use_model": True})
-def make_relation_finder(nlp: Language, name: str, model_path: str | None, use_model: bool):
+    def relate(self, doc: Doc, record: PaperExtraction) -> PaperExtraction:
+        """``record`` with the relations between its own (final) entities, read on ``doc``."""
+        findings = decide(pair_candidates(doc, record_views(doc, record.entities)), self.model) if self.model is not None else []
+        return replace(record, relations=relation_records(doc, findings))
+
+
+@Language.factory("kg_relations", default_config={"model_path": None, "use_model": True, "after_entities": False})
+def make_relation_finder(nlp: Language, name: str, model_path: str | None, use_model: bool, after_entities: bool):
     """Pipeline component: relations between the Doc's entities.
 
     ``model_path`` is a model of ``kg train-relations`` [default: the shipped one];
-    ``use_model=False`` uses the trigger patterns alone.
+    ``use_model=False`` uses the trigger patterns alone; ``after_entities=True`` defers
+    the work to `RelationFinder.relate` on the finished record.
     """
     if not use_model:
-        return RelationFinder(None)
+        return RelationFinder(None, after_entities=after_entities)
     path = Path(model_path) if model_path else default_model_path()
     if not path.is_file():
         if model_path:
             raise FileNotFoundError(f"no relation model at {path}; train one with `kg train-relations`")
         log.warning("no relation model at %s; relations from trigger patterns only", path)
-        return RelationFinder(None)
-    return RelationFinder(SparseLogisticModel.load(path))
+        return RelationFinder(None, after_entities=after_entities)
+    return RelationFinder(SparseLogisticModel.load(path), after_entities=after_entities)

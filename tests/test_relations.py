@@ -1,5 +1,6 @@
-"""Relation extraction on hand-built Docs: trigger families, lists, "our X", type
-constraints, evidence, and the classifier's file round trip."""
+"""Relation extraction on hand-built Docs: the fast profile's rules (trigger families,
+lists, type constraints, evidence), the shipped classifier ("our X"), and the
+classifier's file round trip."""
 
 import json
 import re
@@ -12,7 +13,7 @@ from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
 from extractors.offsets import span_at
 from extractors.relation_features import allowed, pair_candidates
 from extractors.sparse_logistic import SparseLogisticModel
-from extractors.relations import RelationFinder
+from extractors.relations import RelationFinder, default_model_path
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import split_sentences
 
@@ -56,7 +57,7 @@ def key(name):
         ("BaseNet is outperformed by ToolX.", ("ToolX", "outperforms", "BaseNet")),
         ("ToolX is built on BaseNet.", ("ToolX", "basedOn", "BaseNet")),
         ("ToolX extends BaseNet with memory.", ("ToolX", "basedOn", "BaseNet")),
-        ("We fine-tune BaseNet to obtain ToolX.", ("ToolX", "basedOn", "BaseNet")),
+        ("ToolX, a compact reasoner, is fine-tuned from BaseNet.", ("ToolX", "basedOn", "BaseNet")),
     ],
 )
 def test_method_pair_trigger_families(sentence, expected):
@@ -70,9 +71,17 @@ def test_achieves_on_gives_evaluated_on():
     assert triples(doc) == {("toolx", "evaluatedOn", "questbench")}
 
 
-def test_x_for_task_gives_applied_to():
-    doc = make_doc("ToolX is a retriever for question answering.", [("ToolX", "Method"), ("question answering", "Task")])
+def test_x_for_task_gives_applied_to_for_the_papers_own_system_only():
+    text = "We propose ToolX. ToolX is a retriever for question answering."
+    doc = make_doc(text, [("ToolX", "Method"), ("question answering", "Task")], introduced=("ToolX",))
     assert triples(doc) == {("toolx", "appliedTo", "questionanswering")}
+    # "diffusion models for 3D generation": a general method named for a task is not annotated
+    assert triples(make_doc(text, [("ToolX", "Method"), ("question answering", "Task")])) == set()
+
+
+def test_rules_read_no_relation_past_another_mention_before_the_trigger():
+    doc = make_doc("ToolX and BaseNet outperform OldNet.", [("ToolX", "Method"), ("BaseNet", "Method"), ("OldNet", "Method")])
+    assert triples(doc) == {("basenet", "outperforms", "oldnet")}
 
 
 def test_evaluated_on_a_list_gives_one_relation_per_item():
@@ -88,13 +97,16 @@ def test_evaluated_on_a_list_gives_one_relation_per_item():
 
 def test_our_model_takes_the_introduced_entity_as_subject():
     text = "Reasoning is hard. We introduce ToolX, a compact reasoner. Our model outperforms BaseNet and is evaluated on QuestBench."
-    doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")], introduced=("ToolX",))
-    found = triples(doc)
-    assert ("toolx", "outperforms", "basenet") in found
+    entities = [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")]
+    model = SparseLogisticModel.load(default_model_path())
+    found = triples(make_doc(text, entities, introduced=("ToolX",)), model)
     assert ("toolx", "evaluatedOn", "questbench") in found
+    # the rules read "our model ... evaluated on" too, only for the evaluation
+    assert triples(make_doc(text, entities, introduced=("ToolX",))) == {("toolx", "evaluatedOn", "questbench")}
     # the same text without an introduced entity has nobody to be "our model"
-    plain = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")])
-    assert ("toolx", "outperforms", "basenet") not in triples(plain)
+    plain = make_doc(text, entities)
+    assert ("toolx", "evaluatedOn", "questbench") not in triples(plain, model)
+    assert triples(plain) == set()
 
 
 def test_type_constraints():

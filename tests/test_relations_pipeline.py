@@ -50,7 +50,7 @@ def papers_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def extracted(papers_file):
-    result = CliRunner().invoke(cli, ["extract", "--profile", "fast", str(papers_file)])
+    result = CliRunner().invoke(cli, ["extract", "--profile", "accurate", str(papers_file)])
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
 
@@ -88,7 +88,7 @@ def test_lists_our_subject_and_triggers_reach_the_output(extracted):
 
 def test_graph_has_relations_with_support_and_evidence(papers_file, tmp_path):
     corpus = read_corpus([str(papers_file)])
-    dataset = build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="fast")))
+    dataset = build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="accurate")))
     labels = {str(node): str(label) for node, label in dataset.subject_objects(SKOS.prefLabel)}
     evaluated = {(labels[str(s)], labels[str(o)]) for s, o in dataset.subject_objects(KG.evaluatedOn)}
     assert {("ToolNet", "GSM8K"), ("ToolNet", "MATH"), ("SparseLoRA", "GSM8K")} <= evaluated
@@ -117,7 +117,7 @@ def query(graph_dir, name, **bindings):
 def small_graph(papers_file, tmp_path_factory):
     corpus = read_corpus([str(papers_file)])
     out = tmp_path_factory.mktemp("graph")
-    write_graph(build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="fast"))), out)
+    write_graph(build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="accurate"))), out)
     return out
 
 

@@ -44,7 +44,7 @@ def test_training_is_seeded_and_records_provenance(small_annotations, tmp_path):
     provenance = model.provenance
     assert provenance["seed"] == 3 and provenance["folds"] == 2 and provenance["papers"] == 16
     assert set(provenance["data"]) == {"train.papers.jsonl", "train.gold.jsonl"}
-    for key in ("cross_validated_predicted_entities", "cross_validated_gold_entities", "cross_validated_patterns_only"):
+    for key in ("cross_validated_predicted_entities", "cross_validated_gold_entities"):
         scores = provenance[key]
         assert scores["gold"] > 0 and 0.0 <= scores["p"] <= 1.0 and 0.0 <= scores["f1"] <= 1.0
     assert summary["thresholds"] == model.thresholds

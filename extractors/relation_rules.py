@@ -1,0 +1,221 @@
+"""The ``fast`` profile's relations: a few precise patterns, no statistical model.
+
+Each rule reads two mentions of one sentence, in text order, and the words between
+them: the head's words, up to 40 characters of them and no other mention (", a
+retrieval model,"), then the trigger, then only list glue and other list items before
+the tail ("outperforms strong baselines such as A, B and C"). One more rule reads
+the paper's own system across sentences: the entity the paper introduces (a Method or
+Model) is evaluated on every Dataset or Benchmark of a sentence whose subject is "we",
+"it" or "our model" and that speaks of evaluation before the tail ("Our model achieves
+state-of-the-art results on A and B").
+
+The triggers are the unambiguous ones of `extractors.relation_patterns` (measured on the
+fast profile's entities of the training papers: these rules are right about twice as
+often as every trigger word of the classifier's features). The rules scan mention pairs
+and their gaps with a few regular expressions; the entity groups of
+`extractors.aggregate` are computed only for a Doc where a rule fires.
+
+Examples
+--------
+>>> import spacy
+>>> from spacy.tokens import Span
+>>> from extractors.sentences import split_sentences
+>>> doc = split_sentences(spacy.blank("en")("ToolX clearly outperforms BaseNet and OldNet on QuestBench."))
+>>> doc.spans["kg_entities"] = [Span(doc, 0, 1, "Method"), Span(doc, 3, 4, "Method"), Span(doc, 5, 6, "Method"), Span(doc, 7, 8, "Benchmark")]
+>>> [(f.head, f.relation, f.tail, f.trigger) for f in rule_findings(doc)]
+[('toolx', 'outperforms', 'basenet', 'clearly outperforms'), ('toolx', 'outperforms', 'oldnet', 'clearly outperforms')]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from spacy.tokens import Doc, Span
+
+from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
+from extractors.candidates import ENTITY_SPANS
+from extractors.offsets import span_text, text_of, token_starts
+from extractors.relation_features import allowed
+from extractors.relation_patterns import OWN_SUBJECT
+from extractors.roles import INTRODUCED_SPANS
+from extractors.sentences import sentence_starts
+
+__all__ = ["Finding", "COMPONENT", "CONFIDENCE", "rule_findings"]
+
+COMPONENT = "kg_relations/patterns"
+CONFIDENCE = 0.6
+_HEAD_GLUE = 40  # characters between the head and the trigger
+_REACH = 4  # mentions ahead of the head that a rule looks at (list items)
+
+# (relation, head written first, trigger): the words right before the tail's list
+_TRIGGERS = tuple(
+    (relation, head_first, re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE))
+    for relation, head_first, pattern in (
+        ("outperforms", True, r"(?:consistently |significantly |clearly |also |substantially |greatly )?"
+                              r"(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|(?:is|are) (?:better than|superior to))"),
+        ("outperforms", False, r"(?:is|are) (?:outperformed|surpassed) by"),
+        ("basedOn", True, r"(?:is |are )?(?:based on|built (?:up)?on(?: top of)?|fine-?tuned from|initiali[sz]ed from|derived from"
+                          r"|distilled from|an extension of|a variant of|extends|extending)"),
+        ("evaluatedOn", True, r"(?:is |are )?(?:evaluated|tested|benchmarked|validated|assessed) on|achiev(?:es|ed|ing) (?:[^.;]|\.\d){0,40}?\bon"),
+        ("appliedTo", True, r"(?:designed |tailored |applied |specifically )?(?:for|to)|address(?:es|ing)|tackl(?:es|ing)|solv(?:es|ing)"),
+    )
+)
+# "A outperforms B and is evaluated on C": the trigger's subject stands before B
+_NEW_CLAUSE = re.compile(r"\s*(?:and|or|but|while)\b", re.IGNORECASE)
+_ANY_TRIGGER = re.compile("|".join(f"(?:{trigger.pattern})" for _, _, trigger in _TRIGGERS), re.IGNORECASE)
+# what may follow the trigger before the tail: articles, list glue, "(strong) baselines such as"
+_TAIL_GLUE = re.compile(
+    r"(?:\s|,|\(|\)|\band\b|\bor\b|\bthe\b|\ba\b|\ban\b|\bstrong\b|\bexisting\b|\bprior\b|\bprevious\b|\bbaselines?\b|\bsuch as\b"
+    r"|\bincluding\b|\blike\b|\bboth\b|\bmodels?\b|\bmethods?\b|\bwidely[- ]used\b|\bpopular\b|\bseveral\b|\bstandard\b"
+    r"|\bbenchmarks?\b|\bdatasets?\b|\btasks?\b|\bof\b|\bas well as\b)*",
+    re.IGNORECASE,
+)
+_EVALUATION = re.compile(r"(?<![\w-])(?:evaluat\w*|experiments?|results?|achiev\w*|state-of-the-art|outperform\w*|accuracy|tested)(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One relation between two entities of a Doc (keys of ``group_mentions``, or the
+    entity names of `extractors.relation_features.record_views`); the rules' and the
+    classifier's (`extractors.relations`) alike."""
+
+    head: str
+    relation: str
+    tail: str
+    start: int  # evidence sentence, Doc characters
+    end: int
+    trigger: str
+    confidence: float
+    component: str
+
+
+_ACTORS = frozenset({"Method", "Model"})
+_DATA = frozenset({"Dataset", "Benchmark"})
+
+
+class _Mention(NamedTuple):
+    span: Span
+    start: int  # Doc characters
+    end: int
+    sentence: int
+
+
+class _Groups:
+    """The Doc's entity groups, computed on the first rule that fires."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.key_of: dict[tuple[int, int], str] | None = None
+        self.type_of: dict[str, str] = {}
+
+    def entity(self, span: Span) -> tuple[str, str]:
+        """(group key, voted type) of the mention ``span``."""
+        if self.key_of is None:
+            typed_by = typing_sources(self.doc)
+            self.key_of = {}
+            for key, members in group_mentions(self.doc).items():
+                self.type_of[key] = vote_type(members, typed_by)
+                self.key_of.update(((s.start, s.end), key) for s, _, _ in members)
+        key = self.key_of.get((span.start, span.end), normalise_name(span_text(span)))
+        return key, self.type_of.get(key, span.label_)
+
+    def introduced(self) -> set[str]:
+        """The keys of the entities the paper introduces."""
+        return {self.entity(span)[0] for span in self.doc.spans.get(INTRODUCED_SPANS, [])}
+
+
+def _pair_findings(mentions: list[_Mention], text: str, bounds, groups: _Groups) -> list[Finding]:
+    found = []
+    for i, first in enumerate(mentions[:-1]):
+        # every rule's trigger stands before the next mention: most heads stop at one search
+        after = mentions[i + 1]
+        if after.sentence != first.sentence or _ANY_TRIGGER.search(text, first.end, min(after.start, first.end + _HEAD_GLUE + 60)) is None:
+            continue
+        for j in range(i + 1, min(i + 1 + _REACH, len(mentions))):
+            second = mentions[j]
+            if second.sentence != first.sentence:
+                break
+            between = text[first.end : second.start]
+            # the tail's list: other mentions between the trigger and the tail are list items
+            blanked = between
+            for other in reversed(mentions[i + 1 : j]):
+                blanked = blanked[: other.start - first.end] + " " * (other.end - other.start) + blanked[other.end - first.end :]
+            lead = min(after.start - first.end, _HEAD_GLUE + 60)
+            for relation, head_first, trigger in _TRIGGERS:
+                head, tail = (first, second) if head_first else (second, first)
+                if not allowed(relation, head.span.label_, tail.span.label_):
+                    continue
+                match = trigger.search(between, 0, lead)
+                if (match is None or match.start() > _HEAD_GLUE or not _TAIL_GLUE.fullmatch(blanked, match.end())
+                        or _NEW_CLAUSE.match(between, 0, match.start())):
+                    continue
+                (head_key, head_type), (tail_key, tail_type) = groups.entity(head.span), groups.entity(tail.span)
+                # "X for Y" of a general X ("diffusion models for 3D generation") is no annotated
+                # relation: the task of the paper's own system is
+                if relation == "appliedTo" and head_key not in groups.introduced():
+                    break
+                if head_key != tail_key and allowed(relation, head_type, tail_type):
+                    found.append(Finding(head_key, relation, tail_key, *bounds(first.sentence), match.group().strip(), CONFIDENCE, COMPONENT))
+                break
+    return found
+
+
+def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups: _Groups) -> list[Finding]:
+    """The introduced system evaluated on the data of a sentence about it."""
+    introduced = doc.spans.get(INTRODUCED_SPANS, [])
+    if not introduced:
+        return []
+    own_sentences = None
+    found = []
+    for mention in mentions:
+        if mention.span.label_ not in _DATA:
+            continue
+        start, end = bounds(mention.sentence)
+        subject = OWN_SUBJECT.search(text, start, mention.start)
+        evaluation = subject and _EVALUATION.search(text, subject.end(), mention.start)
+        if not evaluation:
+            continue
+        if own_sentences is None:  # the paper's own system: its first introduced Method or Model
+            own = next((groups.entity(s)[0] for s in introduced if groups.entity(s)[1] in _ACTORS), None)
+            if own is None:
+                return []
+            starts = sentence_starts(doc)
+            own_sentences = {bisect_right(starts, s.start_char) - 1 for s in introduced}
+        key, entity_type = groups.entity(mention.span)
+        if mention.sentence not in own_sentences and key != own and entity_type in _DATA:
+            found.append(Finding(own, "evaluatedOn", key, start, end, evaluation.group(), CONFIDENCE, COMPONENT))
+    return found
+
+
+def rule_findings(doc: Doc) -> list[Finding]:
+    """The relations the rules read in ``doc`` (keyed by entity group), each pair once."""
+    spans = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else ()
+    if len(spans) < 2:
+        return []
+    text = text_of(doc)
+    starts = sentence_starts(doc)
+    # characters from the token offsets (a Span's start_char/end_char build Token objects)
+    offsets = token_starts(doc)
+    mentions = []
+    for span in spans:
+        start = offsets[span.start]
+        end = offsets[span.end] if span.end < len(offsets) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        mentions.append(_Mention(span, start, end, bisect_right(starts, start) - 1))
+
+    def bounds(sentence: int) -> tuple[int, int]:
+        end = starts[sentence + 1] if sentence + 1 < len(starts) else len(text)
+        return starts[sentence], len(text[starts[sentence] : end].rstrip()) + starts[sentence]
+
+    groups = _Groups(doc)
+    found, seen = [], set()
+    for finding in (*_pair_findings(mentions, text, bounds, groups), *_own_findings(doc, mentions, text, bounds, groups)):
+        key = (finding.head, finding.relation, finding.tail)
+        if key not in seen:
+            seen.add(key)
+            found.append(finding)
+    return found
