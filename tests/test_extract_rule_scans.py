@@ -9,7 +9,7 @@ import random
 import re
 
 from extractors.abbreviations import _last_words_start
-from extractors.names import modifier_words
+from extractors.names import _SHAPE_HINT, _WORD, _WORD_CHARS, hinted_words, modifier_words
 
 _PIECES = ["a", "ab", "x1", "1x", "-", "--", " ", "  ", ".", "/", "@", "_", "A", "é", "\n", "\t", "\u00a0",
            "e.g.", "multi-hop", "3d", "q", "(", "z-"]
@@ -39,3 +39,28 @@ def test_last_words_start_is_the_regex_it_replaces():
         for count in (4, 5, 7):
             match = re.search(r"(?:\S+\s+){0,%d}\S+\s*$" % (count - 1), text)
             assert _last_words_start(text, count) == (match.start() if match else None), (text, count)
+
+
+def _hinted_words_by_every_hint(text):
+    """The loop `hinted_words` replaces: every hint, its word found by walking left."""
+    found, seen = [], set()
+    for hint in _SHAPE_HINT.finditer(text):
+        left = hint.start()
+        while left > 0 and text[left - 1] in _WORD_CHARS:
+            left -= 1
+        match = _WORD.match(text, left)
+        if match is None or match.end() <= hint.start() or left in seen:
+            continue
+        seen.add(left)
+        found.append(match.span())
+    return found
+
+
+def test_hinted_words_is_the_loop_it_replaces():
+    pieces = ["a", "B", "Ab", "x1", "1x", "7", "-", "--", " ", ".", "/", "+", "@", ":", "_", "é", "É", "(", ")", ",", "\n",
+              "LoRA", "GPT-4o", "e.g.", "v2", "3B"]
+    rng = random.Random(2)
+    texts = ["We tune LLaMA-2 and GPT-4o, not Adam or (x2y).", "aB" * 50, "", "A", "1", "-1", "a-1"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
+    for text in texts:
+        assert [m.span() for m in hinted_words(text)] == _hinted_words_by_every_hint(text), text
