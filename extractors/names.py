@@ -178,16 +178,18 @@ _CUE_HASHES = frozenset(get_string_id(word) for word in CUE_TYPES)  # as in the 
 _NAMING_VERB = re.compile(r"(?=[cndt])\b(?:called|named|dubbed|termed|coined)[ \t]+((?:[^\s,;:.()]+[ \t]*){1,4})", re.IGNORECASE)
 
 
-_LOWERS = "kg_lowers"  # doc.user_data: the LOWER id of every token, read once for all rules
+_RULE_WORDS = "kg_rule_words"  # doc.user_data: (Doc length, [(index, LOWER id)] of its rule words)
 
 
 def _tokens_in(doc: Doc, lowers: frozenset[int]) -> list[int]:
-    """Indices of the tokens whose lower-case form (its string id) is one of ``lowers``:
-    the head and cue words, located on the token array in one pass."""
-    ids = doc.user_data.get(_LOWERS)
-    if ids is None or len(ids) != len(doc):
-        ids = doc.user_data[_LOWERS] = doc.to_array(LOWER).tolist()
-    return [index for index, lower in enumerate(ids) if lower in lowers]
+    """Indices of the tokens whose lower-case form (its string id) is one of ``lowers``, a
+    subset of `_RULE_WORD_HASHES`: the tokens of every rule's head and cue words are found
+    in one pass over the token array per Doc (a pass per rule cost four)."""
+    cached = doc.user_data.get(_RULE_WORDS)
+    if cached is None or cached[0] != len(doc):
+        ids = doc.to_array(LOWER).tolist()
+        cached = doc.user_data[_RULE_WORDS] = (len(doc), [(i, lower) for i, lower in enumerate(ids) if lower in _RULE_WORD_HASHES])
+    return [index for index, lower in cached[1] if lower in lowers]
 
 
 def _cue_names(doc: Doc) -> list[Span]:
@@ -363,6 +365,10 @@ _TITLE_CASE_METHOD_HEADS = frozenset(
     for word in """learning optimization attention network networks tuning search sampling decoding distillation
     regularization normalization prompting transformer transformers descent""".split()
 )
+
+
+# every word a rule looks for (`_tokens_in`)
+_RULE_WORD_HASHES = _CUE_HASHES | _TASK_HEAD_HASHES | _METHOD_HEAD_HASHES | _TITLE_CASE_METHOD_HEADS
 
 
 def _title_case_methods(doc: Doc) -> list[Span]:
