@@ -14,8 +14,8 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.attrs import ORTH
 from spacy.language import Language
@@ -42,8 +42,10 @@ _NOT_LIST_ITEMS = frozenset({"We", "Our", "The", "This", "These", "It", "In", "O
 _RELIABILITY = {"kg_abbreviations": 0.9, "kg_lexicon": 0.85, "kg_title": 0.8, "kg_names": 0.6, "kg_lists": 0.55}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One candidate mention (a tuple: a third of a frozen dataclass's cost to make, and
+    a paper makes dozens)."""
+
     span: Span
     prior: str  # a type, or UNTYPED
     component: str
@@ -130,7 +132,7 @@ def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] =
     kept = []
     for candidate in ranked:
         tokens = range(candidate.span.start, candidate.span.end)
-        if any(i in taken for i in tokens):
+        if not taken.isdisjoint(tokens):
             continue
         taken.update(tokens)
         kept.append(candidate)
@@ -208,10 +210,8 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
         return added
     # the tokens that start some name, found on the ORTH array (no Token object per token)
     positions = token_starts(doc)
-    for index, orth in enumerate(doc.to_array(ORTH).tolist()):
-        starting = by_first.get(orth)
-        if starting is None:
-            continue
+    for index, orth in [(index, orth) for index, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in by_first]:
+        starting = by_first[orth]
         position = int(positions[index])
         if position in taken or (position > 0 and text[position - 1].isalnum()):
             continue
