@@ -138,18 +138,30 @@ def record_views(doc: Doc, entities: tuple[Entity, ...]) -> list[EntityView]:
     classifier and filter: their names, types and roles) on its Doc, keyed by name.
 
     A mention's offsets are characters of its field; the Doc is the title,
-    `FIELD_SEPARATOR` and the abstract.
+    `FIELD_SEPARATOR` and the abstract. Every other occurrence of an entity's name or
+    alias that no mention covers counts too (the span classifier keeps a window once, not
+    each time the text repeats it).
     """
+    text = text_of(doc)
     abstract_start = doc.user_data.get(TITLE_CHARS, 0) + len(FIELD_SEPARATOR)
     starts = sentence_starts(doc)
-    views = []
+    covered = bytearray(len(text) + 1)
+    placed = []
     for entity in entities:
-        spans = []
+        chars = []
         for mention in entity.mentions:
             shift = 0 if mention.field == "title" else abstract_start
-            span = span_at(doc, mention.start + shift, mention.end + shift, entity.type)
-            if span is not None:
-                spans.append(span)
+            chars.append((mention.start + shift, mention.end + shift))
+            covered[mention.start + shift : mention.end + shift] = b"\1" * (mention.end - mention.start)
+        placed.append(chars)
+    views = []
+    for entity, chars in zip(entities, placed):
+        for form in (entity.name, *entity.aliases):
+            for match in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
+                if not any(covered[match.start() : match.end()]):
+                    covered[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+                    chars.append(match.span())
+        spans = [span for span in (span_at(doc, start, end, entity.type) for start, end in chars) if span is not None]
         if spans:
             spans.sort(key=lambda s: s.start)
             views.append(EntityView(entity.name, entity.type, entity.role == "introduced", spans,
@@ -288,6 +300,21 @@ def _own_sentence(text: str, pair: PairCandidate, sentence: int, sentence_span: 
     pair.contexts.append(features[1])
 
 
+def _near_sentences(text: str, pair: PairCandidate, sentence: int, sentence_spans: list[tuple[int, int]], memo: _Memo,
+                    types: str, head_first: bool) -> None:
+    """A pair whose mentions stand in neighbouring sentences (the tail's is ``sentence``):
+    the triggers of the tail's sentence before it, whoever its subject."""
+    start, end = sentence_spans[sentence]
+    tail_start = pair.tail.by_sentence[sentence][0].start_char
+    key = ("near", start, tail_start)
+    triggers = memo.get(key)
+    if triggers is None:
+        triggers = memo[key] = tuple(sentence_triggers(text[start:tail_start]))
+    direction = "hf" if head_first else "tf"
+    pair.features.update((f"NEAR:{types}", f"NEAR:{types}:{direction}", *(f"NP:{t.relation}:{types}" for t in triggers)))
+    pair.contexts.append(PairContext("near", sentence, start, end, triggers))
+
+
 def _position(sentence: int, sentence_count: int) -> str:
     """Where a sentence stands: the title, early, middle or late (results come late)."""
     if sentence == 0:
@@ -377,6 +404,22 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             if pair is not None:
                 for sentence in sorted(tail.by_sentence.keys() - head.by_sentence.keys()):
                     _own_sentence(text, pair, sentence, sentence_spans[sentence], memo, f"{head.type}>{tail.type}")
+    # neighbouring sentences, neither of them the paper's own system: "We test A, B and C.
+    # On GSM8K, ..." (a tenth of the annotated relations that no context above reaches)
+    own_ids = {id(v) for v in own}
+    for sentence in sorted(members):
+        following = members.get(sentence + 1)
+        if not following or len(following) > _MAX_SENTENCE_PAIRING or len(members[sentence]) > _MAX_SENTENCE_PAIRING:
+            continue
+        for a in members[sentence]:
+            for b in following:
+                for head, tail, head_first in ((a, b, True), (b, a, False)):
+                    if (head is tail or id(head) in own_ids or (head.type, tail.type) not in _ALLOWED_PAIRS
+                            or not head.by_sentence.keys().isdisjoint(tail.by_sentence)):
+                        continue
+                    pair = pair_of(head, tail)
+                    if not any(c.kind == "near" for c in pair.contexts):
+                        _near_sentences(text, pair, sentence + head_first, sentence_spans, memo, f"{head.type}>{tail.type}", head_first)
     type_counts: dict[str, int] = {}
     for view in views:
         type_counts[view.type] = type_counts.get(view.type, 0) + 1

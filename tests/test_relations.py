@@ -3,6 +3,7 @@ lists, type constraints, evidence), the shipped classifier ("our X"), and the
 classifier's file round trip."""
 
 import json
+from dataclasses import replace
 import re
 
 import pytest
@@ -205,3 +206,49 @@ def test_trigger_words_match_in_any_case_and_keep_their_spelling():
     for between in (" clearly OUTPERFORMS ", " clearly Outperforms the ſtrong "):  # ASCII, and not
         [trigger] = between_triggers(between, head_first=True)
         assert (trigger.relation, trigger.words) == ("outperforms", between.split()[1])
+
+
+def test_record_views_read_every_occurrence_of_the_records_names():
+    from extractors.records import Entity, Mention
+    from extractors.relation_features import record_views
+
+    title = "ToolX: compact reasoning"
+    abstract = "We propose ToolX here. ToolX beats BaseNet on QuestBench."
+    doc = make_doc(title + "\n\n" + abstract, [], title_chars=len(title))
+    # the record's entities as the accurate profile leaves them: one mention each, types and roles final
+    toolx = Entity("ToolX", "Model", "introduced", (), (Mention("ToolX", "abstract", 11, 16, 0, 0.9, "kg_spans"),), 0.9)
+    bench = Entity("QuestBench", "Benchmark", "used", (), (Mention("QuestBench", "abstract", 46, 56, 1, 0.9, "kg_lexicon"),), 0.9)
+    views = {v.key: v for v in record_views(doc, (toolx, bench))}
+    assert [s.text for s in views["ToolX"].spans] == ["ToolX"] * 3  # the title's and the second sentence's too
+    assert views["ToolX"].sentences == [0, 1, 2] and views["ToolX"].introduced and views["ToolX"].type == "Model"
+    assert views["QuestBench"].sentences == [2]
+
+
+def test_neighbouring_sentences_join_a_pair_when_nothing_else_does():
+    doc = make_doc("Reasoning is hard. We test ToolX and BaseNet. On QuestBench, both improve.",
+                   [("ToolX", "Model"), ("BaseNet", "Model"), ("QuestBench", "Benchmark")])
+    pairs = {(p.head.key, p.tail.key): p for p in pair_candidates(doc)}
+    near = pairs["toolx", "questbench"]
+    assert [c.kind for c in near.contexts] == ["near"] and "NEAR:Model>Benchmark:hf" in near.features
+    # the tail's sentence lies after the head's: the context is the tail's sentence
+    assert doc.text[near.contexts[0].start : near.contexts[0].end] == "On QuestBench, both improve."
+
+
+def test_accurate_relations_join_the_records_final_entities():
+    from extractors.aggregate import doc_to_extraction
+    from extractors.pipeline import load_pipeline, paper_doc
+
+    nlp = load_pipeline("accurate")
+    finder = nlp.get_pipe("kg_relations")
+    assert finder.deferred  # the pipeline leaves relations to the finished record
+    doc = nlp(paper_doc(nlp, "p", "ToolNet: retrieval for question answering",
+                        "We introduce ToolNet, a retrieval model. ToolNet is evaluated on GSM8K and outperforms GPT-4."))
+    record = doc_to_extraction(doc, paper_id="p", title="ToolNet: retrieval for question answering", extractor="t", version="0")
+    assert record.relations == ()
+    related = finder.relate(doc, record)
+    names = {e.name for e in record.entities}
+    assert ("ToolNet", "evaluatedOn", "GSM8K") in {(r.head, r.relation, r.tail) for r in related.relations}
+    assert all(r.head in names and r.tail in names and r.component == "kg_relations" for r in related.relations)
+    # an entity dropped from the record takes its relations with it; retyped, it gets the relations of its new type
+    kept = tuple(e for e in record.entities if e.name != "GSM8K")
+    assert all("GSM8K" not in (r.head, r.tail) for r in finder.relate(doc, replace(record, entities=kept)).relations)
