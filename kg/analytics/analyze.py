@@ -6,10 +6,12 @@ from dataclasses import asdict, dataclass, field
 
 import rdflib
 
-from kg.analytics.backends import Backend, choose_backend, to_igraph
-from kg.analytics.centrality import ConceptScore, by_type, central_concepts, default_betweenness_samples
+from kg.analytics.backends import LARGE_GRAPH_NODES, Backend, choose_backend, to_igraph
+from kg.analytics.centrality import (MEASURES, ConceptScore, betweenness_samples_for, by_type, central_concepts,
+                                     igraph_measures, rank_concepts, sampled_sources)
 from kg.analytics.comention import CoMentionLink, comention_graph, strongest_links
-from kg.analytics.communities import Communities, find_communities
+from kg.analytics.communities import Communities, find_communities, igraph_louvain, name_communities
+from kg.analytics.linkarrays import LinkArrays, arrays_to_igraph, community_strength, degrees, link_arrays, ranked_links
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.trends import RisingEntity, TrendTable, mention_trends, rising_entities
 
@@ -104,12 +106,25 @@ def analyze_mentions(
         entities, else 100 to 500 depending on the number of links).
     resolution : Louvain resolution (higher, smaller communities).
     """
-    graph = comention_graph(table, min_support=min_support)
-    chosen = choose_backend(graph, backend)
-    igraph_copy = to_igraph(graph) if chosen == "igraph" else None  # converted once, used twice
-    concepts = central_concepts(
-        graph, seed=seed, backend=chosen, betweenness_samples=betweenness_samples, igraph_copy=igraph_copy)
-    communities = find_communities(graph, seed=seed, resolution=resolution, backend=chosen, igraph_copy=igraph_copy)
+    if backend == "igraph" or (backend == "auto" and len(table.entities) > LARGE_GRAPH_NODES):
+        # Large: counted as arrays, measured in igraph, no NetworkX graph (the same results).
+        arrays = link_arrays(table, min_support=min_support)
+        chosen, nodes, links = "igraph", arrays.nodes, arrays.links
+        concepts, communities = _igraph_measures(table, arrays, seed=seed, betweenness_samples=betweenness_samples,
+                                                 resolution=resolution)
+        by_support = ranked_links(arrays, by="support", top=top)
+        by_npmi = ranked_links(arrays, by="npmi", top=top, min_support=npmi_min_support)
+        comentions = ranked_links(arrays, by="support", top=None, min_support=link_min_support)
+    else:
+        graph = comention_graph(table, min_support=min_support)
+        chosen, nodes, links = choose_backend(graph, backend), list(graph), graph.number_of_edges()
+        igraph_copy = to_igraph(graph) if chosen == "igraph" else None  # converted once, used twice
+        concepts = central_concepts(
+            graph, seed=seed, backend=chosen, betweenness_samples=betweenness_samples, igraph_copy=igraph_copy)
+        communities = find_communities(graph, seed=seed, resolution=resolution, backend=chosen, igraph_copy=igraph_copy)
+        by_support = strongest_links(graph, by="support", top=top)
+        by_npmi = strongest_links(graph, by="npmi", top=top, min_support=npmi_min_support)
+        comentions = strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=link_min_support)
     trends = mention_trends(table)
     settings = {
         "seed": seed,
@@ -118,23 +133,43 @@ def analyze_mentions(
         "link_min_support": link_min_support,
         "rising_min_mentions": rising_min_mentions,
         "backend": chosen,
-        "betweenness_samples": min(betweenness_samples or default_betweenness_samples(graph), graph.number_of_nodes()),
+        "betweenness_samples": min(betweenness_samples or betweenness_samples_for(len(nodes), links), len(nodes)),
         "resolution": resolution,
     }
     return AnalyticsResult(
         papers=len(table.papers),
-        entities=graph.number_of_nodes(),
-        links=graph.number_of_edges(),
+        entities=len(nodes),
+        links=links,
         concepts=tuple(concepts),
-        links_by_support=tuple(strongest_links(graph, by="support", top=top)),
-        links_by_npmi=tuple(strongest_links(graph, by="npmi", top=top, min_support=npmi_min_support)),
-        comentions=tuple(strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=link_min_support)),
+        links_by_support=tuple(by_support),
+        links_by_npmi=tuple(by_npmi),
+        comentions=tuple(comentions),
         communities=communities,
         trends=trends,
         rising=tuple(rising_entities(table, trends, min_mentions=rising_min_mentions, top=top)),
         labels={iri: info.label for iri, info in table.entities.items()},
         settings=settings,
     )
+
+
+def _igraph_measures(table: MentionTable, arrays: LinkArrays, *, seed: int, betweenness_samples: int | None,
+                     resolution: float) -> tuple[list[ConceptScore], Communities]:
+    """Central concepts and communities of `LinkArrays`, as `central_concepts` and
+    `find_communities` give them on the igraph backend."""
+    converted = arrays_to_igraph(arrays)
+    nodes = arrays.nodes
+    attrs = {iri: {"label": table.entities[iri].label, "type": table.entities[iri].type, "papers": count}
+             for iri, count in zip(nodes, arrays.papers.tolist())}
+    sources = sampled_sources(nodes, arrays.links, betweenness_samples, seed)
+    measures = igraph_measures(nodes, sources, seed, converted) if nodes else {m: {} for m in MEASURES}
+    measures["degree"] = degrees(arrays)
+    membership, modularity = igraph_louvain(converted, seed=seed, resolution=resolution) if nodes else ([], 0.0)
+    parts: dict[int, set] = {}
+    for vertex, part in enumerate(membership):
+        parts.setdefault(part, set()).add(nodes[vertex])
+    communities = name_communities([parts[p] for p in sorted(parts)], community_strength(arrays, membership), attrs,
+                                   modularity, "igraph")
+    return rank_concepts(attrs, measures), communities
 
 
 def analyze(graph: rdflib.Graph, *, seed: int = 0, **options) -> AnalyticsResult:

@@ -23,7 +23,7 @@ import networkx as nx
 from kg.analytics.backends import Backend, choose_backend, seeded_igraph, to_igraph
 
 __all__ = ["ConceptScore", "MEASURES", "centrality_measures", "central_concepts", "by_type", "rank_percentiles",
-           "default_betweenness_samples"]
+           "default_betweenness_samples", "betweenness_samples_for", "sampled_sources", "igraph_measures", "rank_concepts"]
 
 MEASURES = ("degree", "pagerank", "betweenness", "eigenvector")
 
@@ -63,21 +63,25 @@ def default_betweenness_samples(graph: nx.Graph) -> int:
     >>> default_betweenness_samples(nx.empty_graph(50_000)), default_betweenness_samples(nx.gnm_random_graph(3_000, 200_000))
     (500, 250)
     """
-    n = graph.number_of_nodes()
-    if n <= EXACT_BETWEENNESS_NODES:
-        return n
+    return betweenness_samples_for(graph.number_of_nodes(), graph.number_of_edges())
+
+
+def betweenness_samples_for(nodes: int, links: int) -> int:
+    """`default_betweenness_samples` of a graph of ``nodes`` nodes and ``links`` links."""
+    if nodes <= EXACT_BETWEENNESS_NODES:
+        return nodes
     fewest, most = BETWEENNESS_SAMPLES
-    return max(fewest, min(most, BETWEENNESS_EDGE_VISITS // max(graph.number_of_edges(), 1)))
+    return max(fewest, min(most, BETWEENNESS_EDGE_VISITS // max(links, 1)))
 
 
-def _sampled_sources(graph: nx.Graph, samples: int | None, seed: int) -> list | None:
-    """The betweenness sources: None (all nodes) when exact, else ``samples`` drawn with ``seed``."""
-    n = graph.number_of_nodes()
+def sampled_sources(nodes: list, links: int, samples: int | None, seed: int) -> list | None:
+    """The betweenness sources among ``nodes`` (in graph order): None (all nodes) when exact,
+    else ``samples`` drawn with ``seed``."""
     if samples is None:
-        samples = default_betweenness_samples(graph)
-    if samples >= n:
+        samples = betweenness_samples_for(len(nodes), links)
+    if samples >= len(nodes):
         return None
-    return random.Random(seed).sample(list(graph), samples)
+    return random.Random(seed).sample(nodes, samples)
 
 
 def _scale_betweenness(raw: dict, n: int, sources: list | None) -> dict:
@@ -113,9 +117,9 @@ def _networkx_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]
     }
 
 
-def _igraph_measures(graph: nx.Graph, sources: list | None, seed: int, converted) -> dict[str, dict]:
-    nodes = list(graph)
-    converted = converted if converted is not None else to_igraph(graph)
+def igraph_measures(nodes: list, sources: list | None, seed: int, converted) -> dict[str, dict]:
+    """PageRank, betweenness and eigenvector centrality of ``converted``, an igraph graph whose
+    vertex ``i`` is ``nodes[i]`` (degree aside: the caller has it)."""
     index = {node: i for i, node in enumerate(nodes)}
     if sources is None:
         raw = converted.betweenness(directed=False)
@@ -161,9 +165,9 @@ def centrality_measures(
     >>> m["degree"]["b"], m["betweenness"]["b"], round(m["pagerank"]["b"], 4)
     (2, 1.0, 0.4865)
     """
-    sources = _sampled_sources(graph, betweenness_samples, seed)
+    sources = sampled_sources(list(graph), graph.number_of_edges(), betweenness_samples, seed)
     if choose_backend(graph, backend) == "igraph":
-        measures = _igraph_measures(graph, sources, seed, igraph_copy)
+        measures = igraph_measures(list(graph), sources, seed, igraph_copy if igraph_copy is not None else to_igraph(graph))
     else:
         measures = _networkx_measures(graph, sources)
     measures["degree"] = dict(graph.degree())
@@ -215,10 +219,15 @@ def central_concepts(
     """
     measures = centrality_measures(
         graph, seed=seed, backend=backend, betweenness_samples=betweenness_samples, igraph_copy=igraph_copy)
+    return rank_concepts(graph.nodes, measures)
+
+
+def rank_concepts(attrs, measures: dict[str, dict]) -> list[ConceptScore]:
+    """The `ConceptScore` of every node of ``attrs`` (node -> dict with ``label``, ``type``,
+    ``papers``, in graph order) from its `MEASURES`, best combined score first."""
     percentiles = [rank_percentiles(measures[name]) for name in MEASURES]
-    combined = {node: sum(p[node] for p in percentiles) / len(MEASURES) for node in graph}
-    attrs = graph.nodes
-    order = sorted(graph, key=lambda n: (-combined[n], -measures["pagerank"][n], attrs[n].get("label", str(n)), str(n)))
+    combined = {node: sum(p[node] for p in percentiles) / len(MEASURES) for node in attrs}
+    order = sorted(attrs, key=lambda n: (-combined[n], -measures["pagerank"][n], attrs[n].get("label", str(n)), str(n)))
     return [
         ConceptScore(
             iri=str(node),

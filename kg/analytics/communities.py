@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
 
 from kg.analytics.backends import Backend, choose_backend, seeded_igraph, to_igraph
 
-__all__ = ["Community", "Communities", "louvain_partition", "find_communities"]
+__all__ = ["Community", "Communities", "louvain_partition", "igraph_louvain", "find_communities", "name_communities"]
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,20 @@ def louvain_partition(
         parts = [set(p) for p in nx.community.louvain_communities(graph, weight="weight", resolution=resolution, seed=seed)]
         modularity = nx.community.modularity(graph, parts, weight="weight", resolution=resolution) if graph.size() else 0.0
         return parts, modularity, chosen
-    nodes = list(graph)
     converted = igraph_copy if igraph_copy is not None else to_igraph(graph)
+    membership, modularity = igraph_louvain(converted, seed=seed, resolution=resolution)
+    nodes, parts = list(graph), defaultdict(set)
+    for vertex, part in enumerate(membership):
+        parts[part].add(nodes[vertex])
+    return [parts[part] for part in sorted(parts)], modularity, chosen
+
+
+def igraph_louvain(converted, *, seed: int = 0, resolution: float = 1.0) -> tuple[list[int], float]:
+    """Louvain on an igraph graph weighted by ``weight``: each vertex's community number and the modularity."""
     with seeded_igraph(seed):
         clustering = converted.community_multilevel(weights="weight", resolution=resolution)
-    modularity = converted.modularity(clustering.membership, weights="weight", resolution=resolution) if graph.size() else 0.0
-    return [{nodes[i] for i in part} for part in clustering], modularity, chosen
+    modularity = converted.modularity(clustering.membership, weights="weight", resolution=resolution) if converted.ecount() else 0.0
+    return clustering.membership, modularity
 
 
 def find_communities(
@@ -88,14 +97,21 @@ def find_communities(
         node: sum(data.get("weight", 1) for other, data in neighbours.items() if community_of[other] == community_of[node])
         for node, neighbours in graph.adjacency()
     }
+    return name_communities(parts, strength, graph.nodes, modularity, chosen, name_size=name_size)
+
+
+def name_communities(parts: list[set], strength: dict, attrs, modularity: float, backend: str, *,
+                     name_size: int = 3) -> Communities:
+    """`Communities` of ``parts``: members by ``strength`` (weighted degree inside their community),
+    then ``papers`` (of ``attrs``: node -> dict), named by the ``label`` of the first ``name_size``."""
     described = []
     for part in parts:
-        members = sorted(part, key=lambda n: (-strength[n], -graph.nodes[n].get("papers", 0), str(n)))
-        labels = tuple(graph.nodes[n].get("label", str(n)) for n in members[:name_size])
+        members = sorted(part, key=lambda n: (-strength[n], -attrs[n].get("papers", 0), str(n)))
+        labels = tuple(attrs[n].get("label", str(n)) for n in members[:name_size])
         described.append((members, labels))
     described.sort(key=lambda item: (-len(item[0]), item[1]))
     communities = tuple(
         Community(number, " / ".join(labels), len(members), tuple(str(m) for m in members), labels)
         for number, (members, labels) in enumerate(described, start=1)
     )
-    return Communities(communities, modularity, chosen)
+    return Communities(communities, modularity, backend)

@@ -10,9 +10,8 @@ import rdflib
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
-from kg.analytics.writeback import analytics_graph, analytics_triples, write_back
+from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
 from kg.atomic import atomic_write
-from kg.graphstore import nquads_object
 from kg.parallel import batched
 
 __all__ = ["AnalyticsRun", "run_analytics"]
@@ -52,7 +51,7 @@ def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | 
         analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
         return
     # N-Triples lines: valid Turtle, written without building a term per triple.
-    for batch in batched((f"<{s}> <{p}> {nquads_object(o)} .\n" for s, p, o in analytics_triples(result, base_iri=base_iri)), 100_000):
+    for batch in batched(analytics_ntriples(result, base_iri=base_iri), 20_000):
         handle.write("".join(batch).encode("utf-8"))
 
 

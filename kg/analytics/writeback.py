@@ -24,10 +24,10 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
-from kg.graphstore import QuadLoader
+from kg.graphstore import QuadLoader, nquads_object
 from kg.vocab import PREFIXES, resolve_base_iri
 
-__all__ = ["comention_iri", "analytics_triples", "analytics_graph", "write_back"]
+__all__ = ["comention_iri", "analytics_triples", "analytics_ntriples", "analytics_graph", "write_back"]
 
 
 def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
@@ -74,6 +74,38 @@ def analytics_triples(result: AnalyticsResult, *, base_iri: str | None = None) -
         yield node, KG.support, int(link.support)
         yield node, KG.npmi, float(link.npmi)
         yield node, KG.jaccard, float(link.jaccard)
+
+
+def analytics_ntriples(result: AnalyticsResult, *, base_iri: str | None = None) -> Iterator[str]:
+    """`analytics_triples` as N-Triples text, a chunk per entity, community or link (the same
+    lines as writing each triple with `kg.graphstore.nquads_object`, without a term per triple:
+    a million triples in seconds)."""
+    base = resolve_base_iri(base_iri)
+    membership = result.communities.membership()
+    double, integer = f"^^<{XSD.double}>", f"^^<{XSD.integer}>"
+    p = {name: f"> <{KG[name]}> " for name in ("centralityScore", "centralityRank", "coMentionDegree", "pageRank",
+                                                "betweenness", "eigenvectorCentrality", "inCommunity", "coMentionOf",
+                                                "support", "npmi", "jaccard", "communityNumber", "communitySize")}
+    for c in result.concepts:
+        s = f"<{c.iri}"
+        text = (f'{s}{p["centralityScore"]}"{float(c.score)!r}"{double} .\n{s}{p["centralityRank"]}"{int(c.rank)}"{integer} .\n'
+                f'{s}{p["coMentionDegree"]}"{int(c.degree)}"{integer} .\n{s}{p["pageRank"]}"{float(c.pagerank)!r}"{double} .\n'
+                f'{s}{p["betweenness"]}"{float(c.betweenness)!r}"{double} .\n'
+                f'{s}{p["eigenvectorCentrality"]}"{float(c.eigenvector)!r}"{double} .\n')
+        if c.iri in membership:
+            text += f"{s}{p['inCommunity']}<{base}community/{membership[c.iri]}> .\n"
+        yield text
+    for c in result.communities.communities:
+        s = f"<{base}community/{c.number}"
+        yield (f"{s}> <{RDF.type}> <{KG.Community}> .\n{s}> <{RDFS.label}> {nquads_object(str(c.name))} .\n"
+               f'{s}{p["communityNumber"]}"{int(c.number)}"{integer} .\n{s}{p["communitySize"]}"{int(c.size)}"{integer} .\n')
+    kind = f"> <{RDF.type}> <{KG.CoMention}> .\n"
+    for link in result.comentions:
+        digest = hashlib.sha1("\n".join(sorted((link.source, link.target))).encode("utf-8")).hexdigest()[:16]
+        s = f"<{base}comention/{digest}"
+        yield (f"{s}{kind}{s}{p['coMentionOf']}<{link.source}> .\n{s}{p['coMentionOf']}<{link.target}> .\n"
+               f'{s}{p["support"]}"{int(link.support)}"{integer} .\n{s}{p["npmi"]}"{float(link.npmi)!r}"{double} .\n'
+               f'{s}{p["jaccard"]}"{float(link.jaccard)!r}"{double} .\n')
 
 
 def _term(value) -> rdflib.term.Node:

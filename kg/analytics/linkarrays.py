@@ -1,0 +1,136 @@
+"""The co-mention graph as arrays, for large graphs: counted by one sparse matrix product,
+measured in igraph without a NetworkX graph in between.
+
+On 20,000 papers (6,000 entities, 530,000 links) counting pairs paper by paper in Python
+and building the NetworkX graph took half a minute; the product of the paper x entity
+incidence matrix with itself takes a fraction of a second. The measures are those of
+`kg.analytics.comention`, `kg.analytics.centrality` and `kg.analytics.communities` on the
+igraph backend, on the same igraph graph (`kg.analytics.backends.to_igraph` sorts its
+edges as these arrays are sorted), so both routes give the same results (tested).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from kg.analytics.comention import CoMentionLink
+from kg.analytics.mentions import MentionTable
+
+__all__ = ["LinkArrays", "link_arrays", "arrays_to_igraph", "ranked_links", "degrees", "community_strength"]
+
+
+@dataclass(frozen=True, eq=False)
+class LinkArrays:
+    """Entities (``nodes``, sorted IRIs) and the links between them, one row per link with
+    ``source < target`` (indexes into ``nodes``), sorted by ``(source, target)``."""
+
+    nodes: list[str]
+    papers: np.ndarray  # per node: papers mentioning it
+    total: int  # papers in the table
+    source: np.ndarray
+    target: np.ndarray
+    support: np.ndarray  # papers mentioning both
+    npmi: np.ndarray
+    jaccard: np.ndarray
+
+    @property
+    def links(self) -> int:
+        return len(self.source)
+
+
+def link_arrays(table: MentionTable, *, min_support: int = 1) -> LinkArrays:
+    """`kg.analytics.comention.comention_graph` of ``table`` as `LinkArrays` (the same
+    links, supports, NPMI and Jaccard values, to the last bit).
+
+    Examples
+    --------
+    >>> t = MentionTable.from_lists({"p1": ["a", "b"], "p2": ["a", "b", "c"], "p3": ["c"]})
+    >>> arrays = link_arrays(t)
+    >>> arrays.nodes, arrays.source.tolist(), arrays.target.tolist(), arrays.support.tolist()
+    (['a', 'b', 'c'], [0, 0, 1], [1, 2, 2], [2, 1, 1])
+    >>> arrays.jaccard.tolist()[:2], link_arrays(t, min_support=2).links
+    ([1.0, 0.3333333333333333], 1)
+    """
+    if min_support < 1:
+        raise ValueError(f"min_support must be at least 1, not {min_support}")
+    nodes = sorted(table.entities)
+    index = {iri: i for i, iri in enumerate(nodes)}
+    rows, columns = [], []
+    for row, mentioned in enumerate(table.papers.values()):
+        columns.extend(index[entity] for entity in mentioned)
+        rows.extend([row] * len(mentioned))
+    shape = (len(table.papers), len(nodes))
+    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, columns)), shape=shape)
+    papers = np.asarray(incidence.sum(axis=0)).ravel().astype(np.int64)
+    both = sparse.triu(incidence.T @ incidence, k=1).tocoo()
+    keep = both.data >= min_support
+    source, target, support = both.row[keep].astype(np.int64), both.col[keep].astype(np.int64), both.data[keep].astype(np.int64)
+    order = np.lexsort((target, source))
+    source, target, support = source[order], target[order], support[order]
+    total = len(table.papers)
+    first, second = papers[source], papers[target]
+    jaccard = support / (first + second - support)
+    # The arithmetic of `npmi` step by step (IEEE operations give the same bits in NumPy),
+    # logarithms by math.log as there: the same values as the scalar function.
+    p_both = support / total
+    ratio = p_both / ((first / total) * (second / total))
+    logs_ratio = np.fromiter(map(math.log, ratio.tolist()), dtype=np.float64, count=len(ratio))
+    logs_both = np.fromiter(map(math.log, p_both.tolist()), dtype=np.float64, count=len(p_both))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        npmi = np.where(support == total, 1.0, np.maximum(-1.0, np.minimum(1.0, logs_ratio / -logs_both)))
+    return LinkArrays(nodes, papers, total, source, target, support, npmi, jaccard)
+
+
+def arrays_to_igraph(arrays: LinkArrays):
+    """The igraph graph `kg.analytics.backends.to_igraph` makes of the same links (weight: support)."""
+    import igraph
+
+    converted = igraph.Graph(n=len(arrays.nodes), edges=list(zip(arrays.source.tolist(), arrays.target.tolist())),
+                             directed=False)
+    converted.es["weight"] = arrays.support.tolist()
+    return converted
+
+
+def degrees(arrays: LinkArrays) -> dict[str, int]:
+    """Node -> how many other nodes it is linked to."""
+    counts = np.bincount(arrays.source, minlength=len(arrays.nodes)) + np.bincount(arrays.target, minlength=len(arrays.nodes))
+    return dict(zip(arrays.nodes, counts.tolist()))
+
+
+def community_strength(arrays: LinkArrays, membership: list[int]) -> dict[str, int]:
+    """Node -> the support of its links inside its own community (its weighted degree there)."""
+    member = np.asarray(membership)
+    inside = member[arrays.source] == member[arrays.target]
+    size = len(arrays.nodes)
+    strength = (np.bincount(arrays.source[inside], weights=arrays.support[inside], minlength=size)
+                + np.bincount(arrays.target[inside], weights=arrays.support[inside], minlength=size))
+    return dict(zip(arrays.nodes, strength.astype(np.int64).tolist()))
+
+
+def ranked_links(arrays: LinkArrays, *, by: str = "support", top: int | None = 20, min_support: int = 1) -> list[CoMentionLink]:
+    """`kg.analytics.comention.strongest_links` of the same graph: the ``top`` links (all
+    when None) by ``support``, ``npmi`` or ``jaccard``, ties broken by support, then IRIs.
+
+    Examples
+    --------
+    >>> t = MentionTable.from_lists({"p1": ["hub", "a"], "p2": ["hub", "b"], "p3": ["hub", "x", "y"],
+    ...                              "p4": ["hub", "x", "y"], "p5": ["hub"]})
+    >>> [(l.source, l.target) for l in ranked_links(link_arrays(t), by="npmi", top=1, min_support=2)]
+    [('x', 'y')]
+    """
+    if by not in ("support", "npmi", "jaccard"):
+        raise ValueError(f"cannot rank links by {by!r}: use support, npmi or jaccard")
+    kept = np.flatnonzero(arrays.support >= min_support)
+    value = getattr(arrays, by)[kept]
+    # nodes are sorted, so index order is IRI order
+    order = kept[np.lexsort((arrays.target[kept], arrays.source[kept], -arrays.support[kept], -value))]
+    if top is not None:
+        order = order[:top]
+    nodes = arrays.nodes
+    return [CoMentionLink(nodes[s], nodes[t], n, m, j) for s, t, n, m, j in zip(
+        arrays.source[order].tolist(), arrays.target[order].tolist(), arrays.support[order].tolist(),
+        arrays.npmi[order].tolist(), arrays.jaccard[order].tolist())]
