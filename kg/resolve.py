@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -85,7 +86,7 @@ class _Local:
     paper_id: str
     full_key: str
     links: tuple[str, ...]  # alias keys that may join bare uses elsewhere (if unambiguous)
-    keys: tuple[str, ...]  # every key this paper uses for it
+    keys: tuple[str, ...]  # every key this paper uses for it, sorted
     surfaces: tuple[tuple[str, int], ...]  # surface form, times seen
     full_surfaces: tuple[str, ...]
     types: tuple[tuple[str, int], ...]  # type, votes
@@ -93,6 +94,13 @@ class _Local:
 
 # Named artifacts: a shorter name usually means another version, size or family.
 _ARTIFACT_TYPES = frozenset({"Model", "Dataset", "Benchmark"})
+
+
+# Resolution asks these of every local's surfaces on every build; distinct surfaces are far
+# fewer than locals (a name is used by many papers), so each is worked out once.
+_initials = functools.lru_cache(maxsize=1 << 17)(initials)
+_loose_key = functools.lru_cache(maxsize=1 << 17)(loose_key)
+_name_key = functools.lru_cache(maxsize=1 << 17)(name_key)
 
 
 def _balanced(text: str) -> bool:
@@ -123,7 +131,8 @@ def locals_to_json(locals_: list[_Local]) -> list:
 
 def locals_from_json(rows: list) -> list[_Local]:
     """Inverse of `locals_to_json`."""
-    return [_Local(pid, full, tuple(links), tuple(keys), tuple(map(tuple, surfaces)), tuple(fulls), tuple(map(tuple, types)))
+    return [_Local(pid, full, tuple(links), tuple(keys), tuple([tuple(pair) for pair in surfaces]), tuple(fulls),
+                   tuple([tuple(pair) for pair in types]))
             for pid, full, links, keys, surfaces, fulls, types in rows]
 
 
@@ -200,7 +209,7 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
         multiword: dict[str, list[int]] = defaultdict(list)
         for i, local in enumerate(locals_):
             for surface in local.full_surfaces:
-                for acronym in initials(surface):
+                for acronym in _initials(surface):
                     multiword[acronym].append(i)
         for key, members in by_full.items():
             if key in owners or key not in multiword:
@@ -233,7 +242,7 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
 def _variants_of_one_name(locals_: list[_Local], linked: list[int]) -> bool:
     """True when the long forms an acronym stands for differ only in minor words or plurals
     ("Reinforcement Learning from/with Human Feedback"): one name, not an ambiguity."""
-    return len({loose_key(s) for i in linked for s in locals_[i].full_surfaces}) == 1
+    return len({_loose_key(s) for i in linked for s in locals_[i].full_surfaces}) == 1
 
 
 def _main_type(votes: dict[str, int]) -> str:
@@ -246,16 +255,18 @@ def _digest(text: str, length: int = 8) -> str:
 
 
 def _describe(members: list[_Local]) -> tuple[str, str, tuple[str, ...], int, int, str]:
-    surfaces: Counter = Counter()
-    types: Counter = Counter()
+    surfaces: dict[str, int] = {}  # summed by hand: Counter.update loops in Python as well, with more steps
+    types: dict[str, int] = {}
     aliases: set[str] = set()
     for local in members:
-        surfaces.update(dict(local.surfaces))
-        types.update(dict(local.types))
+        for surface, count in local.surfaces:
+            surfaces[surface] = surfaces.get(surface, 0) + count
+        for kind, votes in local.types:
+            types[kind] = types.get(kind, 0) + votes
         aliases.update(local.links)
-    full = {s for local in members for s in local.full_surfaces if name_key(s) not in aliases}
+    full = {s for local in members for s in local.full_surfaces if _name_key(s) not in aliases}
     full = full or {s for local in members for s in local.full_surfaces}
-    pref = min(full, key=lambda s: (-surfaces[s], -len(s), s))
+    pref = min(full, key=lambda s: (-surfaces.get(s, 0), -len(s), s))
     kind = _main_type(types)
     alt = tuple(sorted(s for s in surfaces if s != pref))
     papers = len({local.paper_id for local in members})
@@ -300,6 +311,6 @@ def resolve_locals(locals_: list[_Local], *, infer_abbreviations: bool = True) -
             by_paper_key[(locals_[i].paper_id, locals_[i].full_key)] = index
     for index, (_, _, members) in enumerate(entities):
         for i in members:
-            for key in sorted(locals_[i].keys):
+            for key in locals_[i].keys:  # sorted (paper_locals)
                 by_paper_key.setdefault((locals_[i].paper_id, key), index)
     return Resolution(tuple(e for _, e, _ in entities), tuple(sorted(ambiguous)), by_paper_key)
