@@ -133,6 +133,21 @@ def entity_views(doc: Doc) -> list[EntityView]:
     return views
 
 
+def _occurrences(text: str, form: str) -> Iterator[tuple[int, int]]:
+    """Where ``form`` stands in ``text`` as whole words (by `str.find`: a regular
+    expression per name would be compiled for every paper)."""
+    start = text.find(form) if form else -1
+    while start != -1:
+        end = start + len(form)
+        if not (start and _in_word(text[start - 1])) and not (end < len(text) and _in_word(text[end])):
+            yield start, end
+        start = text.find(form, start + 1)
+
+
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
 def record_views(doc: Doc, entities: tuple[Entity, ...]) -> list[EntityView]:
     """The final entities of a paper's record (after the ``accurate`` profile's span
     classifier and filter: their names, types and roles) on its Doc, keyed by name.
@@ -157,10 +172,10 @@ def record_views(doc: Doc, entities: tuple[Entity, ...]) -> list[EntityView]:
     views = []
     for entity, chars in zip(entities, placed):
         for form in (entity.name, *entity.aliases):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(form) + r"(?![\w-])", text):
-                if not any(covered[match.start() : match.end()]):
-                    covered[match.start() : match.end()] = b"\1" * (match.end() - match.start())
-                    chars.append(match.span())
+            for start, end in _occurrences(text, form):
+                if not any(covered[start:end]):
+                    covered[start:end] = b"\1" * (end - start)
+                    chars.append((start, end))
         spans = [span for span in (span_at(doc, start, end, entity.type) for start, end in chars) if span is not None]
         if spans:
             spans.sort(key=lambda s: s.start)

@@ -93,7 +93,10 @@ class Finding:
 
 
 _ACTORS = frozenset({"Method", "Model"})
-_DATA = frozenset({"Dataset", "Benchmark"})
+# what a sentence about the paper's own system says before a tail of each type: an evaluation
+# anywhere after the subject, a task's "for"/"address" right before it
+_APPLYING = re.compile(r"(?<![\w-])(?:for|address(?:es|ing)?|tackl(?:e|es|ing)|solv(?:e|es|ing))(?![\w-])", re.IGNORECASE)
+_OWN_CUES = {"Dataset": ("evaluatedOn", _EVALUATION), "Benchmark": ("evaluatedOn", _EVALUATION), "Task": ("appliedTo", _APPLYING)}
 
 
 class _Mention(NamedTuple):
@@ -164,19 +167,20 @@ def _pair_findings(mentions: list[_Mention], text: str, bounds, groups: _Groups)
 
 
 def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups: _Groups) -> list[Finding]:
-    """The introduced system evaluated on the data of a sentence about it."""
+    """The introduced system evaluated on the data, or applied to the task, of a sentence about it."""
     introduced = doc.spans.get(INTRODUCED_SPANS, [])
     if not introduced:
         return []
     own_sentences = None
     found = []
     for mention in mentions:
-        if mention.span.label_ not in _DATA:
+        relation, cue = _OWN_CUES.get(mention.span.label_, (None, None))
+        if relation is None:
             continue
         start, end = bounds(mention.sentence)
         subject = OWN_SUBJECT.search(text, start, mention.start)
-        evaluation = subject and _EVALUATION.search(text, subject.end(), mention.start)
-        if not evaluation:
+        signal = subject and cue.search(text, subject.end() if relation == "evaluatedOn" else max(subject.end(), mention.start - 25), mention.start)
+        if not signal:
             continue
         if own_sentences is None:  # the paper's own system: its first introduced Method or Model
             own = next((groups.entity(s)[0] for s in introduced if groups.entity(s)[1] in _ACTORS), None)
@@ -185,8 +189,8 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
             starts = sentence_starts(doc)
             own_sentences = {bisect_right(starts, s.start_char) - 1 for s in introduced}
         key, entity_type = groups.entity(mention.span)
-        if mention.sentence not in own_sentences and key != own and entity_type in _DATA:
-            found.append(Finding(own, "evaluatedOn", key, start, end, evaluation.group(), CONFIDENCE, COMPONENT))
+        if mention.sentence not in own_sentences and key != own and allowed(relation, "Method", entity_type):
+            found.append(Finding(own, relation, key, start, end, signal.group(), CONFIDENCE, COMPONENT))
     return found
 
 
