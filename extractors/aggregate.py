@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.offsets import span_text
+from extractors.offsets import text_of
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -81,21 +81,15 @@ def _sentence_index(doc: Doc, abstract_start: int) -> tuple[list[int], list[tupl
     return starts, where
 
 
-def _mention(span: Span, component: str, confidence: float, where: tuple[str, int], abstract_start: int) -> Mention:
+def _mention(text: str, start_char: int, end_char: int, component: str, confidence: float, where: tuple[str, int],
+             abstract_start: int) -> Mention:
     field, sentence = where
     shift = 0 if field == "title" else abstract_start
-    text = span_text(span)
-    if text.endswith(".") and len(text) > 2:
-        text = text[:-1]  # the tokenizer keeps "R." of "MusicRL-R." together
-    return Mention(
-        text=text,
-        field=field,
-        start=span.start_char - shift,
-        end=span.start_char - shift + len(text),
-        sentence=sentence,
-        confidence=round(confidence, 4),
-        component=component,
-    )
+    mention_text = text[start_char:end_char]
+    if mention_text.endswith(".") and len(mention_text) > 2:
+        mention_text = mention_text[:-1]  # the tokenizer keeps "R." of "MusicRL-R." together
+    return Mention(mention_text, field, start_char - shift, start_char - shift + len(mention_text), sentence, round(confidence, 4),
+                   component)
 
 
 def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, version: str) -> PaperExtraction:
@@ -108,6 +102,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
     typed_by = typing_sources(doc)
     starts, where_of = _sentence_index(doc, abstract_start)
+    text = text_of(doc)
     records = []
     names: dict[str, str] = {}
     for root, spans in group_mentions(doc).items():
@@ -116,7 +111,9 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
         forms: dict[str, str] = {}
         mentions = []
         for span, component, confidence in spans:
-            mention = _mention(span, component, confidence, where_of[max(0, bisect_right(starts, span.start_char) - 1)], abstract_start)
+            start_char = span.start_char
+            mention = _mention(text, start_char, span.end_char, component, confidence,
+                               where_of[max(0, bisect_right(starts, start_char) - 1)], abstract_start)
             mentions.append(mention)
             forms.setdefault(normalise_name(mention.text), mention.text)
         name = max(forms.values(), key=lambda form: (len(form.split()), len(form)))
@@ -169,11 +166,14 @@ def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
     components = entities.attrs.get("components", ["?"] * len(entities)) if entities else []
     confidences = entities.attrs.get("confidences", [0.5] * len(entities)) if entities else []
     groups = _Groups()
+    text = text_of(doc)
     for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
-        groups.union(normalise_name(span_text(short_span)), normalise_name(span_text(long_span)))
+        groups.union(normalise_name(text[short_span.start_char : short_span.end_char]),
+                     normalise_name(text[long_span.start_char : long_span.end_char]))
     members: dict[str, list[tuple[Span, str, float]]] = {}
     for span, component, confidence in zip(entities, components, confidences):
-        members.setdefault(groups.find(normalise_name(span_text(span))), []).append((span, component, float(confidence)))
+        key = groups.find(normalise_name(text[span.start_char : span.end_char]))
+        members.setdefault(key, []).append((span, component, float(confidence)))
     return members
 
 

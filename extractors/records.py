@@ -36,7 +36,12 @@ ROLES = ("introduced", "used")
 RELATION_TYPES = ("basedOn", "evaluatedOn", "appliedTo", "outperforms")
 
 
-@dataclass(frozen=True)
+# Mention and Entity write their fields in one step: the generated frozen __init__ calls
+# object.__setattr__ once per field (2 us a Mention), and a paper makes dozens of them.
+_set_attribute = object.__setattr__
+
+
+@dataclass(frozen=True, init=False)
 class Mention:
     """One occurrence of an entity in the text."""
 
@@ -48,8 +53,12 @@ class Mention:
     confidence: float
     component: str  # the pipeline component that found it
 
+    def __init__(self, text: str, field: str, start: int, end: int, sentence: int, confidence: float, component: str):
+        _set_attribute(self, "__dict__", {"text": text, "field": field, "start": start, "end": end, "sentence": sentence,
+                                          "confidence": confidence, "component": component})
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Entity:
     """One entity of one paper: listed once however often it is mentioned."""
 
@@ -59,6 +68,10 @@ class Entity:
     aliases: tuple[str, ...]
     mentions: tuple[Mention, ...]
     confidence: float
+
+    def __init__(self, name: str, type: str, role: str, aliases: tuple[str, ...], mentions: tuple[Mention, ...], confidence: float):  # noqa: A002
+        _set_attribute(self, "__dict__", {"name": name, "type": type, "role": role, "aliases": aliases, "mentions": mentions,
+                                          "confidence": confidence})
 
 
 @dataclass(frozen=True)
