@@ -147,6 +147,20 @@ _LIST_NEXT = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([A-Z][\w
 _LIST_PREVIOUS = re.compile(r"(?=[A-Z])(?<![\w\-.])([A-Z][\w\-.+]*(?:[ ][A-Z][\w\-.+]*){0,2})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 
+def _may_end_with_separator(text: str, position: int) -> bool:
+    """Whether ``text[:position]`` ends as `_LIST_PREVIOUS` needs: in a comma (and spaces),
+    or in "and" / "or" and at least one space.
+
+    Examples
+    --------
+    >>> [_may_end_with_separator(t, len(t)) for t in ["A, ", "A and ", "A,", "A and", "A band ", "A"]]
+    [True, True, True, False, True, False]
+    """
+    tail = text[max(0, position - 80) : position]
+    before = tail.rstrip()
+    return before.endswith(",") or (len(before) < len(tail) and before.endswith(("and", "or")))
+
+
 def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     """Capitalised items of a list whose other items are typed candidates."""
     text = text_of(doc)
@@ -156,6 +170,8 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     for candidate in kept:
         position = candidate.span.start_char
         while True:  # leftwards: "Averaging, " before "Task Arithmetic"
+            if not _may_end_with_separator(text, position):
+                break  # the regex would fail: tried at every capital of the window, it costs more
             item = _LIST_PREVIOUS.search(text, max(0, position - 80), position)
             if item is None or item.end(1) in ends or item.group(1).split()[0] in _NOT_LIST_ITEMS:
                 break

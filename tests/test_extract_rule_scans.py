@@ -64,3 +64,18 @@ def test_hinted_words_is_the_loop_it_replaces():
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
     for text in texts:
         assert [m.span() for m in hinted_words(text)] == _hinted_words_by_every_hint(text), text
+
+
+def test_list_separator_precheck_never_hides_a_list_item():
+    from extractors.candidates import _LIST_PREVIOUS, _may_end_with_separator
+
+    pieces = ["A", "Bc", "x", " ", "  ", ",", ", ", "and", "or", " and ", " or ", "band", "\n", "\u00a0", "-", ".", "Dd+"]
+    rng = random.Random(3)
+    items = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        position = rng.randint(0, len(text))
+        if _LIST_PREVIOUS.search(text, max(0, position - 80), position) is not None:
+            items += 1
+            assert _may_end_with_separator(text, position), (text, position)
+    assert items > 1_000  # the random texts hold enough lists to test
