@@ -156,7 +156,8 @@ def _table(rows: list[dict]) -> str:
                          f"{row['cpu_s']:.0f} s | {row['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
         elif row["mode"] == "increment":
             full, inc = row["full"], row["increment"]
-            for label, part in (("full build", full), (f"+{row['add']:,} papers (incremental)", inc)):
+            note = f" ({row['note']})" if row.get("note") else ""
+            for label, part in ((f"full build{note}", full), (f"+{row['add']:,} papers (incremental){note}", inc)):
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in part["stages"].items())
                 lines.append(f"| {row['date']} | {label}, {row['profile']} | {part['papers']:,} | {part['wall_s']:.0f} s | "
                              f"{part['cpu_s']:.0f} s | {part['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
@@ -185,12 +186,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=None, help="working directory (default: a temporary one)")
     parser.add_argument("--write-doc", type=Path, default=None)
     parser.add_argument("--results", type=Path, default=RESULTS, help="rows of all runs (JSON Lines)")
+    parser.add_argument("--note", default=None, help="what this run measures (the code it ran, say), shown in the table")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(work / "out", ignore_errors=True)
     runner = {"build": bench_build, "increment": bench_increment, "throughput": bench_throughput}[args.mode]
     row = runner(args, work)
+    if args.note:
+        row["note"] = args.note
     row |= {"date": datetime.date.today().isoformat(), "machine": _machine(),
             "command": "python bench/bench_scale.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     print(json.dumps(row, indent=2))
