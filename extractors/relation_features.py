@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.aggregate import FIELD_SEPARATOR, group_mentions, typing_sources, vote_type
 from extractors.candidates import TITLE_CHARS
-from extractors.offsets import span_at, text_of
+from extractors.offsets import span_at, span_text, text_of
 from extractors.records import Entity
 from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
 from extractors.roles import INTRODUCED_SPANS
@@ -56,6 +56,7 @@ ALLOWED: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 _ALLOWED_PAIRS = frozenset((h, t) for heads, tails in ALLOWED.values() for h in heads for t in tails)
 _WORD = re.compile(r"[\w][\w\-]*|[^\w\s]")
+_FOLD = re.compile(r"[\s\-_]+")
 _MAX_OWN = 5  # own systems per paper; a paper introduces one to three, a pathological text hundreds
 # In a sentence with more entities than a real one has (lists of a few dozen at most),
 # pair each entity only with its nearest neighbours in text order: all pairs would be
@@ -330,6 +331,25 @@ def _near_sentences(text: str, pair: PairCandidate, sentence: int, sentence_span
     pair.contexts.append(PairContext("near", sentence, start, end, triggers))
 
 
+def _forms(view: EntityView, forms: dict[int, frozenset[str]]) -> frozenset[str]:
+    found = forms.get(id(view))
+    if found is None:
+        found = forms[id(view)] = frozenset(_FOLD.sub("", span_text(s).lower()) for s in view.spans)
+    return found
+
+
+def _naming(head_forms: frozenset[str], tail_forms: frozenset[str]) -> str:
+    """How the two names relate: the tail's inside the head's ("LoRA-Pro", "LoRA": a variant
+    is often named after what it is built on), the other way round, a shared beginning."""
+    if any(len(t) >= 3 and t in h and t != h for h in head_forms for t in tail_forms):
+        return "contains"
+    if any(len(h) >= 3 and h in t and t != h for h in head_forms for t in tail_forms):
+        return "inside"
+    if any(len(h) >= 4 and len(t) >= 4 and h[:4] == t[:4] for h in head_forms for t in tail_forms):
+        return "prefix"
+    return ""
+
+
 def _position(sentence: int, sentence_count: int) -> str:
     """Where a sentence stands: the title, early, middle or late (results come late)."""
     if sentence == 0:
@@ -442,6 +462,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
     standings: dict[str, str] = {}
     # what each entity adds to its pairs' features: (spans bin, introduced, in the title)
     marks = {id(v): (_bin(len(v.spans)), int(v.introduced), int(0 in v.by_sentence)) for v in views}
+    forms: dict[int, frozenset[str]] = {}  # each entity's written forms, folded, once a pair asks
     candidates = []
     for key in sorted(pairs):
         pair = pairs[key]
@@ -461,6 +482,9 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         shared = not head.by_sentence.keys().isdisjoint(tail.by_sentence)
         if not shared:
             features.add("NOS")
+        naming = _naming(_forms(head, forms), _forms(tail, forms))
+        if naming:
+            features.add(f"NAME:{naming}:{types}")
         if head_title and tail_title:
             features.add("TITLE")
         standing = standings.get(tail.key)

@@ -252,3 +252,11 @@ def test_accurate_relations_join_the_records_final_entities():
     # an entity dropped from the record takes its relations with it; retyped, it gets the relations of its new type
     kept = tuple(e for e in record.entities if e.name != "GSM8K")
     assert all("GSM8K" not in (r.head, r.tail) for r in finder.relate(doc, replace(record, entities=kept)).relations)
+
+
+def test_a_variant_named_after_its_base_says_so_in_its_features():
+    doc = make_doc("LoRA-Pro is compared with LoRA and DoRA.", [("LoRA-Pro", "Method"), ("LoRA", "Method"), ("DoRA", "Method")])
+    pairs = {(p.head.key, p.tail.key): p.features for p in pair_candidates(doc)}
+    assert "NAME:contains:Method>Method" in pairs["lorapro", "lora"]
+    assert "NAME:inside:Method>Method" in pairs["lora", "lorapro"]
+    assert not any(f.startswith("NAME:") for f in pairs["lora", "dora"])
