@@ -13,6 +13,7 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 
 # no `from __future__ import annotations`: spaCy resolves factory signatures at run time
 import re
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
@@ -208,6 +209,35 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     return added
 
 
+_FEW_NAMES = 16  # up to this many names, their occurrences are found in the text, not token by token
+
+
+def _name_start_tokens(doc: Doc, text: str, positions: list[int], by_first: dict[int, list[str]]) -> list[int]:
+    """Indices, in order, of the tokens whose ORTH id is a key of ``by_first``, at least
+    those where one of its names starts.
+
+    A few names are found by ``str.find`` at C speed, each place checked for a token of
+    that ORTH; many names (hostile input) by one pass over the ORTH array, which is linear
+    whatever their number. Either way a token that starts a name is listed.
+    """
+    count = sum(len(names) for names in by_first.values())
+    if count > _FEW_NAMES:
+        return [index for index, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in by_first]
+    places = set()
+    for names in by_first.values():
+        for name in names:
+            place = text.find(name)
+            while place != -1:
+                places.add(place)
+                place = text.find(name, place + 1)
+    found = []
+    for place in sorted(places):
+        index = bisect_left(positions, place)
+        if index < len(positions) and positions[index] == place and doc[index].orth in by_first:
+            found.append(index)
+    return found
+
+
 def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     """Every other occurrence of a name that only context found once (title, list, naming).
 
@@ -224,11 +254,10 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             by_first.setdefault(source.span[0].orth, []).append(name)  # in order of first finding
     if not by_first:
         return added
-    # the tokens that start some name, found on the ORTH array (no Token object per token)
     positions = token_starts(doc)
-    for index, orth in [(index, orth) for index, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in by_first]:
-        starting = by_first[orth]
-        position = int(positions[index])
+    for index in _name_start_tokens(doc, text, positions, by_first):
+        starting = by_first[doc[index].orth]
+        position = positions[index]
         if position in taken or (position > 0 and text[position - 1].isalnum()):
             continue
         for name in starting:

@@ -79,3 +79,26 @@ def test_list_separator_precheck_never_hides_a_list_item():
             items += 1
             assert _may_end_with_separator(text, position), (text, position)
     assert items > 500  # the random texts hold enough lists to test (801 with this seed)
+
+
+def test_other_occurrences_found_in_the_text_as_on_the_token_array(monkeypatch):
+    import extractors.candidates as candidates
+    from extractors.pipeline import load_pipeline, paper_doc
+    from kg.corpus import read_corpus
+
+    nlp = load_pipeline("fast")
+    rules = [name for name in nlp.pipe_names if name in ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names", "kg_candidates")]
+
+    def entities(few_names: int):
+        monkeypatch.setattr(candidates, "_FEW_NAMES", few_names)
+        found = []
+        for paper in read_corpus().papers[:80]:
+            doc = paper_doc(nlp, paper.id, paper.title, paper.abstract)
+            for name in rules:
+                doc = nlp.get_pipe(name)(doc)
+            found.append([(s.start, s.end, s.label_) for s in doc.spans[candidates.ENTITY_SPANS]])
+        return found
+
+    by_find = entities(16)
+    assert by_find == entities(0)  # 0: every paper takes the token-array pass
+    assert sum(map(len, by_find)) > 1_000
