@@ -273,6 +273,25 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
     return added
 
 
+def _with_tagger_labels(collected: list[Candidate], statistical: frozenset[str], min_repeats: int) -> list[Candidate]:
+    """The tagger's spans whose words occur ``min_repeats`` times, and the labels they
+    give to rule spans of the same words that only their shape found."""
+    if min_repeats > 1:
+        # a tagger span whose words occur once in the paper is too often a false alarm
+        counts = Counter(span_text(c.span).lower() for c in collected)
+        collected = [c for c in collected if c.component not in statistical or counts[span_text(c.span).lower()] >= min_repeats]
+    # Dataset versus Benchmark is the text's word's to decide (typing by context), not the tagger's
+    labels = {
+        (c.span.start, c.span.end): c.prior
+        for c in collected
+        if c.component in statistical and c.prior not in ("Dataset", "Benchmark")
+    }
+    return [
+        Candidate(c.span, labels.get((c.span.start, c.span.end), c.prior), c.component, c.confidence) if c.prior == UNTYPED else c
+        for c in collected
+    ]
+
+
 def merge_candidates(
     doc: Doc, lexicon, extra_groups: tuple[str, ...] = (), threshold: float = 0.5, min_repeats: int = 1
 ) -> list[tuple[Span, str, str, float]]:
@@ -286,20 +305,8 @@ def merge_candidates(
     """
     collected = [c for c in _collect(doc, lexicon, extra_groups) if c.component not in extra_groups or c.confidence >= threshold]
     statistical = frozenset(extra_groups)
-    if min_repeats > 1:
-        # a tagger span whose words occur once in the paper is too often a false alarm
-        counts = Counter(span_text(c.span).lower() for c in collected)
-        collected = [c for c in collected if c.component not in statistical or counts[span_text(c.span).lower()] >= min_repeats]
-    # Dataset versus Benchmark is the text's word's to decide (typing by context), not the tagger's
-    labels = {
-        (c.span.start, c.span.end): c.prior
-        for c in collected
-        if c.component in statistical and c.prior not in ("Dataset", "Benchmark")
-    }
-    collected = [
-        Candidate(c.span, labels.get((c.span.start, c.span.end), c.prior), c.component, c.confidence) if c.prior == UNTYPED else c
-        for c in collected
-    ]
+    if statistical:  # the tagger's spans and labels (none in the fast profile: nothing to do)
+        collected = _with_tagger_labels(collected, statistical, min_repeats)
     kept = _resolve_overlaps(collected, statistical)
     typed_priors = [c for c in kept if c.prior != UNTYPED]
     kept = _resolve_overlaps(kept + _list_members(doc, typed_priors), statistical)
