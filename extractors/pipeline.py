@@ -4,13 +4,17 @@
 Profiles
 --------
 fast
-    sentences -> abbreviations -> lexicon -> names -> candidates -> roles -> relations
+    sentences -> abbreviations -> lexicon -> names -> candidates -> roles -> relations,
+    no statistical component: relations from the precise patterns of
+    `extractors.relation_rules`
 accurate
     the same, then the trained entity filter (`extractors.entity_filter`,
     ``kg train-filter``): its span classifier proposes the phrases the rules miss, and
-    the filter keeps, drops or retypes each candidate and decides its role. A filter
-    trained with ``--candidates rules+kg_ner`` also puts the statistical ``kg_ner``
-    tagger (``kg train``) before ``kg_candidates``.
+    the filter keeps, drops or retypes each candidate and decides its role; then the
+    relation classifier (``kg train-relations``) between the final entities (the
+    ``kg_relations`` component defers to `extract`). A filter trained with
+    ``--candidates rules+kg_ner`` also puts the statistical ``kg_ner`` tagger
+    (``kg train``) before ``kg_candidates``.
 
 When the statistical component cannot be loaded, ``accurate`` falls back to the rule
 components with a warning, and the records say so in their ``extractor`` field.
@@ -35,7 +39,9 @@ __all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "paper_doc", "extra
 log = logging.getLogger("kg.extract")
 
 PROFILES = ("accurate", "fast")
-EXTRACTOR_VERSION = "0.2.0"  # 0.2.0: span classifier in accurate, paper-level relation features
+# 0.2.0: span classifier in accurate, paper-level relation features; 0.3.0: accurate's relations
+# between the final entities (after the span classifier and filter), fast's from patterns alone
+EXTRACTOR_VERSION = "0.3.0"
 _RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
 _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input
