@@ -173,7 +173,7 @@ def make_relation_finder(nlp: Language, name: str, model_path: str | None, use_m
     """Pipeline component: relations between the Doc's entities.
 
     ``model_path`` is a model of ``kg train-relations`` [default: the shipped one];
-    ``use_model=False`` uses the trigger patterns alone; ``after_entities=True`` defers
+    ``use_model=False`` uses the precise patterns of `extractors.relation_rules`; ``after_entities=True`` defers
     the work to `RelationFinder.relate` on the finished record.
     """
     if not use_model:
@@ -182,6 +182,6 @@ def make_relation_finder(nlp: Language, name: str, model_path: str | None, use_m
     if not path.is_file():
         if model_path:
             raise FileNotFoundError(f"no relation model at {path}; train one with `kg train-relations`")
-        log.warning("no relation model at %s; relations from trigger patterns only", path)
+        log.warning("no relation model at %s; relations from the patterns only", path)
         return RelationFinder(None, after_entities=after_entities)
     return RelationFinder(SparseLogisticModel.load(path), after_entities=after_entities)

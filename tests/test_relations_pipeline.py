@@ -86,6 +86,25 @@ def test_lists_our_subject_and_triggers_reach_the_output(extracted):
     assert based["evidence"]["text"].startswith("We propose SparseLoRA")
 
 
+def test_fast_profile_reads_relations_from_patterns_alone():
+    from extractors.pipeline import extract, load_pipeline
+
+    nlp = load_pipeline("fast")
+    assert nlp.get_pipe("kg_relations").model is None
+    records = list(extract(nlp, [(p["id"], p["title"], p["abstract"]) for p in PAPERS]))
+    found = {(r.head, r.relation, r.tail) for record in records for r in record.relations}
+    # the unambiguous triggers right after the head: "fine-tuned from", "based on", "evaluated on",
+    # and the paper's own system "for" a task
+    assert {("ToolNet", "basedOn", "LLaMA-2-7B"), ("ToolNet", "appliedTo", "question answering"),
+            ("SparseLoRA", "basedOn", "LoRA"), ("SparseLoRA", "evaluatedOn", "GSM8K")} <= found
+    # a trigger read past another mention ("ToolNet is fine-tuned from LLaMA-2-7B and evaluated
+    # on GSM8K") is left to the classifier of the accurate profile
+    assert ("ToolNet", "evaluatedOn", "GSM8K") not in found
+    for record in records:
+        names = {e.name for e in record.entities}
+        assert all(r.head in names and r.tail in names and r.component == "kg_relations/patterns" for r in record.relations)
+
+
 def test_graph_has_relations_with_support_and_evidence(papers_file, tmp_path):
     corpus = read_corpus([str(papers_file)])
     dataset = build_graph(corpus.papers, list(extract_papers(corpus.papers, profile="accurate")))
