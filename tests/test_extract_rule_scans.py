@@ -102,3 +102,14 @@ def test_other_occurrences_found_in_the_text_as_on_the_token_array(monkeypatch):
     by_find = entities(16)
     assert by_find == entities(0)  # 0: every paper takes the token-array pass
     assert sum(map(len, by_find)) > 1_000
+
+
+def test_sentence_boundary_regex_is_the_one_it_replaces():
+    from extractors.sentences import _BOUNDARY
+
+    regex = re.compile(r"[.!?]+[\"')\]]*\s+(?=[^\sa-z])|\n\s*")
+    pieces = [".", "!", "?", "..", "\n", " ", "  ", "\t", "\r", "a", "A", "'", '"', ")", "]", "(", "1", "\u00a0", "e.g."]
+    rng = random.Random(4)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in regex.finditer(text)], text
