@@ -113,3 +113,18 @@ def test_sentence_boundary_regex_is_the_one_it_replaces():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in regex.finditer(text)], text
+
+
+def test_naming_verb_precheck_never_hides_a_name():
+    from extractors.names import _NAMING_VERB, may_name
+
+    pieces = ["called", "CALLED", "Named", "nAmEd", "dubbed", "termed", "coined", "co\u0130ned", "co\u0131ned", "coIned",
+              "nam", "ed", " ", "\t", "X", "y", ",", "un", "K", "\u212a"]
+    rng = random.Random(5)
+    names = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if _NAMING_VERB.search(text) is not None:
+            names += 1
+            assert may_name(text), text
+    assert names > 1_000
