@@ -132,8 +132,8 @@ def initials_long_form(short: str, candidate: str) -> int | None:
     parts = [(m.group(), m.start() == 0 or candidate[m.start() - 1].isspace(), m.start()) for m in _PARTS.finditer(candidate)]
     best: tuple[int, int] | None = None
     for k, (word, whole, start) in enumerate(parts):
-        if not whole:
-            continue
+        if not whole or word[0].lower() != letters[0]:
+            continue  # the first letter must be this word's initial (`_initials_score` says None)
         score = _initials_score(letters, [(w, h) for w, h, _ in parts[k:]])
         if score is not None and score >= len(letters) - 1 and (best is None or score > best[0]):
             best = (score, start)
