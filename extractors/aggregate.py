@@ -141,6 +141,8 @@ def typing_sources(doc: Doc) -> dict[tuple[int, int], str]:
 
 def vote_type(members: list[tuple[Span, str, float]], typed_by: dict[tuple[int, int], str]) -> str:
     """The type most of an entity's mention weight votes for (see `_TYPING_WEIGHT`)."""
+    if len(members) == 1:  # most entities: one mention, one vote
+        return members[0][0].label_
     votes: dict[str, float] = defaultdict(float)
     for span, _, confidence in members:
         votes[span.label_] += confidence * _TYPING_WEIGHT.get(typed_by.get((span.start, span.end)), 1.0)
