@@ -55,10 +55,12 @@ class Candidate(NamedTuple):
 
 def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate]:
     found: list[Candidate] = []
+    text = text_of(doc)
     long_forms = doc.spans[LONG_FORMS] if LONG_FORMS in doc.spans else []
     short_forms = doc.spans[SHORT_FORMS] if SHORT_FORMS in doc.spans else []
     for long_span, short_span in zip(long_forms, short_forms):
-        prior = lexicon.type_of(long_span.text) or lexicon.type_of(short_span.text) or type_of_phrase(long_span.text) or UNTYPED
+        long_text = text[long_span.start_char : long_span.end_char]
+        prior = lexicon.type_of(long_text) or lexicon.type_of(text[short_span.start_char : short_span.end_char]) or type_of_phrase(long_text) or UNTYPED
         found.append(Candidate(long_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
         found.append(Candidate(short_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
     for group in (LEXICON_SPANS, NAME_SPANS):
@@ -82,10 +84,12 @@ def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate
         prior = lexicon.type_of(span_text(phrase.span)) or phrase.type
         found.append(Candidate(phrase.span, prior, "kg_title", _RELIABILITY["kg_title"]))
     kept = []
+    never = not_entities()
     for candidate in map(_without_generic_head, found):
-        text = span_text(candidate.span)
+        span = candidate.span
+        words = text[span.start_char : span.end_char]
         # curated lexicon forms are never generic; everything else is checked
-        if text not in not_entities() and (candidate.component == LEXICON_SPANS or not (is_generic(text) or _modifier_form(text))):
+        if words not in never and (candidate.component == LEXICON_SPANS or not (is_generic(words) or _modifier_form(words))):
             kept.append(candidate)
     return kept
 
