@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
 from extractors.candidates import ENTITY_SPANS
-from extractors.offsets import span_text, text_of, token_starts
+from extractors.offsets import span_text, text_of
 from extractors.relation_features import allowed
 from extractors.relation_patterns import OWN_SUBJECT
 from extractors.roles import INTRODUCED_SPANS
@@ -173,12 +173,17 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
         return []
     own_sentences = None
     found = []
+    subjects: dict[int, re.Match | None] = {}  # each sentence's first own subject
     for mention in mentions:
         relation, cue = _OWN_CUES.get(mention.span.label_, (None, None))
         if relation is None:
             continue
         start, end = bounds(mention.sentence)
-        subject = OWN_SUBJECT.search(text, start, mention.start)
+        if mention.sentence not in subjects:
+            subjects[mention.sentence] = OWN_SUBJECT.search(text, start, end)
+        subject = subjects[mention.sentence]
+        if subject is not None and subject.end() > mention.start:
+            continue
         signal = subject and cue.search(text, subject.end() if relation == "evaluatedOn" else max(subject.end(), mention.start - 25), mention.start)
         if not signal:
             continue
@@ -201,15 +206,7 @@ def rule_findings(doc: Doc) -> list[Finding]:
         return []
     text = text_of(doc)
     starts = sentence_starts(doc)
-    # characters from the token offsets (a Span's start_char/end_char build Token objects)
-    offsets = token_starts(doc)
-    mentions = []
-    for span in spans:
-        start = offsets[span.start]
-        end = offsets[span.end] if span.end < len(offsets) else len(text)
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        mentions.append(_Mention(span, start, end, bisect_right(starts, start) - 1))
+    mentions = [_Mention(span, span.start_char, span.end_char, bisect_right(starts, span.start_char) - 1) for span in spans]
 
     def bounds(sentence: int) -> tuple[int, int]:
         end = starts[sentence + 1] if sentence + 1 < len(starts) else len(text)
