@@ -274,7 +274,8 @@ def _extract_pending(state, *, profile: str, workers: int, dask: str | None, bat
 
         done = extract_batches_dask(batches, profile=profile, address=dask, workers=workers)
     else:
-        done = extract_batches(batches, profile=profile, workers=workers)
+        # One batch needs one process: this one (no interpreters spawned to each load the pipeline).
+        done = extract_batches(batches, profile=profile, workers=workers if len(papers) > batch_size else 1)
     bar = None
     if progress:
         from tqdm import tqdm
