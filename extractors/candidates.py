@@ -313,8 +313,13 @@ def merge_candidates(
         collected = _with_tagger_labels(collected, statistical, min_repeats)
     kept = _resolve_overlaps(collected, statistical)
     typed_priors = [c for c in kept if c.prior != UNTYPED]
-    kept = _resolve_overlaps(kept + _list_members(doc, typed_priors), statistical)
-    kept = _resolve_overlaps(kept + _other_occurrences(doc, kept), statistical)
+    # kept is resolved already: only what a step adds can change it
+    members = _list_members(doc, typed_priors)
+    if members:
+        kept = _resolve_overlaps(kept + members, statistical)
+    occurrences = _other_occurrences(doc, kept)
+    if occurrences:
+        kept = _resolve_overlaps(kept + occurrences, statistical)
     return [(c.span, *typing_by_context(c.span, c.prior), c.component, c.confidence) for c in kept]
 
 
