@@ -364,15 +364,14 @@ def _paper_features(pair: PairCandidate, types: str, head_is_main: bool, shared:
     introduced one, whether the two ever share a sentence, the tail's ``standing``
     (`_standing`), which relations the pair's sentences signal."""
     prefix = f"D:{types}:main={int(head_is_main)}{int(pair.head.introduced)}"
-    same, own = set(), set()
+    signalled: dict[str, set[str]] = {"same": set(), "own": set(), "near": set()}
     for context in pair.contexts:
-        signalled = same if context.kind == "same" else own
-        for trigger in context.triggers:
-            signalled.add(trigger.relation)
+        signalled[context.kind].update(trigger.relation for trigger in context.triggers)
+    same, own, near = ("+".join(sorted(signalled[kind])) for kind in ("same", "own", "near"))
     return (
         f"{prefix}:shared={int(shared)}",
         f"{prefix}:{standing}",
-        f"{prefix}:same={'+'.join(sorted(same))}:own={'+'.join(sorted(own))}",
+        f"{prefix}:same={same}:own={own}" + (f":near={near}" if near else ""),
     )
 
 
