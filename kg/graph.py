@@ -31,21 +31,23 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import rdflib
-from rdflib import PROV, RDF, SKOS, URIRef
+from rdflib import PROV, RDF, SKOS
 
 from extractors.records import RELATION_TYPES, PaperExtraction
 from kg.graphstore import QuadLoader, choose_store, new_dataset, write_graph
 from kg.iris import ResourceIRIs
-from kg.paper_triples import paper_triples
+from kg.nquads import iri, predicate, quad_tail
+from kg.paper_triples import paper_nquads
 from kg.papers import Paper
-from kg.provenance import (ExtractionRun, SentenceIndex, evidence_triples, mention_triples, run_triples, runs_of,
-                           sentence_triples, valid_span)
+from kg.provenance import (ExtractionRun, SentenceIndex, evidence_nquads, mention_nquads, run_triples, runs_of,
+                           sentence_nquads, valid_span)
 from kg.resolve import Resolution, resolve_entities
 from kg.vocab import DEFAULT_BASE, KG, resolve_base_iri
 
-__all__ = ["DEFAULT_BASE", "build_graph", "corpus_triples", "paper_facts", "resolved_relation", "write_graph"]
+__all__ = ["DEFAULT_BASE", "PaperFacts", "build_graph", "corpus_triples", "paper_facts", "resolved_relation", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -59,53 +61,76 @@ def resolved_relation(resolution: Resolution, pid: str, head: str, relation: str
     return head_entity, tail_entity
 
 
-def paper_facts(paper: Paper, extraction: PaperExtraction, resolution: Resolution, iris: ResourceIRIs,
-                support: dict) -> Iterator[tuple]:
-    """The triples of one paper's named graph; adds the paper to ``support`` of each relation it states."""
+@dataclass(frozen=True)
+class PaperFacts:
+    """One paper's named graph as N-Quads lines, and what analytics read of it."""
+
+    lines: list[str]
+    mentioned: tuple[str, ...]  # IRIs of the entities the paper kg:mentions, sorted
+    date: str | None  # the paper's dcterms:date (its lexical form), if any
+
+
+_MENTIONS, _INTRODUCES, _USES = (predicate(str(term)) for term in (KG.mentions, KG.introduces, KG.uses))
+_RELATION_PREDICATES = {relation: iri(str(KG[relation])) for relation in RELATION_TYPES}
+
+
+def paper_facts(paper: Paper, extraction: PaperExtraction | None, resolution: Resolution, iris: ResourceIRIs,
+                support: dict) -> PaperFacts:
+    """The N-Quads lines of one paper's named graph (its metadata only without ``extraction``);
+    adds the paper to ``support`` of each relation it states."""
     pid = paper.id
-    node = iris.paper(pid)
-    yield from paper_triples(paper, node)
+    paper_iri = iris.paper(pid)
+    node, tail = iri(paper_iri), quad_tail(iris.paper_graph(pid))
+    lines = paper_nquads(paper, node, tail)
+    date = (paper.date or "").strip() or None
+    if extraction is None:
+        return PaperFacts(lines, (), date)
     fields = {"title": paper.title, "abstract": paper.abstract}
     sentences = SentenceIndex(fields)
-    seen_sentences: set = set()
-    introduced: dict[URIRef, bool] = {}
+    seen_sentences: dict = {}
+    introduced: dict[str, bool] = {}
     for entity in extraction.entities:
         resolved = resolution.lookup(pid, entity.name)
         if resolved is None:
             continue
         entity_iri = iris.entity(resolved.slug)
         introduced[entity_iri] = introduced.get(entity_iri, False) or entity.role == "introduced"
+        entity_term = iri(entity_iri)
         for mention in entity.mentions:
             if not valid_span(fields, mention.field, mention.start, mention.end):
                 log.warning("%s: mention %r at %s %d-%d is outside the text; left out",
                             pid, mention.text, mention.field, mention.start, mention.end)
                 continue
-            sentence, new = sentence_triples(iris, pid, node, sentences, mention.field, mention.start, seen_sentences)
-            yield from new
-            mention_iri = iris.mention(pid, mention.field, mention.start, mention.end, resolved.slug)
-            yield from mention_triples(mention_iri, mention, entity=entity_iri, paper=node, sentence=sentence)
-    for entity_iri in sorted(introduced):
-        yield node, KG.mentions, entity_iri
-        yield node, KG.introduces if introduced[entity_iri] else KG.uses, entity_iri
+            sentence = sentence_nquads(lines, iris, pid, node, sentences, mention.field, mention.start, seen_sentences,
+                                       tail)
+            mention_term = iri(iris.mention(pid, mention.field, mention.start, mention.end, resolved.slug))
+            mention_nquads(lines, mention_term, mention, entity=entity_term, paper=node, sentence=sentence, tail=tail)
+    mentioned = tuple(sorted(introduced))
+    for entity_iri in mentioned:
+        entity_term = iri(entity_iri)
+        lines.append(node + _MENTIONS + entity_term + tail)
+        lines.append(node + (_INTRODUCES if introduced[entity_iri] else _USES) + entity_term + tail)
 
     for relation in extraction.relations:
         ends = resolved_relation(resolution, pid, relation.head, relation.relation, relation.tail)
         if ends is None:
             log.debug("%s: relation %s %s %s left out", pid, relation.head, relation.relation, relation.tail)
             continue
-        head, tail = ends
-        head_iri, predicate, tail_iri = iris.entity(head.slug), KG[relation.relation], iris.entity(tail.slug)
-        yield head_iri, predicate, tail_iri
-        support[(head.slug, relation.relation, tail.slug)].add(pid)
+        head, tail_entity = ends
+        head_term, predicate_term = iri(iris.entity(head.slug)), _RELATION_PREDICATES[relation.relation]
+        tail_term = iri(iris.entity(tail_entity.slug))
+        lines.append(head_term + " " + predicate_term + " " + tail_term + tail)
+        support[(head.slug, relation.relation, tail_entity.slug)].add(pid)
         evidence = relation.evidence
         if not valid_span(fields, evidence.field, evidence.start, evidence.end):
             continue
-        sentence, new = sentence_triples(iris, pid, node, sentences, evidence.field, evidence.start, seen_sentences)
-        yield from new
-        evidence_iri = iris.evidence(pid, relation.relation, head.slug, tail.slug, evidence.field,
-                                     str(evidence.start), str(evidence.end))
-        yield from evidence_triples(evidence_iri, relation, head=head_iri, predicate=predicate, tail=tail_iri,
-                                    paper=node, sentence=sentence)
+        sentence = sentence_nquads(lines, iris, pid, node, sentences, evidence.field, evidence.start, seen_sentences,
+                                   tail)
+        evidence_term = iri(iris.evidence(pid, relation.relation, head.slug, tail_entity.slug, evidence.field,
+                                          str(evidence.start), str(evidence.end)))
+        evidence_nquads(lines, evidence_term, relation, head=head_term, predicate_=predicate_term,
+                        tail_entity=tail_term, paper=node, sentence=sentence, tail=tail)
+    return PaperFacts(lines, mentioned, date)
 
 
 def _entity_triples(resolution: Resolution, iris: ResourceIRIs) -> Iterator[tuple]:
@@ -203,12 +228,9 @@ def build_graph(
     support: dict = defaultdict(set)
     paper_runs = []
     for pid, paper in known.items():
-        graph = iris.paper_graph(pid)
         found = by_paper.get(pid, [])
-        if not found:
-            loader.add(graph, paper_triples(paper, iris.paper(pid)))
-        for extraction in found:
-            loader.add(graph, paper_facts(paper, extraction, resolution, iris, support))
+        for extraction in found or [None]:
+            loader.add_nquads(paper_facts(paper, extraction, resolution, iris, support).lines)
         paper_runs.append((pid, [(run.extractor, run.version) if run else
                                  (e.extractor or "unknown", e.extractor_version or "unknown") for e in found]))
 

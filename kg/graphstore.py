@@ -15,6 +15,7 @@ import logging
 import shutil
 import tempfile
 import weakref
+from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
@@ -23,11 +24,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
-from rdflib import XSD, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.atomic import atomic_write
+from kg.nquads import nquads_object
 from kg.oxigraph_store import KGOxigraphStore
 from kg.quadstore import Quads, open_quads
+from kg.sparql.terms import from_oxigraph
 from kg.vocab import PREFIXES
 
 __all__ = ["OXIGRAPH_THRESHOLD", "OXIGRAPH_DISK_THRESHOLD", "STORES", "choose_store", "new_dataset", "nquads_object",
@@ -87,36 +90,12 @@ def new_dataset(store: str = "memory", *, base_iri: str | None = None) -> rdflib
     return dataset
 
 
-_XSD_INTEGER = f"^^<{XSD.integer}>"
-_XSD_DOUBLE = f"^^<{XSD.double}>"
-_XSD_DECIMAL = f"^^<{XSD.decimal}>"
-# N-Quads string escapes (everything else may stay as UTF-8).
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-
-
-def nquads_object(value) -> str:
-    """``value`` as an N-Quads object: an IRI, a literal, or a plain str/int/float literal."""
-    kind = type(value)
-    if kind is URIRef:
-        return f"<{value}>"
-    if kind is str:
-        return f'"{value.translate(_ESCAPES)}"'
-    if kind is int:
-        return f'"{value}"{_XSD_INTEGER}'
-    if kind is float:
-        return f'"{value!r}"{_XSD_DOUBLE}'
-    if kind is Decimal:
-        return f'"{value}"{_XSD_DECIMAL}'
-    if isinstance(value, Literal):
-        lexical = f'"{str(value).translate(_ESCAPES)}"'
-        if value.language:
-            return f"{lexical}@{value.language}"
-        return f"{lexical}^^<{value.datatype}>" if value.datatype else lexical
-    raise TypeError(f"cannot write {value!r} as an RDF object")
-
-
-# Bulk loads run here, overlapping the Python that writes the next batch's N-Quads.
-_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-bulk-load")
+# Bulk loads run here, overlapping the Python that writes the next batch's N-Quads. Each
+# call loads its batch in one Rust thread (the GIL released), so two in flight keep two
+# cores busy: Oxigraph's on-disk loader costs 10 to 15 us of CPU a quad, more than the
+# Python that writes the lines.
+_LOADS_IN_FLIGHT = 2
+_LOADER = ThreadPoolExecutor(max_workers=_LOADS_IN_FLIGHT, thread_name_prefix="kg-bulk-load")
 
 
 class QuadLoader:
@@ -126,9 +105,9 @@ class QuadLoader:
     an xsd:string, ``int`` an xsd:integer, ``Decimal`` an xsd:decimal and ``float`` an
     xsd:double. For Oxigraph the
     quads are written as N-Quads text and bulk-loaded by pyoxigraph's Rust parser (no
-    rdflib or pyoxigraph term object per quad in Python), each batch in a background
-    thread while the next is written; `flush` waits for them. For rdflib's memory store
-    they go to the store's ``addN``.
+    rdflib or pyoxigraph term object per quad in Python), batches in background threads
+    (two at a time) while the next is written; `flush` waits for them. For rdflib's memory
+    store they go to the store's ``addN``.
     """
 
     def __init__(self, dataset: rdflib.Dataset, *, batch: int = 200_000):
@@ -138,7 +117,13 @@ class QuadLoader:
         self._oxigraph = isinstance(dataset.store, OxigraphStore)
         self._pending: list = []
         self._graphs: dict[URIRef, rdflib.Graph] = {}
-        self._loading: Future | None = None  # the batch pyoxigraph is loading while Python writes the next
+        self._loading: deque[Future] = deque()  # the batches pyoxigraph is loading while Python writes the next
+
+    def _context(self, graph: URIRef) -> rdflib.Graph:
+        context = self._graphs.get(graph)
+        if context is None:
+            context = self._graphs[graph] = self.dataset.graph(graph)
+        return context
 
     @staticmethod
     def _rdflib(value) -> rdflib.term.Node:
@@ -151,9 +136,7 @@ class QuadLoader:
             obj = nquads_object
             added = [f"<{s}> <{p}> {obj(o)}{tail}" for s, p, o in triples]
         else:
-            context = self._graphs.get(graph)
-            if context is None:
-                context = self._graphs[graph] = self.dataset.graph(graph)
+            context = self._context(graph)
             term = self._rdflib
             added = [(s, p, term(o), context) for s, p, o in triples]
         self._pending.extend(added)
@@ -162,10 +145,13 @@ class QuadLoader:
         return len(set(added))
 
     def add_nquads(self, lines: Iterable[str]) -> None:
-        """Add quads already written as N-Quads lines (Oxigraph stores only)."""
-        if not self._oxigraph:
-            raise TypeError("N-Quads lines go to an Oxigraph store only")
-        self._pending.extend(lines)
+        """Add quads already written as N-Quads lines (`kg.nquads`), each ending in its graph name."""
+        if self._oxigraph:
+            self._pending.extend(lines)
+        else:  # rdflib's store: read back as rdflib terms (small graphs only go there)
+            for quad in ox.parse(input="".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS):
+                self._pending.append((from_oxigraph(quad.subject), from_oxigraph(quad.predicate),
+                                      from_oxigraph(quad.object), self._context(URIRef(quad.graph_name.value))))
         if len(self._pending) >= self.batch:
             self._send()
 
@@ -176,17 +162,18 @@ class QuadLoader:
         self.count += len(self._pending)
         if self._oxigraph:
             data = "".join(self._pending).encode("utf-8")
-            self._wait()  # one batch in flight at a time: memory stays at two batches
-            self._loading = _LOADER.submit(self.dataset.store._inner.bulk_load, input=data, format=ox.RdfFormat.N_QUADS)
+            self._wait(_LOADS_IN_FLIGHT - 1)  # a bounded number in flight: memory stays flat
+            self._loading.append(_LOADER.submit(self.dataset.store._inner.bulk_load, input=data,
+                                                format=ox.RdfFormat.N_QUADS))
         else:
             # Straight to the store: Dataset.addN re-resolves every quad's context.
             self.dataset.store.addN(self._pending)
         self._pending = []
 
-    def _wait(self) -> None:
-        if self._loading is not None:
-            loading, self._loading = self._loading, None
-            loading.result()  # re-raises what the load raised
+    def _wait(self, in_flight: int = 0) -> None:
+        """Wait until at most ``in_flight`` batches are loading."""
+        while len(self._loading) > in_flight:
+            self._loading.popleft().result()  # re-raises what the load raised
 
     def flush(self) -> None:
         """Load every quad added so far; when it returns, the store has them all."""

@@ -34,7 +34,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
-from rdflib import DCTERMS
 
 from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
@@ -43,10 +42,9 @@ from kg.graphfile import BUILD_STORE
 from kg.graph import corpus_triples, paper_facts, resolved_relation
 from kg.graphstore import QuadLoader, nquads_object
 from kg.iris import ResourceIRIs
-from kg.paper_triples import paper_triples
 from kg.provenance import ExtractionRun
 from kg.resolve import Resolution, locals_from_json, locals_to_json, paper_locals, resolve_locals
-from kg.vocab import KG, PREFIXES
+from kg.vocab import PREFIXES
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
 
@@ -184,20 +182,17 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
                 store.remove_graph(graph)
         papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
-        sizes, read = {}, {}
+        keys = []
         for pid in step:
-            graph, paper, node = iris.paper_graph(pid), papers[pid], iris.paper(pid)
-            if pid in records:
-                extraction = PaperExtraction.from_json(json.loads(records[pid]))
-                triples = paper_facts(paper, extraction, resolution, iris, defaultdict(set))
-            else:
-                triples = paper_triples(paper, node)
-            read[pid] = (str(node), None, set())
-            sizes[pid] = loader.add(graph, _analytics_view(triples, node, read[pid][2], read, pid))
+            record = records.get(pid)
+            extraction = None if record is None else PaperExtraction.from_json(json.loads(record))
+            facts = paper_facts(papers[pid], extraction, resolution, iris, defaultdict(set))
+            loader.add_nquads(facts.lines)
+            # what kg.analytics.mentions.read_mentions would read of the paper, kept for the analytics
+            keys.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
         loader.flush()
         store.flush()
-        state.put_graph_keys((pid, wanted[pid], sizes[pid], (read[pid][0], read[pid][1], sorted(read[pid][2])))
-                             for pid in step)
+        state.put_graph_keys(keys)
     removed = 0
     for name in stale:
         if name.value not in graph_of:
@@ -218,19 +213,6 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
 
 def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.base + ANALYTICS_GRAPH)))
-
-
-def _analytics_view(triples, node: rdflib.URIRef, mentioned: set, read: dict, pid: str) -> Iterator[tuple]:
-    """``triples``, noting on the way what `kg.analytics.mentions.read_mentions` reads of the
-    paper: the entities it ``kg:mentions`` and its first ``dcterms:date``."""
-    for triple in triples:
-        subject, predicate, obj = triple
-        if subject == node:
-            if predicate == KG.mentions and isinstance(obj, rdflib.URIRef):
-                mentioned.add(str(obj))
-            elif predicate == DCTERMS.date and read[pid][1] is None and str(obj).strip():
-                read[pid] = (read[pid][0], str(obj).strip(), mentioned)
-        yield triple
 
 
 def mention_table(dataset: rdflib.Dataset, state: BuildState):

@@ -16,16 +16,16 @@ rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYearMonth')
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 
-from rdflib import DCTERMS, RDF, XSD, Literal, URIRef
+from rdflib import DCTERMS, RDF, XSD, Literal
 
 from kg.iris import code_iri
+from kg.nquads import iri, nquads_object, predicate, string
 from kg.papers import Paper
 from kg.vocab import KG, SCHEMA
 
-__all__ = ["CODE_HOSTS", "urls_in", "code_urls", "date_literal", "paper_triples"]
+__all__ = ["CODE_HOSTS", "urls_in", "code_urls", "date_literal", "paper_nquads"]
 
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co", "codeberg.org", "sourceforge.net",
               "gitee.com", "git.")
@@ -74,27 +74,42 @@ def date_literal(value: str) -> Literal:
     return Literal(value)
 
 
-def paper_triples(paper: Paper, node: URIRef) -> Iterator[tuple]:
-    """The metadata triples of ``paper`` about ``node`` (plain str objects are string literals)."""
-    yield node, RDF.type, KG.Paper
-    yield node, DCTERMS.identifier, paper.id
-    yield node, DCTERMS.title, paper.title or paper.id
+_TYPE_PAPER = predicate(str(RDF.type)) + iri(str(KG.Paper))
+_IDENTIFIER, _TITLE, _ABSTRACT, _DATE, _CREATOR, _SUBJECT = (
+    predicate(str(term)) for term in (DCTERMS.identifier, DCTERMS.title, DCTERMS.abstract, DCTERMS.date,
+                                      DCTERMS.creator, DCTERMS.subject))
+_ARXIV_ID, _DOI, _SAME_AS, _CODE, _LINK = (
+    predicate(str(term)) for term in (KG.arxivId, KG.doi, SCHEMA.sameAs, SCHEMA.codeRepository, SCHEMA.url))
+
+
+def paper_nquads(paper: Paper, node: str, tail: str) -> list[str]:
+    """The metadata of ``paper`` as N-Quads lines about ``node`` (an IRI term, `kg.nquads.iri`),
+    each ending in ``tail`` (`kg.nquads.quad_tail` of the paper's graph).
+
+    Examples
+    --------
+    >>> lines = paper_nquads(Paper(id="p1", title="T", abstract="", date="2024-02"), "<http://x/p1>", " <http://x/g> .\\n")
+    >>> len(lines), lines[-1].split()[2]
+    (4, '"2024-02"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>')
+    """
+    lines = [node + _TYPE_PAPER + tail, node + _IDENTIFIER + string(paper.id) + tail,
+             node + _TITLE + string(paper.title or paper.id) + tail]
     if paper.abstract:
-        yield node, DCTERMS.abstract, paper.abstract
+        lines.append(node + _ABSTRACT + string(paper.abstract) + tail)
     if paper.date:
-        yield node, DCTERMS.date, date_literal(paper.date)
+        lines.append(node + _DATE + nquads_object(date_literal(paper.date)) + tail)
     for author in paper.authors:
         if author.strip():
-            yield node, DCTERMS.creator, author
+            lines.append(node + _CREATOR + string(author) + tail)
     for category in paper.categories:
         if category.strip():
-            yield node, DCTERMS.subject, category
+            lines.append(node + _SUBJECT + string(category) + tail)
     if paper.arxiv_id:
-        yield node, KG.arxivId, paper.arxiv_id
-        yield node, SCHEMA.sameAs, code_iri(f"https://arxiv.org/abs/{paper.arxiv_id}")
+        lines.append(node + _ARXIV_ID + string(paper.arxiv_id) + tail)
+        lines.append(node + _SAME_AS + iri(code_iri(f"https://arxiv.org/abs/{paper.arxiv_id}")) + tail)
     if paper.doi and paper.doi.startswith("10."):
-        yield node, KG.doi, paper.doi
-        yield node, SCHEMA.sameAs, code_iri(f"https://doi.org/{paper.doi}")
-    links = list(dict.fromkeys([*paper.urls, *urls_in(paper.abstract)]))
-    for url in links:
-        yield node, SCHEMA.codeRepository if _is_code(url) else SCHEMA.url, code_iri(url)
+        lines.append(node + _DOI + string(paper.doi) + tail)
+        lines.append(node + _SAME_AS + iri(code_iri(f"https://doi.org/{paper.doi}")) + tail)
+    for url in dict.fromkeys([*paper.urls, *urls_in(paper.abstract)]):
+        lines.append(node + (_CODE if _is_code(url) else _LINK) + iri(code_iri(url)) + tail)
+    return lines

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,10 +28,11 @@ from rdflib import PROV, RDF, XSD, Literal, URIRef
 from extractors.records import Mention, Relation
 from kg import __version__
 from kg.iris import ResourceIRIs
+from kg.nquads import decimal, integer, iri, predicate, string
 from kg.vocab import KG
 
-__all__ = ["ExtractionRun", "runs_of", "sentence_spans", "SentenceIndex", "run_triples", "mention_triples",
-           "evidence_triples", "confidence_value"]
+__all__ = ["ExtractionRun", "runs_of", "sentence_spans", "SentenceIndex", "run_triples", "sentence_nquads",
+           "mention_nquads", "evidence_nquads", "confidence_value", "valid_span"]
 
 # Objects are IRIs or literals; plain str, int and Decimal stand for xsd:string, xsd:integer
 # and xsd:decimal literals (the loader builds the store's own terms from them, see kg.graphstore).
@@ -64,7 +66,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans ``(start, end)`` of the sentences of ``text`` (punctuation rules, no model)."""
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        if _NOT_AN_END.search(text, 0, match.start()):
+        if _NOT_AN_END.search(text, max(0, match.start() - 12), match.start()):  # the abbreviation just before
             continue
         spans.append((start, match.start()))
         start = match.end()
@@ -112,12 +114,24 @@ def run_triples(run_iri: URIRef, run: ExtractionRun) -> Iterator[Triple]:
         yield run_iri, PROV.endedAtTime, Literal(run.ended.isoformat(), datatype=XSD.dateTime)
 
 
-def _span_triples(node: URIRef, paper: URIRef, field_name: str, start: int, end: int, text: str) -> Iterator[Triple]:
-    yield node, KG.inPaper, paper
-    yield node, KG.field, field_name
-    yield node, KG.start, start
-    yield node, KG.end, end
-    yield node, KG.text, text
+_TYPE = predicate(str(RDF.type))
+_SENTENCE, _MENTION, _EVIDENCE = (iri(str(term)) for term in (KG.Sentence, KG.Mention, KG.Evidence))
+_IN_PAPER, _FIELD, _START, _END, _TEXT, _SENTENCE_INDEX, _IN_SENTENCE, _CONFIDENCE, _COMPONENT, _TRIGGER, \
+    _MENTION_OF = (predicate(str(term)) for term in (KG.inPaper, KG.field, KG.start, KG.end, KG.text, KG.sentenceIndex,
+                                                    KG.inSentence, KG.confidence, KG.component, KG.trigger, KG.mentionOf))
+_SUBJECT, _PREDICATE, _OBJECT = (predicate(str(term)) for term in (RDF.subject, RDF.predicate, RDF.object))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _confidence(confidence: float) -> str:
+    return decimal(confidence_value(confidence))
+
+
+def _span_nquads(lines: list[str], node: str, paper: str, field_name: str, start: int, end: int, text: str,
+                 tail: str) -> None:
+    lines += (node + _IN_PAPER + paper + tail, node + _FIELD + string(field_name) + tail,
+              node + _START + integer(start) + tail, node + _END + integer(end) + tail,
+              node + _TEXT + string(text) + tail)
 
 
 def valid_span(fields: dict[str, str], field_name: str, start: int, end: int) -> bool:
@@ -125,42 +139,42 @@ def valid_span(fields: dict[str, str], field_name: str, start: int, end: int) ->
     return field_name in fields and 0 <= start < end <= len(fields[field_name])
 
 
-def sentence_triples(iris: ResourceIRIs, paper_id: str, paper: URIRef, sentences: SentenceIndex,
-                     field_name: str, offset: int, seen: set) -> tuple[URIRef, list[Triple]]:
-    """The sentence around ``offset`` and, the first time it is seen, its triples."""
+def sentence_nquads(lines: list[str], iris: ResourceIRIs, paper_id: str, paper: str, sentences: SentenceIndex,
+                    field_name: str, offset: int, seen: dict, tail: str) -> str:
+    """The sentence around ``offset`` (an IRI term); the first time it is seen (``seen``, by
+    field and start), its lines are added to ``lines``."""
     start, end = sentences.containing(field_name, offset)
-    node = iris.sentence(paper_id, field_name, start, end)
-    if node in seen:
-        return node, []
-    seen.add(node)
-    text = sentences.fields[field_name][start:end]
-    return node, [(node, RDF.type, KG.Sentence), *_span_triples(node, paper, field_name, start, end, text)]
+    node = seen.get((field_name, start))
+    if node is None:
+        node = seen[field_name, start] = iri(iris.sentence(paper_id, field_name, start, end))
+        lines.append(node + _TYPE + _SENTENCE + tail)
+        _span_nquads(lines, node, paper, field_name, start, end, sentences.fields[field_name][start:end], tail)
+    return node
 
 
-def mention_triples(node: URIRef, mention: Mention, *, entity: URIRef, paper: URIRef, sentence: URIRef) -> Iterator[Triple]:
-    yield node, RDF.type, KG.Mention
-    yield node, KG.mentionOf, entity
-    yield from _span_triples(node, paper, mention.field, mention.start, mention.end, mention.text)
-    yield node, KG.sentenceIndex, max(0, int(mention.sentence))
-    yield node, KG.inSentence, sentence
-    yield node, KG.confidence, confidence_value(mention.confidence)
+def mention_nquads(lines: list[str], node: str, mention: Mention, *, entity: str, paper: str, sentence: str,
+                   tail: str) -> None:
+    """The lines of one mention (``node``, ``entity``, ``paper``, ``sentence``: IRI terms) added to ``lines``."""
+    lines += (node + _TYPE + _MENTION + tail, node + _MENTION_OF + entity + tail)
+    _span_nquads(lines, node, paper, mention.field, mention.start, mention.end, mention.text, tail)
+    lines += (node + _SENTENCE_INDEX + integer(max(0, int(mention.sentence))) + tail,
+              node + _IN_SENTENCE + sentence + tail, node + _CONFIDENCE + _confidence(mention.confidence) + tail)
     if mention.component:
-        yield node, KG.component, mention.component
+        lines.append(node + _COMPONENT + string(mention.component) + tail)
 
 
-def evidence_triples(node: URIRef, relation: Relation, *, head: URIRef, predicate: URIRef, tail: URIRef,
-                     paper: URIRef, sentence: URIRef | None) -> Iterator[Triple]:
+def evidence_nquads(lines: list[str], node: str, relation: Relation, *, head: str, predicate_: str, tail_entity: str,
+                    paper: str, sentence: str | None, tail: str) -> None:
+    """The lines of the evidence of one relation (every node an IRI term) added to ``lines``."""
     evidence = relation.evidence
-    yield node, RDF.type, KG.Evidence
-    yield node, RDF.subject, head
-    yield node, RDF.predicate, predicate
-    yield node, RDF.object, tail
-    yield from _span_triples(node, paper, evidence.field, evidence.start, evidence.end, evidence.text)
-    yield node, KG.sentenceIndex, max(0, int(evidence.sentence))
+    lines += (node + _TYPE + _EVIDENCE + tail, node + _SUBJECT + head + tail, node + _PREDICATE + predicate_ + tail,
+              node + _OBJECT + tail_entity + tail)
+    _span_nquads(lines, node, paper, evidence.field, evidence.start, evidence.end, evidence.text, tail)
+    lines.append(node + _SENTENCE_INDEX + integer(max(0, int(evidence.sentence))) + tail)
     if sentence is not None:
-        yield node, KG.inSentence, sentence
+        lines.append(node + _IN_SENTENCE + sentence + tail)
     if evidence.trigger:
-        yield node, KG.trigger, evidence.trigger
-    yield node, KG.confidence, confidence_value(relation.confidence)
+        lines.append(node + _TRIGGER + string(evidence.trigger) + tail)
+    lines.append(node + _CONFIDENCE + _confidence(relation.confidence) + tail)
     if relation.component:
-        yield node, KG.component, relation.component
+        lines.append(node + _COMPONENT + string(relation.component) + tail)

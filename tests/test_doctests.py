@@ -37,7 +37,7 @@ WITH_EXAMPLES = {
     "extractors.lexicon", "extractors.names", "extractors.offsets", "extractors.pipeline", "extractors.sentences",
     "extractors.titles", "kg.extraction",
     # graph, resolution, vocabulary
-    "kg.vocab", "kg.names", "kg.resolve", "kg.iris", "kg.provenance", "kg.paper_triples", "kg.graph",
+    "kg.vocab", "kg.names", "kg.resolve", "kg.iris", "kg.provenance", "kg.paper_triples", "kg.nquads", "kg.graph",
     "kg.graphstore", "kg.oxigraph_store", "kg.graphfile",
     # analytics
     "kg.analytics.mentions", "kg.analytics.comention", "kg.analytics.backends", "kg.analytics.centrality",
