@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.batching import batched
-from extractors.offsets import span_at, text_of
+from extractors.offsets import span_at, text_of, token_starts
 
 __all__ = ["ADJECTIVE_SUFFIX", "NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
 
@@ -203,16 +203,17 @@ def _cue_names(doc: Doc) -> list[Span]:
     text = text_of(doc)
     if len(doc) == 0:
         return found
+    positions = token_starts(doc)
     for index in _tokens_in(doc, _CUE_HASHES):
         if index == 0:
             continue
-        token = doc[index]
-        if not text[token.idx - 1].isspace():
+        idx = positions[index]
+        if not text[idx - 1].isspace():
             continue  # inside a word: "CIF-Bench"
-        previous = text[max(0, token.idx - 40) : token.idx].rsplit(None, 1)
+        previous = text[max(0, idx - 40) : idx].rsplit(None, 1)
         if not previous or not _name_like_token(previous[-1]):
             continue  # cheap test first: most head words follow an ordinary word
-        cue = _CUE_WORD.match(text, token.idx)
+        cue = _CUE_WORD.match(text, idx)
         if cue is None:
             continue
         cue_type = CUE_TYPES[cue.group(1).lower()]
@@ -357,24 +358,26 @@ def _head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) -
     qualifiers are cut off the front; at most ``max_words`` words stay before the head."""
     found = []
     text = text_of(doc)
+    positions = token_starts(doc)
     for index in _tokens_in(doc, heads):
         if index == 0:
             continue
-        head = doc[index]
-        if not (head.text.islower() or head.text in _UPPER_HEADS) or (index + 1 < len(doc) and doc[index + 1].text == "-"):
+        head_text = doc[index].text
+        if not (head_text.islower() or head_text in _UPPER_HEADS) or (index + 1 < len(doc) and doc[index + 1].text == "-"):
             continue  # "Generation" opens a title phrase; "generation-based" is no task
-        modifiers = modifier_words(text, max(0, head.idx - 60), head.idx)
+        head_start = positions[index]
+        modifiers = modifier_words(text, max(0, head_start - 60), head_start)
         if modifiers is None or (modifiers[0] > 0 and text[modifiers[0] - 1] in _WORD_CHARS):
             continue
         words = text[modifiers[0] : modifiers[1]].split()[-max_words:]
-        start = head.idx - len(" ".join(words)) - 1
+        start = head_start - len(" ".join(words)) - 1
         # verbs, adverbs and plurals open clauses ("significantly outperforms retrieval")
         cut = max((k + 1 for k, w in enumerate(words) if w in _NOT_TASK_MODIFIERS or w.endswith(_CLAUSE_ENDINGS)), default=0)
         for word in words[:cut]:
             start += len(word) + 1
         if cut == len(words):
             continue
-        span = doc.char_span(start, head.idx + len(head.text), label=label)
+        span = doc.char_span(start, head_start + len(head_text), label=label)
         if span is not None:
             found.append(span)
     return found
