@@ -18,7 +18,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 __all__ = [
     "ENTITY_TYPES",
@@ -109,11 +109,18 @@ class PaperExtraction:
 
     def to_json(self) -> dict:
         """The `kg extract` line shape (read by ../shared/eval/score_entities.py)."""
+        # the shape of dataclasses.asdict (mentions a tuple of dicts), field by field: asdict
+        # recursed and copied every value, as long as the extraction of the paper took
         return {
             "id": self.paper_id,
             "title": self.title,
-            "entities": [asdict(e) | {"aliases": list(e.aliases)} for e in self.entities],
-            "relations": [asdict(r) for r in self.relations],
+            "entities": [
+                {"name": e.name, "type": e.type, "role": e.role, "aliases": list(e.aliases),
+                 "mentions": tuple(_fields_json(m, _MENTION_FIELDS) for m in e.mentions), "confidence": e.confidence}
+                for e in self.entities
+            ],
+            "relations": [_fields_json(r, _RELATION_FIELDS) | {"evidence": _fields_json(r.evidence, _EVIDENCE_FIELDS)}
+                          for r in self.relations],
             "extractor": self.extractor,
             "extractor_version": self.extractor_version,
         }
@@ -151,3 +158,12 @@ class PaperExtraction:
             extractor=data.get("extractor", ""),
             extractor_version=data.get("extractor_version", ""),
         )
+
+
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
+_RELATION_FIELDS = tuple(f.name for f in fields(Relation))
+
+
+def _fields_json(record, names: tuple[str, ...]) -> dict:
+    return {name: getattr(record, name) for name in names}
