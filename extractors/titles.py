@@ -26,9 +26,13 @@ TITLE_CHARS = "kg_title_chars"  # doc.user_data key: length of the title at the 
 # several components ask; computed once per Doc (token offsets, so user_data stays serialisable)
 _NAME_CACHE = "kg_title_name"
 _PHRASES_CACHE = "kg_title_phrases"
+_REPORT_KINDS = ("Technical Report", "Model Card", "System Card")
 _REPORT_TITLE = re.compile(r"(.+?)\s+(?:Technical Report|Model Card|System Card)\b")
 _NOT_NAME_STARTS = {"the", "a", "an", "on", "towards", "toward", "beyond", "when", "why", "how", "what"}
-_CONNECTIVE = re.compile(r"\s+(via|through|with|using|by|for|and|in|on|from|to|towards|without|beyond|under|as|at)\s+|\s*[:,;?!()]\s*|\s+[-–—]+\s+")
+# every connective starts at a space or a punctuation mark: the lookahead rejects other characters at once
+_CONNECTIVE = re.compile(
+    r"(?=[\s:,;?!()])(?:\s+(via|through|with|using|by|for|and|in|on|from|to|towards|without|beyond|under|as|at)\s+|\s*[:,;?!()]\s*|\s+[-–—]+\s+)"
+)
 _METHOD_AFTER = {"via", "through", "with", "using", "by"}
 _SMALL_WORDS = {"of", "the", "and", "to", "in", "for", "a", "an"}
 _NOT_PHRASE_STARTS = {"Use", "Your", "Our", "Its", "Their", "How", "What", "When", "Why", "Towards", "Toward", "Beyond", "On", "Is", "Are", "Do", "Does", "Can", "Make", "Effectiveness", "Role", "Impact", "Power"}
@@ -54,7 +58,9 @@ def title_name(doc: Doc) -> Span | None:
 def _title_name(doc: Doc) -> Span | None:
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     text = text_of(doc)
-    report = _REPORT_TITLE.match(text, 0, title_end)
+    title = text[:title_end]
+    # the regex tries every start of the title for one of three phrases; most titles have none
+    report = _REPORT_TITLE.match(text, 0, title_end) if any(kind in title for kind in _REPORT_KINDS) else None
     colon = report.end(1) if report is not None else text.find(":", 0, title_end)
     if colon <= 0:
         return None

@@ -128,3 +128,14 @@ def test_naming_verb_precheck_never_hides_a_name():
             names += 1
             assert may_name(text), text
     assert names > 1_000
+
+
+def test_title_connective_regex_is_the_one_it_replaces():
+    from extractors.titles import _CONNECTIVE
+
+    regex = re.compile(r"\s+(via|through|with|using|by|for|and|in|on|from|to|towards|without|beyond|under|as|at)\s+|\s*[:,;?!()]\s*|\s+[-–—]+\s+")
+    pieces = ["Via", "via", "for", "and", " ", "  ", ":", ",", "(", ")", "?", "-", "–", "—", "X", "Learning", "\t", "\u00a0"]
+    rng = random.Random(6)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert [m.span(0) + m.span(1) for m in _CONNECTIVE.finditer(text)] == [m.span(0) + m.span(1) for m in regex.finditer(text)], text
