@@ -28,7 +28,7 @@ from pathlib import Path
 from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, new_entities, span_scored_features
+from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, is_introduced, new_entities, span_scored_features
 from extractors.jsonl import read_jsonl
 from extractors.records import Entity, PaperExtraction
 from extractors.sparse_logistic import SparseLogisticModel
@@ -41,6 +41,8 @@ __all__ = ["CANDIDATE_SOURCES", "tagger_heldout_titles", "label_entity", "typed_
 # -> the profile that proposes them ("rules+spans": the rules, then the span classifier)
 CANDIDATE_SOURCES = {"rules": "fast", "rules+kg_ner": "accurate", "rules+spans": "fast"}
 _THRESHOLDS = tuple(round(0.3 + 0.05 * k, 2) for k in range(13))  # 0.30 .. 0.90
+# the role model sees few introduced examples and is rarely sure of one: its threshold may go lower
+_ROLE_THRESHOLDS = tuple(round(0.1 + 0.05 * k, 2) for k in range(17))  # 0.10 .. 0.90
 
 
 def _title_key(title: str) -> str:
@@ -171,18 +173,18 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         kept = []
         for data, typing_p, role_p in zip(papers_data, typing_oof, role_oof):
             kept.append([])
-            for e, p, r in zip(data.entities, typing_p, role_p):
+            for e, features, p, r in zip(data.entities, data.features, typing_p, role_p):
                 entity_type = max(CLASSES[1:], key=p.get)
                 if p[DROP] < per_type.get(entity_type, drop):
-                    role_of = "introduced" if r["introduced"] >= introduced else "used"
+                    role_of = "introduced" if is_introduced(r["introduced"], introduced, features) else "used"
                     kept[-1].append(Entity(e.name, entity_type, role_of, e.aliases, e.mentions, e.confidence))
         return kept
 
     by_threshold = {t: typed_scores(golds, decided(t, 0.5)) for t in _THRESHOLDS}
     best = max(_THRESHOLDS, key=lambda t: (by_threshold[t]["f1"], -abs(t - 0.5)))
     per_type = _per_type_thresholds(lambda thresholds: typed_scores(golds, decided(best, 0.5, thresholds))["f1"], best) if per_type_drop else {}
-    by_role_threshold = {t: typed_scores(golds, decided(best, t, per_type)) for t in _THRESHOLDS}
-    best_role = max(_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
+    by_role_threshold = {t: typed_scores(golds, decided(best, t, per_type)) for t in _ROLE_THRESHOLDS}
+    best_role = max(_ROLE_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
     kept_at_best = decided(best, best_role, per_type)
     if oof_predictions is not None:
         _write_predictions(oof_predictions, [paper["title"] for paper, _ in annotated], kept_at_best)

@@ -1,11 +1,12 @@
 """The trained entity filter of the accurate profile: features, decisions, training, round trip."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from extractors.entity_filter import CLASSES, DROP, EntityFilter, entity_features
+from extractors.entity_filter import CLASSES, DROP, EntityFilter, cue_features, entity_features
 from extractors.filter_training import label_entity, tagger_heldout_titles, train_filter
 from extractors.pipeline import load_pipeline
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
@@ -69,6 +70,27 @@ def test_cue_features_read_roles_and_kinds_around_mentions():
     assert {"cue:we_introduce", "cue:appositive", "kind:benchmark"} <= entity_features(zorbit, "Graphs", text, cues=True)
     assert "cue:our" in entity_features(glimmer, "Graphs", text, cues=True)
     assert not any(f.startswith(("cue:", "kind:")) for f in entity_features(zorbit, "Graphs", text))
+
+
+def test_title_cues_name_the_papers_own_system_its_variants_and_kind():
+    text = "We release Zorbit-Image and Zorbit-Audio. We compare with BaseNet."
+    image = _entity("Zorbit-Image", "Method", start=text.index("Zorbit-Image"))
+    base = _entity("BaseNet", "Model", start=text.index("BaseNet"))
+    title = "Zorbit: A Multimodal Thermal Dataset for Search"
+    assert {"cue:title_variant", "kind:dataset", "own_title_kind:dataset"} <= cue_features(image, title, text)
+    assert not any(f.startswith(("cue:title", "own_title_kind")) for f in cue_features(base, title, text))
+    report = _entity("Zorbit 2", "Model", start=0)
+    assert "cue:title_head" in cue_features(report, "Zorbit 2 Technical Report", "Zorbit 2 is here.")
+    assert "cue:title_head" in cue_features(_entity("Only-IF", "Method", start=0), "Only-IF:Revealing Diversity", "Only-IF works.")
+
+
+def test_the_name_a_title_defines_is_introduced_whatever_the_role_model_says():
+    filter_with_cues = _hand_filter()  # its role model says "used" for everything
+    filter_with_cues.cues = True
+    foo = _entity("FooNet", "Model")
+    record = PaperExtraction("p", "FooNet: Retrieval for Images", (foo,), (), "x", "0")
+    assert [(e.name, e.role) for e in filter_with_cues.apply(record, ABSTRACT).entities] == [("FooNet", "introduced")]
+    assert [e.role for e in filter_with_cues.apply(replace(record, title="Retrieval for Images"), ABSTRACT).entities] == ["used"]
 
 
 def test_save_load_round_trip_and_bad_file(tmp_path):
