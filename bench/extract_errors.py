@@ -8,6 +8,11 @@ Run from the repository root::
 
     kg extract ../shared/annotation/train.papers.jsonl -o /tmp/train.pred.jsonl --profile fast
     python bench/extract_errors.py --pred /tmp/train.pred.jsonl --focus introduced
+    python bench/extract_errors.py --pred /tmp/train.pred.jsonl --introduced-breakdown
+
+``--introduced-breakdown`` counts why introduced entities are missed: found with the right
+type but called ``used`` (role), found under another type (type:GOLD->PRED), or not
+found at all (missing); and the introduced predictions that match no gold entity.
 """
 
 from __future__ import annotations
@@ -68,6 +73,29 @@ def errors(gold: list[dict], pred: list[dict], scorer, *, focus: str) -> tuple[l
     return found, counts
 
 
+def introduced_breakdown(gold: list[dict], pred: list[dict], scorer) -> Counter:
+    """Counts of each gold introduced entity's fate ("ok", "role", "type:Model->Method",
+    "missing") and of the introduced predictions that match no gold entity ("unmatched")."""
+    by_title = {scorer.title_key(p["title"]): p for p in pred}
+    counts = Counter()
+    for paper in gold:
+        predicted = by_title.get(scorer.title_key(paper["title"]), {}).get("entities", [])
+        typed = dict(scorer.match(paper["entities"], predicted, True, False))
+        untyped = dict(scorer.match(paper["entities"], predicted, False, False))
+        for g, entity in enumerate(paper["entities"]):
+            if entity.get("role") != "introduced":
+                continue
+            if g in typed:
+                counts["ok" if predicted[typed[g]].get("role") == "introduced" else "role"] += 1
+            elif g in untyped:
+                counts[f"type:{entity['type']}->{predicted[untyped[g]]['type']}"] += 1
+            else:
+                counts["missing"] += 1
+        matched = set(typed.values())
+        counts["unmatched"] += sum(e.get("role") == "introduced" and p not in matched for p, e in enumerate(predicted))
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
@@ -75,8 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scorer", type=Path, default=_SCORER)
     parser.add_argument("--focus", default="typed", help="typed, introduced, or one of the six types")
     parser.add_argument("--kind", choices=("FN", "FP", "both"), default="both")
+    parser.add_argument("--introduced-breakdown", action="store_true", help="only count why introduced entities are missed")
     args = parser.parse_args(argv)
     scorer = _scorer(args.scorer)
+    if args.introduced_breakdown:
+        for fate, count in introduced_breakdown(_records(args.gold), _records(args.pred), scorer).most_common():
+            print(f"{fate}\t{count}")
+        return 0
     found, counts = errors(_records(args.gold), _records(args.pred), scorer, focus=args.focus)
     for kind, title, entity in found:
         if args.kind in ("both", kind):

@@ -1,0 +1,37 @@
+"""bench/extract_errors.py: why introduced entities are missed, with the project's scorer."""
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCORER = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared")) / "eval" / "score_entities.py"
+
+
+def _module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_introduced_breakdown_sorts_misses_into_role_type_and_missing():
+    if not SCORER.is_file():
+        pytest.skip(f"no scorer at {SCORER} (set KG_SHARED)")
+    errors = _module(ROOT / "bench" / "extract_errors.py", "extract_errors")
+    gold = [{"title": "Zorbit: Search", "entities": [
+        {"name": "Zorbit", "type": "Method", "role": "introduced"},
+        {"name": "Quux", "type": "Model", "role": "introduced"},
+        {"name": "ZorbitBench", "type": "Benchmark", "role": "introduced"},
+        {"name": "graph search", "type": "Task", "role": "introduced"},
+        {"name": "BERT", "type": "Model", "role": "used"}]}]
+    pred = [{"title": "zorbit:  search", "entities": [
+        {"name": "Zorbit", "type": "Method", "role": "introduced"},
+        {"name": "Quux", "type": "Method", "role": "introduced"},
+        {"name": "ZorbitBench", "type": "Benchmark", "role": "used"},
+        {"name": "Glimmer", "type": "Method", "role": "introduced"}]}]
+    counts = errors.introduced_breakdown(gold, pred, _module(SCORER, "score_entities"))
+    # "Quux" under the wrong type is also an introduced prediction without a typed match
+    assert counts == {"ok": 1, "type:Model->Method": 1, "role": 1, "missing": 1, "unmatched": 2}
