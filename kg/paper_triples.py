@@ -1,5 +1,9 @@
 """A paper's metadata as triples: identifiers, title, abstract, date, authors, links, code.
 
+They are written straight as N-Quads lines (`paper_nquads`, terms from `kg.nquads`): a
+big build makes them for every paper, and rdflib term objects would cost more than
+loading them.
+
 Code repositories are the links of the paper (`Paper.urls`) and the URLs written in its
 abstract that point to a code host; they become `schema:codeRepository`, every other link
 `schema:url`. The date is typed by its precision (xsd:date, xsd:gYearMonth, xsd:gYear,

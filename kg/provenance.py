@@ -7,6 +7,10 @@ sentence index, confidence and component. The extraction run is a `prov:Activity
 (`kg:ExtractionRun`) with the extractor's name and version and its start and end time,
 and every paper graph is `prov:wasGeneratedBy` it.
 
+Sentences, mentions and evidence are written as N-Quads lines of the paper's graph
+(`sentence_nquads`, `mention_nquads`, `evidence_nquads`: no rdflib term per triple); the
+few run triples of the corpus graph stay rdflib triples (`run_triples`).
+
 Examples
 --------
 >>> sentence_spans("We propose X. It beats Y (e.g. Z). Done")

@@ -54,3 +54,12 @@ def test_literals_keep_their_text_and_types():
     quads = ox.Store()
     quads.extend(dataset.store._inner)
     assert len(quads) == len(dataset.store._inner)
+
+
+def test_sentence_spans_keep_abbreviations_far_into_the_text():
+    from kg.provenance import sentence_spans
+
+    text = "First one. " * 50 + "It reaches approx. 5 points vs. Baseline. Last one."
+    spans = [text[start:end] for start, end in sentence_spans(text)]
+    assert spans[-2:] == ["It reaches approx. 5 points vs. Baseline.", "Last one."]
+    assert len(spans) == 52
