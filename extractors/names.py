@@ -408,8 +408,9 @@ def _title_case_methods(doc: Doc) -> list[Span]:
     Normalization", "Low-Rank Adaptation Tuning" (the title has its own analysis)."""
     found = []
     title_end = doc.user_data.get("kg_title_chars", 0)
+    text, positions = text_of(doc), token_starts(doc)
     for index in _tokens_in(doc, _TITLE_CASE_METHOD_HEADS):
-        if not doc[index].text[:1].isupper() or doc[index].idx < title_end:
+        if positions[index] < title_end or not text[positions[index]].isupper():  # the token's first character
             continue
         start, words = index, 0
         while start > 0 and words < 4:
