@@ -27,7 +27,9 @@ SHORT_FORMS = "kg_short_forms"
 
 _BRACKET = re.compile(r"\(([^()\n]{1,100})\)")  # longer brackets are prose, not definitions
 _WINDOW_CHARS = 200  # enough for the longest long form Schwartz-Hearst allows
-_CLAUSE_END = re.compile(r"[.!?;:]\s|\n")
+# a clause ends at ".", "!", "?", ";" or ":" and a space, or at a line break (r"[.!?;:]\s|\n"), written
+# to open with one character class: the regex engine skips to those few characters
+_CLAUSE_END = re.compile(r"[.!?;:\n](?:(?<=\n)|(?<=[.!?;:])\s)")
 _WORD_BEFORE = re.compile(r"(?<![\w-])([\w][\w\-.+]*\w|\w)\s*$")
 _NUMBERISH = re.compile(r"^[\d.,%x×±~<>=+\-\s]*[\dKkMmBbTt%]?$|^\d+(\.\d+)?\s*[KMBT]$|^(19|20)\d\d[a-z]?$")
 _ALSO = re.compile(r"\s*(?:or|aka|a\.k\.a\.|also|abbreviated|abbreviated as|hereafter|henceforth)\s+", re.IGNORECASE)

@@ -139,3 +139,14 @@ def test_title_connective_regex_is_the_one_it_replaces():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
         assert [m.span(0) + m.span(1) for m in _CONNECTIVE.finditer(text)] == [m.span(0) + m.span(1) for m in regex.finditer(text)], text
+
+
+def test_clause_end_regex_is_the_one_it_replaces():
+    from extractors.abbreviations import _CLAUSE_END
+
+    regex = re.compile(r"[.!?;:]\s|\n")
+    pieces = [".", "!", "?", ";", ":", "\n", " ", "\t", "\r", "a", "B", "\u00a0", ". ", ":\n"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _CLAUSE_END.split(text) == regex.split(text), text
