@@ -3,17 +3,22 @@
 Each rule reads two mentions of one sentence, in text order, and the words between
 them: the head's words, up to 40 characters of them and no other mention (", a
 retrieval model,"), then the trigger, then only list glue and other list items before
-the tail ("outperforms strong baselines such as A, B and C"). One more rule reads
-the paper's own system across sentences: the entity the paper introduces (a Method or
-Model) is evaluated on every Dataset or Benchmark of a sentence whose subject is "we",
-"it" or "our model" and that speaks of evaluation before the tail ("Our model achieves
-state-of-the-art results on A and B").
+the tail ("outperforms strong baselines such as A, B and C"). The other rules read the
+paper as a whole, the way the guidelines annotate it (four in five relations of the
+training papers start at the introduced entity): the paper's own system (its first
+introduced Method or Model) is evaluated on every Dataset or Benchmark of a sentence that
+speaks of evaluation ("Experiments on A, B and C"), applied to the Tasks of the title and
+of the abstract's first sentence, and, in a sentence about it ("we", "it", "our model" or
+its name before the tail), applied to the Task after "for"/"address", better than the
+Method or Model after "outperforms"/"surpasses" and based on the one right after "based
+on"/"leverages"/"built on".
 
-The triggers are the unambiguous ones of `extractors.relation_patterns` (measured on the
+The pair rules' triggers are the unambiguous ones of `extractors.relation_patterns` (measured on the
 fast profile's entities of the training papers: these rules are right about twice as
 often as every trigger word of the classifier's features). The rules scan mention pairs
 and their gaps with a few regular expressions; the entity groups of
-`extractors.aggregate` are computed only for a Doc where a rule fires.
+`extractors.aggregate` are computed only for a Doc where a pair rule fires or that
+introduces a system.
 
 Examples
 --------
@@ -35,8 +40,8 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
-from extractors.candidates import ENTITY_SPANS
+from extractors.aggregate import FIELD_SEPARATOR, group_mentions, normalise_name, typing_sources, vote_type
+from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
 from extractors.offsets import span_text, text_of
 from extractors.relation_features import allowed
 from extractors.relation_patterns import OWN_SUBJECT
@@ -96,7 +101,18 @@ _ACTORS = frozenset({"Method", "Model"})
 # what a sentence about the paper's own system says before a tail of each type: an evaluation
 # anywhere after the subject, a task's "for"/"address" right before it
 _APPLYING = re.compile(r"(?<![\w-])(?:for|address(?:es|ing)?|tackl(?:e|es|ing)|solv(?:e|es|ing))(?![\w-])", re.IGNORECASE)
-_OWN_CUES = {"Dataset": ("evaluatedOn", _EVALUATION), "Benchmark": ("evaluatedOn", _EVALUATION), "Task": ("appliedTo", _APPLYING)}
+_DATA = frozenset({"Dataset", "Benchmark"})
+_BEATING = re.compile(r"(?<![\w-])(?:outperform\w*|surpass\w*|beat(?:s|ing)?|better than|superior to|exceed\w*)(?![\w-])", re.IGNORECASE)
+_BASING = re.compile(
+    r"(?<![\w-])(?:based on|built (?:up)?on|builds? (?:up)?on|on top of|extends|extending|an extension of|a variant of"
+    r"|fine-?tuned (?:from|on top of)|initiali[sz]ed (?:from|with)|derived from|distilled from|inspired by"
+    r"|leverag(?:es|ing)|integrat(?:es|ing)|combin(?:es|ing)|incorporat(?:es|ing)|employ(?:s|ing))(?![\w-])",
+    re.IGNORECASE,
+)
+_BEAT_REACH = 200  # characters from "outperforms" to its tail ("outperforms strong baselines such as A")
+_BASE_REACH = 60
+# what ends the trigger's reach: "beats A on B", "built on A by B", "outperforms methods that use B"
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:on|in|by|while|but|which|that|to)\b")
 
 
 class _Mention(NamedTuple):
@@ -122,7 +138,9 @@ class _Groups:
             for key, members in group_mentions(self.doc).items():
                 self.type_of[key] = vote_type(members, typed_by)
                 self.key_of.update(((s.start, s.end), key) for s, _, _ in members)
-        key = self.key_of.get((span.start, span.end), normalise_name(span_text(span)))
+        key = self.key_of.get((span.start, span.end))
+        if key is None:  # a mention no group holds: its own name
+            key = normalise_name(span_text(span))
         return key, self.type_of.get(key, span.label_)
 
     def introduced(self) -> set[str]:
@@ -166,36 +184,99 @@ def _pair_findings(mentions: list[_Mention], text: str, bounds, groups: _Groups)
     return found
 
 
+def _cue_before(cue: re.Pattern, text: str, start: int, end: int, reach: int) -> re.Match | None:
+    """The last ``cue`` in ``text[start:end]`` when at most ``reach`` characters and no
+    clause break ("on", "by", "which", a colon...) stand between it and ``end``."""
+    last = None
+    for last in cue.finditer(text, max(start, end - reach - 40), end):
+        pass
+    if last is None or end - last.end() > reach or _CLAUSE_BREAK.search(text, last.end(), end):
+        return None
+    return last
+
+
+def _own_system(introduced: list[Span], groups: _Groups) -> tuple[str | None, bool]:
+    """(key, whether it is a Method or Model) of the paper's own system: its first introduced
+    Method or Model, else its first introduced Dataset or Benchmark."""
+    for wanted in (_ACTORS, _DATA):
+        for span in introduced:
+            key, entity_type = groups.entity(span)
+            if entity_type in wanted:
+                return key, wanted is _ACTORS
+    return None, False
+
+
 def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups: _Groups) -> list[Finding]:
-    """The introduced system evaluated on the data, or applied to the task, of a sentence about it."""
+    """The paper's own system as the head of the relations the guidelines give it.
+
+    - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
+    - appliedTo: every Task of the title and of the abstract's first sentence, and a Task
+      right after "for"/"address" in a sentence about the system;
+    - outperforms: a Method or Model after "outperforms"/"surpasses" in a sentence about it;
+    - basedOn: a Method or Model right after "based on"/"leverages"/"built on" in one.
+
+    A sentence is about the system when the system, or an own subject ("we", "our model",
+    "it"), stands before the tail. A Dataset or Benchmark the paper introduces (no Method or
+    Model) heads only appliedTo.
+    """
     introduced = doc.spans.get(INTRODUCED_SPANS, [])
     if not introduced:
         return []
-    own_sentences = None
+    own, actor = _own_system(introduced, groups)
+    if own is None:
+        return []
+    entities = [groups.entity(mention.span) for mention in mentions]
+    own_ends: dict[int, int] = {}  # sentence -> end of the system's first mention in it
+    for mention, (key, _) in zip(mentions, entities):
+        if key == own:
+            own_ends.setdefault(mention.sentence, mention.end)
+    title_end = doc.user_data.get(TITLE_CHARS, 0)
+    first_sentence = bisect_right(sentence_starts(doc), title_end + len(FIELD_SEPARATOR) - 1)  # the abstract's
     found = []
     subjects: dict[int, re.Match | None] = {}  # each sentence's first own subject
-    for mention in mentions:
-        relation, cue = _OWN_CUES.get(mention.span.label_, (None, None))
-        if relation is None:
-            continue
-        start, end = bounds(mention.sentence)
+    evaluations: dict[int, re.Match | None] = {}  # each sentence's first word of evaluation
+
+    def anchor(mention: _Mention) -> int | None:
+        """Where the system, or an own subject, ends before ``mention`` in its sentence."""
+        own_end = own_ends.get(mention.sentence)
+        if own_end is not None and own_end <= mention.start:
+            return own_end
         if mention.sentence not in subjects:
-            subjects[mention.sentence] = OWN_SUBJECT.search(text, start, end)
+            subjects[mention.sentence] = OWN_SUBJECT.search(text, *bounds(mention.sentence))
         subject = subjects[mention.sentence]
-        if subject is not None and subject.end() > mention.start:
+        return subject.end() if subject is not None and subject.end() <= mention.start else None
+
+    # the guidelines allow each of these relations from a Method or Model to these tails, and
+    # appliedTo from a Dataset or Benchmark
+    for mention, (key, entity_type) in zip(mentions, entities):
+        if key == own:
             continue
-        signal = subject and cue.search(text, subject.end() if relation == "evaluatedOn" else max(subject.end(), mention.start - 25), mention.start)
-        if not signal:
+        if entity_type == "Task":
+            if mention.start < title_end or mention.sentence == first_sentence:
+                # the task the paper opens with is its own: no trigger words say so
+                found.append(Finding(own, "appliedTo", key, *bounds(mention.sentence), "", CONFIDENCE, COMPONENT))
+                continue
+            relation, after = "appliedTo", anchor(mention)
+            signal = None if after is None else _APPLYING.search(text, max(after, mention.start - 25), mention.start)
+        elif not actor:
             continue
-        if own_sentences is None:  # the paper's own system: its first introduced Method or Model
-            own = next((groups.entity(s)[0] for s in introduced if groups.entity(s)[1] in _ACTORS), None)
-            if own is None:
-                return []
-            starts = sentence_starts(doc)
-            own_sentences = {bisect_right(starts, s.start_char) - 1 for s in introduced}
-        key, entity_type = groups.entity(mention.span)
-        if mention.sentence not in own_sentences and key != own and allowed(relation, "Method", entity_type):
-            found.append(Finding(own, relation, key, start, end, signal.group(), CONFIDENCE, COMPONENT))
+        elif entity_type in _DATA:
+            if mention.sentence not in evaluations:
+                evaluations[mention.sentence] = _EVALUATION.search(text, *bounds(mention.sentence))
+            relation, signal = "evaluatedOn", evaluations[mention.sentence]
+        elif entity_type in _ACTORS:
+            if len(key) > 2 and own.startswith(key):  # "LoRA-Pro", "LoRA": a variant named after its base
+                found.append(Finding(own, "basedOn", key, *bounds(mention.sentence), "", CONFIDENCE, COMPONENT))
+            after = anchor(mention)
+            if after is None:
+                continue
+            relation, signal = "outperforms", _cue_before(_BEATING, text, after, mention.start, _BEAT_REACH)
+            if signal is None:
+                relation, signal = "basedOn", _cue_before(_BASING, text, after, mention.start, _BASE_REACH)
+        else:
+            continue
+        if signal is not None:
+            found.append(Finding(own, relation, key, *bounds(mention.sentence), signal.group(), CONFIDENCE, COMPONENT))
     return found
 
 

@@ -102,12 +102,55 @@ def test_our_model_takes_the_introduced_entity_as_subject():
     model = SparseLogisticModel.load(default_model_path())
     found = triples(make_doc(text, entities, introduced=("ToolX",)), model)
     assert ("toolx", "evaluatedOn", "questbench") in found
-    # the rules read "our model ... evaluated on" too, only for the evaluation
-    assert triples(make_doc(text, entities, introduced=("ToolX",))) == {("toolx", "evaluatedOn", "questbench")}
+    # the rules read "our model" as the introduced system too: its evaluation and whom it beats
+    assert triples(make_doc(text, entities, introduced=("ToolX",))) == {("toolx", "evaluatedOn", "questbench"),
+                                                                       ("toolx", "outperforms", "basenet")}
     # the same text without an introduced entity has nobody to be "our model"
     plain = make_doc(text, entities)
     assert ("toolx", "evaluatedOn", "questbench") not in triples(plain, model)
     assert triples(plain) == set()
+
+
+def test_the_papers_own_system_heads_the_relations_of_its_paper():
+    title = "ToolX: compact reasoning for question answering"
+    abstract = ("Table summarization is an open problem. We introduce ToolX, a reasoner that leverages BaseNet. "
+                "Our model surpasses strong baselines such as OldNet. Experiments on AlphaSet and BetaQA show large gains.")
+    entities = [("ToolX", "Model"), ("BaseNet", "Model"), ("OldNet", "Model"), ("AlphaSet", "Dataset"),
+                ("BetaQA", "Benchmark"), ("question answering", "Task"), ("Table summarization", "Task")]
+    doc = make_doc(title + "\n\n" + abstract, entities, introduced=("ToolX",), title_chars=len(title))
+    assert triples(doc) == {
+        ("toolx", "appliedTo", "questionanswering"),  # the title's task
+        ("toolx", "appliedTo", "tablesummarization"),  # the abstract's first sentence's
+        ("toolx", "basedOn", "basenet"),  # "leverages" right before it
+        ("toolx", "outperforms", "oldnet"),  # "our model surpasses ... such as"
+        ("toolx", "evaluatedOn", "alphaset"), ("toolx", "evaluatedOn", "betaqa"),  # "experiments on"
+    }
+    # without an introduced system nobody heads them
+    assert triples(make_doc(title + "\n\n" + abstract, entities, title_chars=len(title))) == set()
+
+
+def test_a_variant_named_after_a_model_is_based_on_it():
+    text = "We introduce ToolX-Pro, a larger model. ToolX is slow. Fine-tuning helps."
+    doc = make_doc(text, [("ToolX-Pro", "Model"), ("ToolX", "Model"), ("Fine-tuning", "Method")], introduced=("ToolX-Pro",))
+    # only a name the system's own name begins with: "Fine-tuning" is no base of it
+    assert triples(doc) == {("toolxpro", "basedOn", "toolx")}
+
+
+def test_own_system_triggers_stop_at_a_clause_break():
+    text = "We introduce ToolX. ToolX outperforms prior work on tasks that BaseNet solves. Data of AlphaSet is used for training."
+    doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("AlphaSet", "Dataset")], introduced=("ToolX",))
+    # "on ... that" stands between "outperforms" and BaseNet; no word of evaluation near AlphaSet
+    assert triples(doc) == set()
+
+
+def test_an_introduced_benchmark_heads_only_its_task():
+    title = "QuestBench: a benchmark for code generation"
+    abstract = "Experiments show that BaseNet is evaluated on QuestBench. BaseNet is built on OldNet."
+    doc = make_doc(title + "\n\n" + abstract, [("QuestBench", "Benchmark"), ("BaseNet", "Model"), ("OldNet", "Model"),
+                                                 ("code generation", "Task")], introduced=("QuestBench",), title_chars=len(title))
+    assert triples(doc) == {("questbench", "appliedTo", "codegeneration"), ("basenet", "evaluatedOn", "questbench"),
+                            ("basenet", "basedOn", "oldnet")}
+    # (the benchmark is evaluated on nothing, based on nothing: those are a Method's or Model's)
 
 
 def test_type_constraints():

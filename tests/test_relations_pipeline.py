@@ -93,13 +93,16 @@ def test_fast_profile_reads_relations_from_patterns_alone():
     assert nlp.get_pipe("kg_relations").model is None
     records = list(extract(nlp, [(p["id"], p["title"], p["abstract"]) for p in PAPERS]))
     found = {(r.head, r.relation, r.tail) for record in records for r in record.relations}
-    # the unambiguous triggers right after the head: "fine-tuned from", "based on", "evaluated on",
-    # and the paper's own system "for" a task
+    # triggers right after the head: "fine-tuned from", "based on", "evaluated on", and the
+    # paper's own system "for" a task
     assert {("ToolNet", "basedOn", "LLaMA-2-7B"), ("ToolNet", "appliedTo", "question answering"),
             ("SparseLoRA", "basedOn", "LoRA"), ("SparseLoRA", "evaluatedOn", "GSM8K")} <= found
-    # a trigger read past another mention ("ToolNet is fine-tuned from LLaMA-2-7B and evaluated
-    # on GSM8K") is left to the classifier of the accurate profile
-    assert ("ToolNet", "evaluatedOn", "GSM8K") not in found
+    # the paper's own system: evaluated on the data of a sentence about evaluation, beating the
+    # Model after "outperforms" (the pair rules read no trigger past another mention)
+    assert {("ToolNet", "evaluatedOn", b) for b in ("GSM8K", "MATH", "HumanEval")} <= found
+    assert ("ToolNet", "outperforms", "GPT-4") in found
+    # a Method or Model the introduced system merely mentions is no relation of it
+    assert ("SparseLoRA", "outperforms", "LoRA") not in found
     for record in records:
         names = {e.name for e in record.entities}
         assert all(r.head in names and r.tail in names and r.component == "kg_relations/patterns" for r in record.relations)
