@@ -8,7 +8,8 @@ paper as a whole, the way the guidelines annotate it (four in five relations of 
 training papers start at the introduced entity): the paper's own system (its first
 introduced Method or Model) is evaluated on every Dataset or Benchmark of a sentence that
 speaks of evaluation ("Experiments on A, B and C"), applied to the Tasks of the title and
-of the abstract's first sentence, and, in a sentence about it ("we", "it", "our model" or
+of the abstract's first sentence (one the abstract names again), based on a Method or
+Model its name begins with ("LoRA-Pro", "LoRA"), and, in a sentence about it ("we", "it", "our model" or
 its name before the tail), applied to the Task after "for"/"address", better than the
 Method or Model after "outperforms"/"surpasses" and based on the one right after "based
 on"/"leverages"/"built on".
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -210,10 +212,11 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     """The paper's own system as the head of the relations the guidelines give it.
 
     - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
-    - appliedTo: every Task of the title and of the abstract's first sentence, and a Task
-      right after "for"/"address" in a sentence about the system;
+    - appliedTo: every Task of the title, a Task of the abstract's first sentence that the
+      abstract names again, and a Task right after "for"/"address" in a sentence about it;
     - outperforms: a Method or Model after "outperforms"/"surpasses" in a sentence about it;
-    - basedOn: a Method or Model right after "based on"/"leverages"/"built on" in one.
+    - basedOn: a Method or Model right after "based on"/"leverages"/"built on" in one, and
+      one whose name the system's begins with ("LoRA-Pro", "LoRA").
 
     A sentence is about the system when the system, or an own subject ("we", "our model",
     "it"), stands before the tail. A Dataset or Benchmark the paper introduces (no Method or
@@ -226,6 +229,7 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     if own is None:
         return []
     entities = [groups.entity(mention.span) for mention in mentions]
+    mentioned = Counter(key for key, _ in entities)
     own_ends: dict[int, int] = {}  # sentence -> end of the system's first mention in it
     for mention, (key, _) in zip(mentions, entities):
         if key == own:
@@ -252,8 +256,9 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
         if key == own:
             continue
         if entity_type == "Task":
-            if mention.start < title_end or mention.sentence == first_sentence:
-                # the task the paper opens with is its own: no trigger words say so
+            if mention.start < title_end or (mention.sentence == first_sentence and mentioned[key] > 1):
+                # the task of the title is the paper's, and the one it opens with if it comes back
+                # to it ("Summarization is hard... we summarize"): no trigger words say so
                 found.append(Finding(own, "appliedTo", key, *bounds(mention.sentence), "", CONFIDENCE, COMPONENT))
                 continue
             relation, after = "appliedTo", anchor(mention)

@@ -114,7 +114,8 @@ def test_our_model_takes_the_introduced_entity_as_subject():
 def test_the_papers_own_system_heads_the_relations_of_its_paper():
     title = "ToolX: compact reasoning for question answering"
     abstract = ("Table summarization is an open problem. We introduce ToolX, a reasoner that leverages BaseNet. "
-                "Our model surpasses strong baselines such as OldNet. Experiments on AlphaSet and BetaQA show large gains.")
+                "Our model surpasses strong baselines such as OldNet. Experiments on AlphaSet and BetaQA show large gains. "
+                "Table summarization benefits too.")
     entities = [("ToolX", "Model"), ("BaseNet", "Model"), ("OldNet", "Model"), ("AlphaSet", "Dataset"),
                 ("BetaQA", "Benchmark"), ("question answering", "Task"), ("Table summarization", "Task")]
     doc = make_doc(title + "\n\n" + abstract, entities, introduced=("ToolX",), title_chars=len(title))
@@ -125,6 +126,10 @@ def test_the_papers_own_system_heads_the_relations_of_its_paper():
         ("toolx", "outperforms", "oldnet"),  # "our model surpasses ... such as"
         ("toolx", "evaluatedOn", "alphaset"), ("toolx", "evaluatedOn", "betaqa"),  # "experiments on"
     }
+    # a task of the first sentence that the abstract never names again is a passing one
+    once = make_doc(title + "\n\n" + abstract.replace(" Table summarization benefits too.", ""), entities,
+                    introduced=("ToolX",), title_chars=len(title))
+    assert ("toolx", "appliedTo", "tablesummarization") not in triples(once)
     # without an introduced system nobody heads them
     assert triples(make_doc(title + "\n\n" + abstract, entities, title_chars=len(title))) == set()
 
