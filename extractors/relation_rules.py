@@ -8,7 +8,7 @@ paper as a whole, the way the guidelines annotate it (four in five relations of 
 training papers start at the introduced entity): the paper's own system (its first
 introduced Method or Model) is evaluated on every Dataset or Benchmark of a sentence that
 speaks of evaluation ("Experiments on A, B and C"), applied to the Tasks of the title and
-of the abstract's first sentence (one the abstract names again), based on a Method or
+those the paper names more than once, based on a Method or
 Model its name begins with ("LoRA-Pro", "LoRA"), and, in a sentence about it ("we", "it", "our model" or
 its name before the tail), applied to the Task after "for"/"address", better than the
 Method or Model after "outperforms"/"surpasses" and based on the one right after "based
@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from extractors.aggregate import FIELD_SEPARATOR, group_mentions, normalise_name, typing_sources, vote_type
+from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
 from extractors.offsets import span_text, text_of
 from extractors.relation_features import allowed
@@ -212,8 +212,8 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     """The paper's own system as the head of the relations the guidelines give it.
 
     - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
-    - appliedTo: every Task of the title, a Task of the abstract's first sentence that the
-      abstract names again, and a Task right after "for"/"address" in a sentence about it;
+    - appliedTo: every Task of the title, every Task the paper names more than once, and a
+      Task right after "for"/"address" in a sentence about it;
     - outperforms: a Method or Model after "outperforms"/"surpasses" in a sentence about it;
     - basedOn: a Method or Model right after "based on"/"leverages"/"built on" in one, and
       one whose name the system's begins with ("LoRA-Pro", "LoRA").
@@ -235,7 +235,6 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
         if key == own:
             own_ends.setdefault(mention.sentence, mention.end)
     title_end = doc.user_data.get(TITLE_CHARS, 0)
-    first_sentence = bisect_right(sentence_starts(doc), title_end + len(FIELD_SEPARATOR) - 1)  # the abstract's
     found = []
     subjects: dict[int, re.Match | None] = {}  # each sentence's first own subject
     evaluations: dict[int, re.Match | None] = {}  # each sentence's first word of evaluation
@@ -256,9 +255,9 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
         if key == own:
             continue
         if entity_type == "Task":
-            if mention.start < title_end or (mention.sentence == first_sentence and mentioned[key] > 1):
-                # the task of the title is the paper's, and the one it opens with if it comes back
-                # to it ("Summarization is hard... we summarize"): no trigger words say so
+            if mention.start < title_end or mentioned[key] > 1:
+                # the task of the title is the paper's, and so is one the paper names again and
+                # again: no trigger words say so
                 found.append(Finding(own, "appliedTo", key, *bounds(mention.sentence), "", CONFIDENCE, COMPONENT))
                 continue
             relation, after = "appliedTo", anchor(mention)
