@@ -111,6 +111,8 @@ _BASING = re.compile(
     r"|leverag(?:es|ing)|integrat(?:es|ing)|combin(?:es|ing)|incorporat(?:es|ing)|employ(?:s|ing))(?![\w-])",
     re.IGNORECASE,
 )
+# "a GraphNet-based reasoner"
+_BASED_AFTER = re.compile(r"[- ](?:based|powered|driven|augmented|enhanced)\b", re.IGNORECASE)
 _BEAT_REACH = 200  # characters from "outperforms" to its tail ("outperforms strong baselines such as A")
 _BASE_REACH = 60
 # what ends the trigger's reach: "beats A on B", "built on A by B", "outperforms methods that use B"
@@ -215,8 +217,9 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     - appliedTo: every Task of the title, every Task the paper names more than once, and a
       Task right after "for"/"address" in a sentence about it;
     - outperforms: a Method or Model after "outperforms"/"surpasses" in a sentence about it;
-    - basedOn: a Method or Model right after "based on"/"leverages"/"built on" in one, and
-      one whose name the system's begins with ("LoRA-Pro", "LoRA").
+    - basedOn: a Method or Model right after "based on"/"leverages"/"built on" or right
+      before "-based"/"-driven" in one, and one whose name the system's begins with
+      ("LoRA-Pro", "LoRA").
 
     A sentence is about the system when the system, or an own subject ("we", "our model",
     "it"), stands before the tail. A Dataset or Benchmark the paper introduces (no Method or
@@ -274,6 +277,9 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
             after = anchor(mention)
             if after is None:
                 continue
+            based = _BASED_AFTER.match(text, mention.end)
+            if based is not None:
+                found.append(Finding(own, "basedOn", key, *bounds(mention.sentence), based.group().strip("- "), CONFIDENCE, COMPONENT))
             relation, signal = "outperforms", _cue_before(_BEATING, text, after, mention.start, _BEAT_REACH)
             if signal is None:
                 relation, signal = "basedOn", _cue_before(_BASING, text, after, mention.start, _BASE_REACH)

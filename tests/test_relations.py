@@ -141,6 +141,13 @@ def test_a_variant_named_after_a_model_is_based_on_it():
     assert triples(doc) == {("toolxpro", "basedOn", "toolx")}
 
 
+def test_a_system_described_as_built_on_a_model_is_based_on_it():
+    text = "We introduce ToolX, a GraphNet-based reasoner. Others use TreeNet-based parsers."
+    doc = make_doc(text, [("ToolX", "Model"), ("GraphNet", "Model"), ("TreeNet", "Model")], introduced=("ToolX",))
+    # "TreeNet-based" stands in a sentence about other systems
+    assert triples(doc) == {("toolx", "basedOn", "graphnet")}
+
+
 def test_own_system_triggers_stop_at_a_clause_break():
     text = "We introduce ToolX. ToolX outperforms prior work on tasks that BaseNet solves. Data of AlphaSet is used for training."
     doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("AlphaSet", "Dataset")], introduced=("ToolX",))
