@@ -104,7 +104,7 @@ _ACTORS = frozenset({"Method", "Model"})
 # anywhere after the subject, a task's "for"/"address" right before it
 _APPLYING = re.compile(r"(?<![\w-])(?:for|address(?:es|ing)?|tackl(?:e|es|ing)|solv(?:e|es|ing))(?![\w-])", re.IGNORECASE)
 _DATA = frozenset({"Dataset", "Benchmark"})
-_BEATING = re.compile(r"(?<![\w-])(?:outperform\w*|surpass\w*|beat(?:s|ing)?|better than|superior to|exceed\w*)(?![\w-])", re.IGNORECASE)
+_BEATING = re.compile(r"(?<![\w-])(?:outperform\w*|(?:improv\w*|gains?|advantages?) over|improv(?:es|ed|ing) (?:up)?on|surpass\w*|beat(?:s|ing)?|better than|superior to|exceed\w*)(?![\w-])", re.IGNORECASE)
 _BASING = re.compile(
     r"(?<![\w-])(?:based on|built (?:up)?on|builds? (?:up)?on|on top of|extends|extending|an extension of|a variant of"
     r"|fine-?tuned (?:from|on top of)|initiali[sz]ed (?:from|with)|derived from|distilled from|inspired by"
@@ -216,7 +216,7 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
     - appliedTo: every Task of the title, every Task the paper names more than once, and a
       Task right after "for"/"address" in a sentence about it;
-    - outperforms: a Method or Model after "outperforms"/"surpasses" in a sentence about it;
+    - outperforms: a Method or Model after "outperforms"/"surpasses"/"gains over" in a sentence about it;
     - basedOn: a Method or Model right after "based on"/"leverages"/"built on" or right
       before "-based"/"-driven" in one, and one whose name the system's begins with
       ("LoRA-Pro", "LoRA").

@@ -148,6 +148,14 @@ def test_a_system_described_as_built_on_a_model_is_based_on_it():
     assert triples(doc) == {("toolx", "basedOn", "graphnet")}
 
 
+def test_gains_over_a_model_in_a_sentence_about_the_system_beat_it():
+    text = "We introduce ToolX. It shows large gains over BaseNet. BaseNet improves over OldNet."
+    doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("OldNet", "Model")], introduced=("ToolX",))
+    # the last sentence is about BaseNet, not the system
+    assert ("toolx", "outperforms", "basenet") in triples(doc)
+    assert ("toolx", "outperforms", "oldnet") not in triples(doc)
+
+
 def test_own_system_triggers_stop_at_a_clause_break():
     text = "We introduce ToolX. ToolX outperforms prior work on tasks that BaseNet solves. Data of AlphaSet is used for training."
     doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("AlphaSet", "Dataset")], introduced=("ToolX",))
