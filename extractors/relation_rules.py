@@ -216,7 +216,8 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
     - appliedTo: every Task of the title, every Task the paper names more than once, and a
       Task right after "for"/"address" in a sentence about it;
-    - outperforms: a Method or Model after "outperforms"/"surpasses"/"gains over" in a sentence about it;
+    - outperforms: a Method or Model after "outperforms"/"surpasses"/"gains over" in a
+      sentence about it (these two from the system's named Model where it introduces one);
     - basedOn: a Method or Model right after "based on"/"leverages"/"built on" or right
       before "-based"/"-driven" in one, and one whose name the system's begins with
       ("LoRA-Pro", "LoRA").
@@ -231,11 +232,14 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     own, actor = _own_system(introduced, groups)
     if own is None:
         return []
+    # what is evaluated and compared is the named model a paper releases ("OVM", a method, and
+    # "OVM-7B", its model: "our OVM-7B achieves ... on GSM8K")
+    tested = next((key for key, entity_type in map(groups.entity, introduced) if entity_type == "Model"), own)
     entities = [groups.entity(mention.span) for mention in mentions]
     mentioned = Counter(key for key, _ in entities)
-    own_ends: dict[int, int] = {}  # sentence -> end of the system's first mention in it
+    own_ends: dict[int, int] = {}  # sentence -> end of the first mention of the system or its model in it
     for mention, (key, _) in zip(mentions, entities):
-        if key == own:
+        if key == own or key == tested:
             own_ends.setdefault(mention.sentence, mention.end)
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     found = []
@@ -255,7 +259,7 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     # the guidelines allow each of these relations from a Method or Model to these tails, and
     # appliedTo from a Dataset or Benchmark
     for mention, (key, entity_type) in zip(mentions, entities):
-        if key == own:
+        if key == own or key == tested:
             continue
         if entity_type == "Task":
             if mention.start < title_end or mentioned[key] > 1:
@@ -286,7 +290,8 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
         else:
             continue
         if signal is not None:
-            found.append(Finding(own, relation, key, *bounds(mention.sentence), signal.group(), CONFIDENCE, COMPONENT))
+            head = tested if relation in ("evaluatedOn", "outperforms") else own
+            found.append(Finding(head, relation, key, *bounds(mention.sentence), signal.group(), CONFIDENCE, COMPONENT))
     return found
 
 

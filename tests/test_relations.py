@@ -156,6 +156,14 @@ def test_gains_over_a_model_in_a_sentence_about_the_system_beat_it():
     assert ("toolx", "outperforms", "oldnet") not in triples(doc)
 
 
+def test_the_named_model_of_a_method_is_what_is_evaluated():
+    text = "We propose ValueGuide, a method, and train ValueGuide-7B with it. Experiments on AlphaSet show gains."
+    doc = make_doc(text, [("ValueGuide", "Method"), ("ValueGuide-7B", "Model"), ("AlphaSet", "Dataset")],
+                   introduced=("ValueGuide", "ValueGuide-7B"))
+    assert ("valueguide7b", "evaluatedOn", "alphaset") in triples(doc)
+    assert ("valueguide", "evaluatedOn", "alphaset") not in triples(doc)
+
+
 def test_own_system_triggers_stop_at_a_clause_break():
     text = "We introduce ToolX. ToolX outperforms prior work on tasks that BaseNet solves. Data of AlphaSet is used for training."
     doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("AlphaSet", "Dataset")], introduced=("ToolX",))
