@@ -1,25 +1,27 @@
 """The ``fast`` profile's relations: a few precise patterns, no statistical model.
 
-Each rule reads two mentions of one sentence, in text order, and the words between
+The pair rules read two mentions of one sentence, in text order, and the words between
 them: the head's words, up to 40 characters of them and no other mention (", a
 retrieval model,"), then the trigger, then only list glue and other list items before
-the tail ("outperforms strong baselines such as A, B and C"). The other rules read the
-paper as a whole, the way the guidelines annotate it (four in five relations of the
-training papers start at the introduced entity): the paper's own system (its first
-introduced Method or Model) is evaluated on every Dataset or Benchmark of a sentence that
-speaks of evaluation ("Experiments on A, B and C"), applied to the Tasks of the title and
-those the paper names more than once, based on a Method or
-Model its name begins with ("LoRA-Pro", "LoRA"), and, in a sentence about it ("we", "it", "our model" or
-its name before the tail), applied to the Task after "for"/"address", better than the
-Method or Model after "outperforms"/"surpasses" and based on the one right after "based
-on"/"leverages"/"built on".
+the tail ("outperforms strong baselines such as A, B and C"). Their triggers are the
+unambiguous ones of `extractors.relation_patterns` (measured on the fast profile's
+entities of the training papers: right about twice as often as every trigger word of
+the classifier's features).
 
-The pair rules' triggers are the unambiguous ones of `extractors.relation_patterns` (measured on the
-fast profile's entities of the training papers: these rules are right about twice as
-often as every trigger word of the classifier's features). The rules scan mention pairs
-and their gaps with a few regular expressions; the entity groups of
-`extractors.aggregate` are computed only for a Doc where a pair rule fires or that
-introduces a system.
+The paper rules read the paper as a whole, the way the guidelines annotate it (four in
+five relations of the training papers start at the introduced entity): the paper's own
+system (its first introduced Method or Model; its named Model for what is evaluated) is
+evaluated on every Dataset or Benchmark of a sentence that speaks of evaluation
+("Experiments on A, B and C"), applied to the Tasks of the title, of such a sentence and
+those the paper names more than once, based on a Method or Model its name begins with
+("LoRA-Pro", "LoRA"), and, in a sentence about it ("we", "it", "our model" or its name
+before the tail), applied to the Task after "for"/"address", better than the Method or
+Model after "outperforms"/"gains over" and based on the one right after "based
+on"/"leverages"/"built on" or before "-based" (see `_own_findings`).
+
+The rules scan mention pairs and their gaps with a few regular expressions; the entity
+groups of `extractors.aggregate` are computed only for a Doc where a pair rule fires or
+that introduces a system.
 
 Examples
 --------
@@ -214,8 +216,9 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     """The paper's own system as the head of the relations the guidelines give it.
 
     - evaluatedOn: every Dataset or Benchmark of a sentence that speaks of evaluation;
-    - appliedTo: every Task of the title, every Task the paper names more than once, and a
-      Task right after "for"/"address" in a sentence about it;
+    - appliedTo: every Task of the title, every Task the paper names more than once or in a
+      sentence that speaks of evaluation, and a Task right after "for"/"address" in a
+      sentence about it;
     - outperforms: a Method or Model after "outperforms"/"surpasses"/"gains over" in a
       sentence about it (these two from the system's named Model where it introduces one);
     - basedOn: a Method or Model right after "based on"/"leverages"/"built on" or right
@@ -269,6 +272,10 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
                 continue
             relation, after = "appliedTo", anchor(mention)
             signal = None if after is None else _APPLYING.search(text, max(after, mention.start - 25), mention.start)
+            if signal is None:
+                if mention.sentence not in evaluations:
+                    evaluations[mention.sentence] = _EVALUATION.search(text, *bounds(mention.sentence))
+                signal = evaluations[mention.sentence]
         elif not actor:
             continue
         elif entity_type in _DATA:

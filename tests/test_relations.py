@@ -164,6 +164,12 @@ def test_the_named_model_of_a_method_is_what_is_evaluated():
     assert ("valueguide", "evaluatedOn", "alphaset") not in triples(doc)
 
 
+def test_the_tasks_of_its_experiments_are_the_systems():
+    text = "We propose ToolX. Experiments on code generation show gains. Translation is old."
+    doc = make_doc(text, [("ToolX", "Method"), ("code generation", "Task"), ("Translation", "Task")], introduced=("ToolX",))
+    assert triples(doc) == {("toolx", "appliedTo", "codegeneration")}
+
+
 def test_own_system_triggers_stop_at_a_clause_break():
     text = "We introduce ToolX. ToolX outperforms prior work on tasks that BaseNet solves. Data of AlphaSet is used for training."
     doc = make_doc(text, [("ToolX", "Model"), ("BaseNet", "Model"), ("AlphaSet", "Dataset")], introduced=("ToolX",))
