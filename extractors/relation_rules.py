@@ -201,12 +201,11 @@ def _cue_before(cue: re.Pattern, text: str, start: int, end: int, reach: int) ->
     return last
 
 
-def _own_system(introduced: list[Span], groups: _Groups) -> tuple[str | None, bool]:
-    """(key, whether it is a Method or Model) of the paper's own system: its first introduced
-    Method or Model, else its first introduced Dataset or Benchmark."""
+def _own_system(introduced: list[tuple[str, str]]) -> tuple[str | None, bool]:
+    """(key, whether it is a Method or Model) of the paper's own system, of its introduced
+    (key, type) pairs: the first Method or Model, else the first Dataset or Benchmark."""
     for wanted in (_ACTORS, _DATA):
-        for span in introduced:
-            key, entity_type = groups.entity(span)
+        for key, entity_type in introduced:
             if entity_type in wanted:
                 return key, wanted is _ACTORS
     return None, False
@@ -227,17 +226,18 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
 
     A sentence is about the system when the system, or an own subject ("we", "our model",
     "it"), stands before the tail. A Dataset or Benchmark the paper introduces (no Method or
-    Model) heads only appliedTo.
+    Model) heads only appliedTo, and every Method or Model of a sentence that names it and
+    speaks of evaluation is evaluated on it.
     """
-    introduced = doc.spans.get(INTRODUCED_SPANS, [])
+    introduced = [groups.entity(span) for span in doc.spans.get(INTRODUCED_SPANS, ())]
     if not introduced:
         return []
-    own, actor = _own_system(introduced, groups)
+    own, actor = _own_system(introduced)
     if own is None:
         return []
     # what is evaluated and compared is the named model a paper releases ("OVM", a method, and
     # "OVM-7B", its model: "our OVM-7B achieves ... on GSM8K")
-    tested = next((key for key, entity_type in map(groups.entity, introduced) if entity_type == "Model"), own)
+    tested = next((key for key, entity_type in introduced if entity_type == "Model"), own)
     entities = [groups.entity(mention.span) for mention in mentions]
     mentioned = Counter(key for key, _ in entities)
     own_ends: dict[int, int] = {}  # sentence -> end of the first mention of the system or its model in it
@@ -277,6 +277,12 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
                     evaluations[mention.sentence] = _EVALUATION.search(text, *bounds(mention.sentence))
                 signal = evaluations[mention.sentence]
         elif not actor:
+            if entity_type in _ACTORS and mention.sentence in own_ends:
+                if mention.sentence not in evaluations:
+                    evaluations[mention.sentence] = _EVALUATION.search(text, *bounds(mention.sentence))
+                cue = evaluations[mention.sentence]
+                if cue is not None:
+                    found.append(Finding(key, "evaluatedOn", own, *bounds(mention.sentence), cue.group(), CONFIDENCE, COMPONENT))
             continue
         elif entity_type in _DATA:
             if mention.sentence not in evaluations:

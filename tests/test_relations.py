@@ -177,7 +177,7 @@ def test_own_system_triggers_stop_at_a_clause_break():
     assert triples(doc) == set()
 
 
-def test_an_introduced_benchmark_heads_only_its_task():
+def test_an_introduced_benchmark_heads_its_task_and_is_the_tail_of_its_evaluations():
     title = "QuestBench: a benchmark for code generation"
     abstract = "Experiments show that BaseNet is evaluated on QuestBench. BaseNet is built on OldNet."
     doc = make_doc(title + "\n\n" + abstract, [("QuestBench", "Benchmark"), ("BaseNet", "Model"), ("OldNet", "Model"),
@@ -185,6 +185,12 @@ def test_an_introduced_benchmark_heads_only_its_task():
     assert triples(doc) == {("questbench", "appliedTo", "codegeneration"), ("basenet", "evaluatedOn", "questbench"),
                             ("basenet", "basedOn", "oldnet")}
     # (the benchmark is evaluated on nothing, based on nothing: those are a Method's or Model's)
+    # the systems of a sentence about its evaluation are evaluated on it
+    abstract = "Results of GPT-4 and BaseNet on QuestBench lag behind humans. BaseNet is old."
+    doc = make_doc(title + "\n\n" + abstract, [("QuestBench", "Benchmark"), ("BaseNet", "Model"), ("GPT-4", "Model"),
+                                                 ("code generation", "Task")], introduced=("QuestBench",), title_chars=len(title))
+    assert triples(doc) == {("questbench", "appliedTo", "codegeneration"), ("gpt4", "evaluatedOn", "questbench"),
+                            ("basenet", "evaluatedOn", "questbench")}
 
 
 def test_type_constraints():
