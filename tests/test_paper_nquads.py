@@ -63,3 +63,22 @@ def test_sentence_spans_keep_abbreviations_far_into_the_text():
     spans = [text[start:end] for start, end in sentence_spans(text)]
     assert spans[-2:] == ["It reaches approx. 5 points vs. Baseline.", "Last one."]
     assert len(spans) == 52
+
+
+def test_paper_lines_pass_the_strict_parser():
+    """The build loads them leniently (no IRI validation): they must be valid N-Quads as they are."""
+    from collections import defaultdict
+
+    from kg.graph import paper_facts
+    from kg.iris import ResourceIRIs
+    from kg.resolve import resolve_entities
+
+    papers, records = _inputs()
+    paper = Paper(id="doi:10.1000/a b<c>", title=TITLE, abstract=ABSTRACT + " See www.example.org/x|y and "
+                  "https://github.com/o/r?q=1#f.", date="2024-02-30", urls=('github.com/a/b"c<d>',), arxiv_id="2401.00001",
+                  doi="10.1000/a b", categories=("cs.CL",))
+    record = PaperExtraction(paper.id, paper.title, records[0].entities, records[0].relations, "demo", "1")
+    resolution = resolve_entities([record])
+    lines = paper_facts(paper, record, resolution, ResourceIRIs("https://example.org/kg/"), defaultdict(set)).lines
+    parsed = list(ox.parse(input="".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    assert len(parsed) == len(lines) > 30
