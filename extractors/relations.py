@@ -28,7 +28,13 @@ Examples
 >>> doc = RelationFinder(model=None)(doc)  # the fast profile's patterns: a bare "on" is too vague
 >>> [(f.head, f.relation, f.tail, f.trigger) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'outperforms')]
->>> doc = RelationFinder(SparseLogisticModel.load(default_model_path()))(doc)  # the shipped classifier
+
+The shipped classifier leans on paper-level signals (the paper's own system, its roles:
+`RelationFinder.relate` gives them), so on a bare sentence it is cautious:
+
+>>> doc = split_sentences(spacy.blank("en")("ToolX outperforms BaseNet and OldNet."))
+>>> doc.spans["kg_entities"] = [Span(doc, 0, 1, "Model"), Span(doc, 2, 3, "Model"), Span(doc, 4, 5, "Model")]
+>>> doc = RelationFinder(SparseLogisticModel.load(default_model_path()))(doc)
 >>> [(f.head, f.relation, f.tail, f.component) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'kg_relations')]
 """
