@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.batching import batched
-from extractors.offsets import span_at, text_of
+from extractors.offsets import set_spans, span_at, text_of
 
 __all__ = ["best_long_form", "initials_long_form", "find_abbreviations", "detect_abbreviations", "LONG_FORMS", "SHORT_FORMS"]
 
@@ -265,8 +265,8 @@ def _definition_inside(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
 def detect_abbreviations(doc: Doc) -> Doc:
     """Store the pairs of `find_abbreviations` in the two span groups."""
     pairs = find_abbreviations(doc)
-    doc.spans[LONG_FORMS] = [long_span for long_span, _ in pairs]
-    doc.spans[SHORT_FORMS] = [short_span for _, short_span in pairs]
+    set_spans(doc, LONG_FORMS, [long_span for long_span, _ in pairs])
+    set_spans(doc, SHORT_FORMS, [short_span for _, short_span in pairs])
     return doc
 
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.offsets import text_of
+from extractors.offsets import spans_of, text_of
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -96,10 +96,9 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     """The records of one paper's Doc (text = title + `FIELD_SEPARATOR` + abstract)."""
     title_chars = doc.user_data.get(TITLE_CHARS, len(title))
     abstract_start = title_chars + len(FIELD_SEPARATOR)
-    entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
-    if not entities:
+    if not spans_of(doc, ENTITY_SPANS):
         return PaperExtraction(paper_id, title, (), (), extractor, version)
-    introduced = {(s.start, s.end) for s in doc.spans.get(INTRODUCED_SPANS, [])}
+    introduced = {(s.start, s.end) for s in spans_of(doc, INTRODUCED_SPANS)}
     typed_by = typing_sources(doc)
     starts, where_of = _sentence_index(doc, abstract_start)
     text = text_of(doc)
@@ -135,8 +134,8 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
 
 def typing_sources(doc: Doc) -> dict[tuple[int, int], str]:
     """How each entity mention got its type (token span -> "word", "context", ...)."""
-    entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
-    return dict(zip(((s.start, s.end) for s in entities), entities.attrs.get("typed_by", ()) if entities else ()))
+    entities = spans_of(doc, ENTITY_SPANS)
+    return dict(zip(((s.start, s.end) for s in entities), doc.spans[ENTITY_SPANS].attrs.get("typed_by", ()) if entities else ()))
 
 
 def vote_type(members: list[tuple[Span, str, float]], typed_by: dict[tuple[int, int], str]) -> str:
@@ -164,12 +163,13 @@ def _bare_acronym(spans: list[tuple[Span, str, float]], typed_by: dict, introduc
 def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
     """The mentions of ``doc.spans["kg_entities"]`` grouped into entities, in order of
     first mention: group key -> [(span, component, confidence)]."""
-    entities = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else []
-    components = entities.attrs.get("components", ["?"] * len(entities)) if entities else []
-    confidences = entities.attrs.get("confidences", [0.5] * len(entities)) if entities else []
+    entities = spans_of(doc, ENTITY_SPANS)
+    attrs = doc.spans[ENTITY_SPANS].attrs if entities else {}
+    components = attrs.get("components", ["?"] * len(entities))
+    confidences = attrs.get("confidences", [0.5] * len(entities))
     groups = _Groups()
     text = text_of(doc)
-    for long_span, short_span in zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])):
+    for long_span, short_span in zip(spans_of(doc, LONG_FORMS), spans_of(doc, SHORT_FORMS)):
         groups.union(normalise_name(text[short_span.start_char : short_span.end_char]),
                      normalise_name(text[long_span.start_char : long_span.end_char]))
     members: dict[str, list[tuple[Span, str, float]]] = {}

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.batching import BatchedComponent
-from extractors.offsets import span_at, span_text, text_of, token_starts
+from extractors.offsets import set_spans, span_at, span_text, spans_of, text_of, token_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.entity_typing import type_of_phrase, typing_by_context
@@ -56,15 +56,13 @@ class Candidate(NamedTuple):
 def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate]:
     found: list[Candidate] = []
     text = text_of(doc)
-    long_forms = doc.spans[LONG_FORMS] if LONG_FORMS in doc.spans else []
-    short_forms = doc.spans[SHORT_FORMS] if SHORT_FORMS in doc.spans else []
-    for long_span, short_span in zip(long_forms, short_forms):
+    for long_span, short_span in zip(spans_of(doc, LONG_FORMS), spans_of(doc, SHORT_FORMS)):
         long_text = text[long_span.start_char : long_span.end_char]
         prior = lexicon.type_of(long_text) or lexicon.type_of(text[short_span.start_char : short_span.end_char]) or type_of_phrase(long_text) or UNTYPED
         found.append(Candidate(long_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
         found.append(Candidate(short_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
     for group in (LEXICON_SPANS, NAME_SPANS):
-        for span in doc.spans[group] if group in doc.spans else []:
+        for span in spans_of(doc, group):
             if group == LEXICON_SPANS and span.label_ == "Model":
                 span = extend_version(doc, span)
             found.append(Candidate(span, span.label_ or UNTYPED, group, _RELIABILITY[group]))
@@ -332,7 +330,7 @@ class CandidateMerger(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold, self.min_repeats)
-        doc.spans[ENTITY_SPANS] = [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _, _ in merged]
+        set_spans(doc, ENTITY_SPANS, [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _, _ in merged])
         doc.spans[ENTITY_SPANS].attrs["typed_by"] = [typed_by for _, _, typed_by, _, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, _, component, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, _, confidence in merged]

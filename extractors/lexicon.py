@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from extractors.batching import BatchedComponent
+from extractors.offsets import set_spans
 from extractors.records import ENTITY_TYPES
 
 __all__ = ["Lexicon", "LexiconError", "load_lexicon", "LexiconMatcher", "LEXICON_SPANS"]
@@ -122,7 +123,7 @@ class LexiconMatcher(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self.exact(doc, as_spans=True) + self.folded(doc, as_spans=True)
-        doc.spans[LEXICON_SPANS] = filter_spans(spans)
+        set_spans(doc, LEXICON_SPANS, filter_spans(spans))
         return doc
 
 

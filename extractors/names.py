@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors.batching import batched
-from extractors.offsets import span_at, text_of, token_starts
+from extractors.offsets import set_spans, span_at, text_of, token_starts
 
 __all__ = ["ADJECTIVE_SUFFIX", "NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
 
@@ -435,7 +435,7 @@ def find_names(doc: Doc) -> list[Span]:
 
 
 def detect_names(doc: Doc) -> Doc:
-    doc.spans[NAME_SPANS] = find_names(doc)
+    set_spans(doc, NAME_SPANS, find_names(doc))
     return doc
 
 

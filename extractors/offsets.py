@@ -11,10 +11,11 @@ from bisect import bisect_right
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
-__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at"]
+__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at", "spans_of", "set_spans"]
 
 _CACHE = "kg_token_starts"
 _TEXT = "kg_text"
+_GROUPS = "kg_span_lists"
 
 
 def text_of(doc: Doc) -> str:
@@ -62,3 +63,45 @@ def span_at(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     if first > last:
         return None
     return Span(doc, first, last + 1, label=label)
+
+
+def spans_of(doc: Doc, name: str) -> list[Span]:
+    """The Spans of ``doc.spans[name]`` (empty without that group), made once per group.
+
+    spaCy makes a new Span object, reading three tokens, each time a span group is
+    iterated; several components read the same groups. The list is kept beside the
+    group it was read from and read again only when the group is replaced or grows.
+    Callers must not change it.
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("We use BERT.")
+    >>> doc.spans["names"] = [Span(doc, 2, 3, "Model")]
+    >>> [(s.text, s.label_) for s in spans_of(doc, "names")], spans_of(doc, "other")
+    ([('BERT', 'Model')], [])
+    >>> spans_of(doc, "names") is spans_of(doc, "names")
+    True
+    """
+    group = doc.spans.get(name)
+    if group is None:
+        return []
+    lists = doc.user_data.get(_GROUPS)
+    if lists is None:
+        lists = doc.user_data[_GROUPS] = {}
+    kept = lists.get(name)
+    if kept is not None and kept[0] is group and len(kept[1]) == len(group):
+        return kept[1]
+    spans = list(group)
+    lists[name] = (group, spans)
+    return spans
+
+
+def set_spans(doc: Doc, name: str, spans: list[Span]) -> None:
+    """``doc.spans[name] = spans``, and `spans_of` gives these Span objects back
+    (nothing to make again when a later component reads the group)."""
+    doc.spans[name] = spans
+    lists = doc.user_data.get(_GROUPS)
+    if lists is None:
+        lists = doc.user_data[_GROUPS] = {}
+    lists[name] = (doc.spans[name], list(spans))

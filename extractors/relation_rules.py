@@ -46,7 +46,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.offsets import span_text, text_of
+from extractors.offsets import span_text, spans_of, text_of
 from extractors.relation_features import allowed
 from extractors.relation_patterns import OWN_SUBJECT
 from extractors.roles import INTRODUCED_SPANS
@@ -151,7 +151,7 @@ class _Groups:
 
     def introduced(self) -> set[str]:
         """The keys of the entities the paper introduces."""
-        return {self.entity(span)[0] for span in self.doc.spans.get(INTRODUCED_SPANS, [])}
+        return {self.entity(span)[0] for span in spans_of(self.doc, INTRODUCED_SPANS)}
 
 
 def _pair_findings(mentions: list[_Mention], text: str, bounds, groups: _Groups) -> list[Finding]:
@@ -229,7 +229,7 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
     Model) heads only appliedTo, and every Method or Model of a sentence that names it and
     speaks of evaluation is evaluated on it.
     """
-    introduced = [groups.entity(span) for span in doc.spans.get(INTRODUCED_SPANS, ())]
+    introduced = [groups.entity(span) for span in spans_of(doc, INTRODUCED_SPANS)]
     if not introduced:
         return []
     own, actor = _own_system(introduced)
@@ -310,7 +310,7 @@ def _own_findings(doc: Doc, mentions: list[_Mention], text: str, bounds, groups:
 
 def rule_findings(doc: Doc) -> list[Finding]:
     """The relations the rules read in ``doc`` (keyed by entity group), each pair once."""
-    spans = doc.spans[ENTITY_SPANS] if ENTITY_SPANS in doc.spans else ()
+    spans = spans_of(doc, ENTITY_SPANS)
     if len(spans) < 2:
         return []
     text = text_of(doc)

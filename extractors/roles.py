@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.batching import BatchedComponent
 from extractors.candidates import ENTITY_SPANS
-from extractors.offsets import span_text, text_of
+from extractors.offsets import set_spans, span_text, spans_of, text_of
 from extractors.sentences import sentence_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
 
@@ -105,7 +105,7 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     """
     text = text_of(doc)
     title_end = doc.user_data.get(TITLE_CHARS, 0)
-    everything = list(doc.spans[ENTITY_SPANS])
+    everything = spans_of(doc, ENTITY_SPANS)
     texts = {m.start: span_text(m) for m in everything}
     introduced: dict[int, Span] = {}
     defined = title_name(doc)
@@ -123,7 +123,7 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
             introduced[phrase.span.start] = by_start[phrase.span.start]
     mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
     in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
-    defined_forms = {span_text(s) for s in doc.spans.get(LONG_FORMS, [])} | {span_text(s) for s in doc.spans.get(SHORT_FORMS, [])}
+    defined_forms = {span_text(s) for s in spans_of(doc, LONG_FORMS)} | {span_text(s) for s in spans_of(doc, SHORT_FORMS)}
     sentences = sentence_starts(doc)
     for k, mention in enumerate(mentions):
         if (
@@ -157,7 +157,7 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     # a Title Case long form that no list knows, defined where the authors present their
     # work, is their own coinage: "we propose Contextualized Critiques with ... (C3PO)"
     coined = set()
-    pairs = list(zip(doc.spans.get(LONG_FORMS, []), doc.spans.get(SHORT_FORMS, [])))
+    pairs = list(zip(spans_of(doc, LONG_FORMS), spans_of(doc, SHORT_FORMS)))
     claim_sentences = set()
     if pairs:  # only long forms need them
         claim_sentences = {bisect_right(sentences, start) for start, _ in verbs}
@@ -201,7 +201,7 @@ class RoleTagger(BatchedComponent):
         self.known = known
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[INTRODUCED_SPANS] = introduced_mentions(doc, self.known)
+        set_spans(doc, INTRODUCED_SPANS, introduced_mentions(doc, self.known))
         return doc
 
 

@@ -150,3 +150,19 @@ def test_clause_end_regex_is_the_one_it_replaces():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         assert _CLAUSE_END.split(text) == regex.split(text), text
+
+
+def test_span_lists_follow_their_group_when_it_is_replaced_or_grows():
+    import spacy
+    from spacy.tokens import Span
+
+    from extractors.offsets import set_spans, spans_of
+
+    doc = spacy.blank("en")("We use BERT and GPT-4 on SQuAD.")
+    set_spans(doc, "names", [Span(doc, 2, 3, "Model")])
+    assert [(s.text, s.label_) for s in spans_of(doc, "names")] == [("BERT", "Model")]
+    doc.spans["names"] = [Span(doc, 4, 5, "Model")]  # replaced without set_spans (the training code does)
+    assert [s.text for s in spans_of(doc, "names")] == ["GPT-4"]
+    doc.spans["names"].append(Span(doc, 6, 7, "Dataset"))
+    assert [(s.text, s.label_) for s in spans_of(doc, "names")] == [("GPT-4", "Model"), ("SQuAD", "Dataset")]
+    assert spans_of(doc, "none") == []
