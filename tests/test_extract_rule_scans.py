@@ -9,7 +9,9 @@ import random
 import re
 
 from extractors.abbreviations import _last_words_start
-from extractors.names import _SHAPE_HINT, _WORD, _WORD_CHARS, hinted_words, modifier_words
+from extractors.head_phrases import modifier_words
+from extractors.names import _SHAPE_HINT, _WORD, hinted_words
+from extractors.rule_words import WORD_CHARS
 
 _PIECES = ["a", "ab", "x1", "1x", "-", "--", " ", "  ", ".", "/", "@", "_", "A", "é", "\n", "\t", "\u00a0",
            "e.g.", "multi-hop", "3d", "q", "(", "z-"]
@@ -46,7 +48,7 @@ def _hinted_words_by_every_hint(text):
     found, seen = [], set()
     for hint in _SHAPE_HINT.finditer(text):
         left = hint.start()
-        while left > 0 and text[left - 1] in _WORD_CHARS:
+        while left > 0 and text[left - 1] in WORD_CHARS:
             left -= 1
         match = _WORD.match(text, left)
         if match is None or match.end() <= hint.start() or left in seen:
