@@ -64,10 +64,10 @@ class BuildResult:
         )
 
 
-def _write_jsonl(path: Path, rows) -> None:
+def _write_lines(path: Path, lines) -> None:
     with atomic_write(path) as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for line in lines:
+            handle.write(line + "\n")
 
 
 def build(
@@ -127,7 +127,7 @@ def build(
     """
     from kg.analytics import run_analytics
     from kg.buildstate import BuildState
-    from kg.corpus import paper_to_json, read_corpus
+    from kg.corpus import read_corpus
     from kg.graph import write_graph
     from kg.graphupdate import drop_analytics_graph, mention_table, open_store, update_graph
     from kg.iris import ResourceIRIs
@@ -173,11 +173,10 @@ def build(
             return replace(previous, read=corpus.read, skipped=corpus.skipped, merged=corpus.merged,
                            extracted=0, removed=0, graphs_rewritten=0, stages=tuple(stages),
                            seconds=time.perf_counter() - started)
-        _write_jsonl(out / "papers.jsonl", (paper_to_json(p) for p in state.papers()))
+        # The JSON texts as stored (no parsing and dumping again: 5 times faster), a line each.
+        _write_lines(out / "papers.jsonl", state.paper_texts())
         written.append("papers.jsonl")
-        with atomic_write(out / "extractions.jsonl") as handle:
-            for _, record in state.extractions():
-                handle.write(record + "\n")
+        _write_lines(out / "extractions.jsonl", (record for _, record in state.extractions()))
         written.append("extractions.jsonl")
         stage("records")
 

@@ -208,6 +208,11 @@ class BuildState:
         for (text,) in self._db.execute("SELECT json FROM papers ORDER BY id"):
             yield paper_from_json(json.loads(text))
 
+    def paper_texts(self) -> Iterator[str]:
+        """Every paper's stored JSON text (`kg.corpus.paper_to_json`, keys sorted), by id."""
+        for (text,) in self._db.execute("SELECT json FROM papers ORDER BY id"):
+            yield text
+
     def paper_hashes(self) -> dict[str, str]:
         """Paper id -> digest of its stored JSON (metadata included)."""
         return {pid: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
