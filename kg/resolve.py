@@ -19,9 +19,11 @@ joins these per-paper entities across the corpus:
 Merging is the least fixed point of these rules, so the result does not depend on the
 order of papers or entities. Each entity takes the type most of its mentions vote for,
 its most frequent full form as preferred label and every other form as alternative
-labels; its slug (the last IRI segment) is made from the preferred label, with a hash of
-its normal form added only where two entities would share a slug or the label has no
-ASCII letters left.
+labels. Its slug (the last IRI segment) does not follow the label, which new papers move:
+it is made from the full form with the smallest normal form, with a hash of that normal
+form added where the slug alone does not give it back (no ASCII letters left, characters
+dropped, longer than 60), so an entity keeps its IRI as the corpus grows unless papers
+merge it with another or spell it in a new way.
 
 Examples
 --------
@@ -101,6 +103,7 @@ _ARTIFACT_TYPES = frozenset({"Model", "Dataset", "Benchmark"})
 _initials = functools.lru_cache(maxsize=1 << 17)(initials)
 _loose_key = functools.lru_cache(maxsize=1 << 17)(loose_key)
 _name_key = functools.lru_cache(maxsize=1 << 17)(name_key)
+_slugify = functools.lru_cache(maxsize=1 << 17)(slugify)
 
 
 def _balanced(text: str) -> bool:
@@ -271,7 +274,26 @@ def _describe(members: list[_Local]) -> tuple[str, str, tuple[str, ...], int, in
     alt = tuple(sorted(s for s in surfaces if s != pref))
     papers = len({local.paper_id for local in members})
     mentions = sum(max(1, sum(count for _, count in local.surfaces)) for local in members)
-    return pref, kind, alt, papers, mentions, name_key(pref)
+    return pref, kind, alt, papers, mentions, _entity_slug(full)
+
+
+def _entity_slug(full: set[str]) -> str:
+    """The entity's slug, from its full forms (as a set: no counts, no order), never from its preferred label.
+
+    A label is the most frequent form, so new papers move it; a slug made from it would move
+    the entity's IRI, and with it every paper graph that mentions the entity. The slug is
+    made from the forms of the smallest normal form instead, the smallest slug among them,
+    which only a new spelling of the entity can change. It is the plain slug where the slug
+    alone gives back that normal form (two entities, two normal forms: never one slug), else
+    the slug with a digest of the normal form (``c++`` -> ``c-<digest>``), so no entity's
+    slug depends on which other entities exist.
+    """
+    key = min(_name_key(s) for s in full)
+    slugs = {_slugify(s) for s in full if _name_key(s) == key}
+    exact = [slug for slug in slugs if slug and _name_key(slug) == key]
+    if exact:
+        return min(exact)
+    return f"{min(slugs) or 'e'}-{_digest(key)}"
 
 
 def resolve_entities(extractions: Iterable[PaperExtraction], *, infer_abbreviations: bool = True) -> Resolution:
@@ -291,17 +313,11 @@ def resolve_locals(locals_: list[_Local], *, infer_abbreviations: bool = True) -
 
     described = []
     for members in groups.values():
-        pref, kind, alt, papers, mentions, key = _describe([locals_[i] for i in members])
+        pref, kind, alt, papers, mentions, slug = _describe([locals_[i] for i in members])
         if kind not in ENTITY_TYPES:
             kind = ENTITY_TYPES[0]
-        described.append((slugify(pref), key, pref, kind, alt, papers, mentions, members))
-
-    slug_users = Counter(d[0] for d in described)
-    entities, owner_of = [], {}
-    for base, key, pref, kind, alt, papers, mentions, members in described:
-        slug = base if base and slug_users[base] == 1 and len(base) < 60 else f"{base or 'e'}-{_digest(key)}"
-        entities.append((slug, ResolvedEntity(slug, kind, pref, alt, papers, mentions), members))
-    entities.sort(key=lambda item: item[0])
+        described.append((slug, ResolvedEntity(slug, kind, pref, alt, papers, mentions), members))
+    entities = sorted(described, key=lambda item: item[0])
     if len({slug for slug, _, _ in entities}) != len(entities):
         raise RuntimeError("entity slug collision; lengthen the digest")  # 32-bit digests of distinct keys
     # A paper's full names win over its aliases when one string is both (nested entities).

@@ -138,3 +138,37 @@ def test_a_build_with_nothing_new_keeps_the_finished_build(tmp_path):
     assert triples(out / "graph.ttl")
     other_seed = _build([source], out, seed=1)  # other options: analytics and files again
     assert [name for name, _ in other_seed.stages][-1] == "write"
+
+
+def _gnn_papers(start: int, count: int, form: str) -> list:
+    from kg.papers import Paper
+    return [Paper(f"gnn:{start + i}", f"Graph learning study {start + i}",
+                  f"We train {form} on dataset D{start + i}. {form} predict outcomes in setting S{start + i}.")
+            for i in range(count)]
+
+
+def test_a_moved_preferred_label_rewrites_no_paper_graph(tmp_path):
+    """New papers that make another form of an entity its most frequent one change its label,
+    not its IRI: no paper graph of the earlier papers is rewritten, and the result equals a fresh build."""
+    base = write_papers(tmp_path / "base.jsonl", _gnn_papers(0, 2, "Graph Neural Networks") +
+                        _gnn_papers(2, 1, "Graph Neural Network"))
+    extra = write_papers(tmp_path / "extra.jsonl", _gnn_papers(3, 3, "Graph Neural Network"))
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _build([base], out)
+    labels_before = _gnn_labels(out)
+    result = _build([base, extra], out)
+    _build([base, extra], fresh)
+    labels_after = _gnn_labels(out)
+    assert labels_before.keys() == labels_after.keys()  # the same entity IRI
+    assert set(labels_before.values()) == {"Graph Neural Networks"} and set(labels_after.values()) == {"Graph Neural Network"}
+    assert result.graphs_rewritten == 3  # the new papers' graphs only
+    assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
+
+
+def _gnn_labels(out: Path) -> dict[str, str]:
+    import pyoxigraph as ox
+    labels = {}
+    for quad in ox.parse(path=out / "graph.trig", format=ox.RdfFormat.TRIG):
+        if quad.predicate.value.endswith("core#prefLabel") and "Graph Neural" in quad.object.value:
+            labels[quad.subject.value] = quad.object.value
+    return labels
