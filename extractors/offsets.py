@@ -11,7 +11,7 @@ from bisect import bisect_right
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
-__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at", "spans_of", "set_spans"]
+__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at", "spans_of", "set_spans", "release_spans"]
 
 _CACHE = "kg_token_starts"
 _TEXT = "kg_text"
@@ -71,7 +71,9 @@ def spans_of(doc: Doc, name: str) -> list[Span]:
     spaCy makes a new Span object, reading three tokens, each time a span group is
     iterated; several components read the same groups. The list is kept beside the
     group it was read from and read again only when the group is replaced or grows.
-    Callers must not change it.
+    Callers must not change it. The Spans refer to their Doc, so the lists make a
+    reference cycle: `release_spans` ends it once the Doc's records are made (or
+    Python's cycle collector frees the Doc later).
 
     Examples
     --------
@@ -105,3 +107,10 @@ def set_spans(doc: Doc, name: str, spans: list[Span]) -> None:
     if lists is None:
         lists = doc.user_data[_GROUPS] = {}
     lists[name] = (doc.spans[name], list(spans))
+
+
+def release_spans(doc: Doc) -> None:
+    """Drop the Span lists of `spans_of` and `set_spans`: a Doc without them is freed as
+    soon as nobody holds it (with them it waits for the cycle collector, and the Docs of
+    a long run pile up between collections)."""
+    doc.user_data.pop(_GROUPS, None)

@@ -168,3 +168,25 @@ def test_span_lists_follow_their_group_when_it_is_replaced_or_grows():
     doc.spans["names"].append(Span(doc, 6, 7, "Dataset"))
     assert [(s.text, s.label_) for s in spans_of(doc, "names")] == [("GPT-4", "Model"), ("SQuAD", "Dataset")]
     assert spans_of(doc, "none") == []
+
+
+def test_extracted_docs_hold_no_reference_cycle():
+    """The Span lists that components share end with the records: Docs go with their last
+    reference, not at the cycle collector's next pass."""
+    import gc
+
+    from spacy.tokens import Doc
+
+    from extractors.pipeline import extract, load_pipeline
+
+    nlp = load_pipeline("fast")
+    items = [(f"p{k}", "DNO: preference tuning", "We propose Direct Nash Optimization (DNO). It beats GPT-4 on MT-Bench.") for k in range(3)]
+    gc.disable()
+    try:
+        before = sum(isinstance(o, Doc) for o in gc.get_objects())
+        records = list(extract(nlp, items))
+        after = sum(isinstance(o, Doc) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert len(records) == 3 and records[0].entities
+    assert after == before
