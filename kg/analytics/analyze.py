@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import rdflib
@@ -89,6 +90,7 @@ def analyze_mentions(
     backend: Backend = "auto",
     betweenness_samples: int | None = None,
     resolution: float = 1.0,
+    links_ready: Callable[[Sequence[CoMentionLink]], None] | None = None,
 ) -> AnalyticsResult:
     """Central concepts, co-mention links, communities and trends of a `MentionTable`.
 
@@ -105,16 +107,20 @@ def analyze_mentions(
     betweenness_samples : sources sampled for betweenness (default: exact up to 2,000
         entities, else 100 to 500 depending on the number of links).
     resolution : Louvain resolution (higher, smaller communities).
+    links_ready : called with ``comentions`` as soon as they are known, before the measures
+        (`kg.analytics.run` starts writing them then).
     """
     if backend == "igraph" or (backend == "auto" and len(table.entities) > LARGE_GRAPH_NODES):
         # Large: counted as arrays, measured in igraph, no NetworkX graph (the same results).
         arrays = link_arrays(table, min_support=min_support)
         chosen, nodes, links = "igraph", arrays.nodes, arrays.links
+        comentions = ranked_links(arrays, by="support", top=None, min_support=link_min_support)
+        if links_ready is not None:
+            links_ready(comentions)
         concepts, communities = _igraph_measures(table, arrays, seed=seed, betweenness_samples=betweenness_samples,
                                                  resolution=resolution)
         by_support = ranked_links(arrays, by="support", top=top)
         by_npmi = ranked_links(arrays, by="npmi", top=top, min_support=npmi_min_support)
-        comentions = ranked_links(arrays, by="support", top=None, min_support=link_min_support)
     else:
         graph = comention_graph(table, min_support=min_support)
         chosen, nodes, links = choose_backend(graph, backend), list(graph), graph.number_of_edges()
@@ -125,6 +131,8 @@ def analyze_mentions(
         by_support = strongest_links(graph, by="support", top=top)
         by_npmi = strongest_links(graph, by="npmi", top=top, min_support=npmi_min_support)
         comentions = strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=link_min_support)
+        if links_ready is not None:
+            links_ready(comentions)
     trends = mention_trends(table)
     settings = {
         "seed": seed,

@@ -6,15 +6,14 @@ Every file is written to a temporary name and renamed into place (`kg.atomic`).
 from __future__ import annotations
 
 import csv
-import io
 import re
 import json
 from pathlib import Path
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.comention import CoMentionLink
+from kg.analytics.linkfiles import COMENTIONS_CSV, link_columns, write_comentions_csv
 from kg.atomic import atomic_write
-from kg.parallel import batched
 
 __all__ = ["REPORT_FILES", "write_outputs", "render_report"]
 
@@ -102,27 +101,11 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
         writer.writerows(rows)
 
 
-def _write_comentions_csv(path: Path, result: AnalyticsResult) -> None:
-    """``comentions.csv`` (a row per link: hundreds of thousands): each entity's IRI and label
-    quoted once by the csv module, the rows joined as text (what `csv.writer` writes, 5 times faster)."""
-    cells: dict[str, str] = {}
+def write_outputs(result: AnalyticsResult, out: str | Path, *, comentions: bool = True) -> list[Path]:
+    """Write `REPORT_FILES` into ``out`` (created when missing); returns their paths.
 
-    def cell(iri: str) -> str:
-        if iri not in cells:
-            buffer = io.StringIO()
-            csv.writer(buffer).writerow([iri, result.labels[iri]])
-            cells[iri] = buffer.getvalue()[:-2]  # without the "\r\n"
-        return cells[iri]
-
-    with atomic_write(path, newline="") as handle:
-        csv.writer(handle).writerow(["source", "source_label", "target", "target_label", "support", "npmi", "jaccard"])
-        for links in batched(result.comentions, 20_000):
-            handle.write("".join(f"{cell(l.source)},{cell(l.target)},{l.support},{l.npmi!r},{l.jaccard!r}\r\n"
-                                 for l in links))
-
-
-def write_outputs(result: AnalyticsResult, out: str | Path) -> list[Path]:
-    """Write `REPORT_FILES` into ``out`` (created when missing); returns their paths."""
+    ``comentions=False`` leaves ``comentions.csv`` to the caller (`kg.analytics.linkfiles`).
+    """
     out = Path(out)
     with atomic_write(out / "report.md") as handle:
         handle.write(render_report(result))
@@ -132,7 +115,8 @@ def write_outputs(result: AnalyticsResult, out: str | Path) -> list[Path]:
                ["rank", "iri", "label", "type", "papers", "degree", "pagerank", "betweenness", "eigenvector", "score"],
                ([c.rank, c.iri, c.label, c.type, c.papers, c.degree, c.pagerank, c.betweenness, c.eigenvector, c.score]
                 for c in result.concepts))
-    _write_comentions_csv(out / "comentions.csv", result)
+    if comentions:
+        write_comentions_csv(out / COMENTIONS_CSV, link_columns(result.comentions), result.labels)
     _write_csv(out / "communities.csv", ["community", "name", "size", "iri", "label"],
                ([c.number, c.name, c.size, iri, result.labels.get(iri, iri)]
                 for c in result.communities.communities for iri in c.members))

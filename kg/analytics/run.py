@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
+from kg.analytics.backends import LARGE_GRAPH_NODES
+from kg.analytics.linkfiles import LinkFileWriter
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
 from kg.atomic import atomic_write
 from kg.parallel import batched
+from kg.vocab import resolve_base_iri
 
 __all__ = ["AnalyticsRun", "run_analytics"]
 
@@ -38,6 +42,8 @@ class AnalyticsRun:
 
 # rdflib's Turtle serialiser (grouped, sorted) takes 150 us a triple; N-Triples lines 2 us.
 RDFLIB_TURTLE_LIMIT = 50_000
+# Fewer links are written in this process: the helper interpreter costs about half a second.
+BACKGROUND_LINKS = 20_000
 
 
 def _analytics_size(result: AnalyticsResult) -> int:
@@ -45,14 +51,20 @@ def _analytics_size(result: AnalyticsResult) -> int:
     return 7 * len(result.concepts) + 4 * len(result.communities.communities) + 6 * len(result.comentions)
 
 
-def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | None) -> None:
-    """The analytics triples as Turtle: by rdflib while few (the same bytes as ever), as N-Triples lines when many."""
-    if _analytics_size(result) <= RDFLIB_TURTLE_LIMIT:
+def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | None, links: Path | None = None) -> None:
+    """The analytics triples as Turtle: by rdflib while few (the same bytes as ever), as N-Triples lines when many.
+
+    ``links`` holds the co-mention lines written already (`LinkFileWriter`): copied after the rest.
+    """
+    if links is None and _analytics_size(result) <= RDFLIB_TURTLE_LIMIT:
         analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
         return
     # N-Triples lines: valid Turtle, written without building a term per triple.
-    for batch in batched(analytics_ntriples(result, base_iri=base_iri), 20_000):
+    for batch in batched(analytics_ntriples(result, base_iri=base_iri, links=links is None), 20_000):
         handle.write("".join(batch).encode("utf-8"))
+    if links is not None:
+        with open(links, "rb") as part:
+            shutil.copyfileobj(part, handle, 1 << 20)
 
 
 def run_analytics(
@@ -68,12 +80,20 @@ def run_analytics(
     `kg.analytics.analyze`.
     """
     out = Path(out)
-    result = analyze_mentions(table if table is not None else read_mentions(graph), seed=seed, **options)
-    if into_graph:
-        write_back(graph, result, base_iri=base_iri)
-    files = [path.name for path in write_outputs(result, out)]
-    with atomic_write(out / "analytics.ttl", "wb") as handle:
-        _write_analytics_turtle(result, handle, base_iri=base_iri)
+    table = table if table is not None else read_mentions(graph)
+    labels = {iri: info.label for iri, info in table.entities.items()}
+    # Many links: their files are written by a second process while the measures are computed
+    # (only links that make analytics.ttl N-Triples lines: the helper writes no rdflib Turtle).
+    with LinkFileWriter(out, labels=labels, base=resolve_base_iri(base_iri),
+                        background=len(table.entities) > LARGE_GRAPH_NODES,
+                        least_links=max(BACKGROUND_LINKS, RDFLIB_TURTLE_LIMIT // 6 + 1)) as links:
+        result = analyze_mentions(table, seed=seed, links_ready=links.start, **options)
+        if into_graph:
+            write_back(graph, result, base_iri=base_iri)
+        written = links.finish()
+        files = [path.name for path in write_outputs(result, out, comentions=written is None)]
+        with atomic_write(out / "analytics.ttl", "wb") as handle:
+            _write_analytics_turtle(result, handle, base_iri=base_iri, links=written)
     files.append("analytics.ttl")
     return AnalyticsRun(
         result=result,

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.analytics.analyze import AnalyticsResult
+from kg.analytics.linkfiles import comention_ntriples, link_columns
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
 from kg.graphstore import QuadLoader, nquads_object
 from kg.vocab import PREFIXES, resolve_base_iri
@@ -76,10 +77,10 @@ def analytics_triples(result: AnalyticsResult, *, base_iri: str | None = None) -
         yield node, KG.jaccard, float(link.jaccard)
 
 
-def analytics_ntriples(result: AnalyticsResult, *, base_iri: str | None = None) -> Iterator[str]:
+def analytics_ntriples(result: AnalyticsResult, *, base_iri: str | None = None, links: bool = True) -> Iterator[str]:
     """`analytics_triples` as N-Triples text, a chunk per entity, community or link (the same
     lines as writing each triple with `kg.graphstore.nquads_object`, without a term per triple:
-    a million triples in seconds)."""
+    a million triples in seconds); ``links=False`` stops before the co-mention links."""
     base = resolve_base_iri(base_iri)
     membership = result.communities.membership()
     double, integer = f"^^<{XSD.double}>", f"^^<{XSD.integer}>"
@@ -99,13 +100,8 @@ def analytics_ntriples(result: AnalyticsResult, *, base_iri: str | None = None) 
         s = f"<{base}community/{c.number}"
         yield (f"{s}> <{RDF.type}> <{KG.Community}> .\n{s}> <{RDFS.label}> {nquads_object(str(c.name))} .\n"
                f'{s}{p["communityNumber"]}"{int(c.number)}"{integer} .\n{s}{p["communitySize"]}"{int(c.size)}"{integer} .\n')
-    kind = f"> <{RDF.type}> <{KG.CoMention}> .\n"
-    for link in result.comentions:
-        digest = hashlib.sha1("\n".join(sorted((link.source, link.target))).encode("utf-8")).hexdigest()[:16]
-        s = f"<{base}comention/{digest}"
-        yield (f"{s}{kind}{s}{p['coMentionOf']}<{link.source}> .\n{s}{p['coMentionOf']}<{link.target}> .\n"
-               f'{s}{p["support"]}"{int(link.support)}"{integer} .\n{s}{p["npmi"]}"{float(link.npmi)!r}"{double} .\n'
-               f'{s}{p["jaccard"]}"{float(link.jaccard)!r}"{double} .\n')
+    if links:
+        yield from comention_ntriples(link_columns(result.comentions), base=base)
 
 
 def _term(value) -> rdflib.term.Node:

@@ -1,0 +1,173 @@
+"""The co-mention link files, written in a second process while the measures are computed.
+
+A large graph's links (hundreds of thousands) fill ``comentions.csv`` and most of
+``analytics.ttl``; writing them is text work that needs only the links and the entity
+labels, known before centrality and communities are. `LinkFileWriter` hands that work to
+a helper process as soon as the links are ranked, so on two cores it runs beside the
+igraph measures instead of after them; the bytes are those written in one process.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> from kg.analytics.comention import CoMentionLink
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> write_comentions_csv(out / "comentions.csv", link_columns([CoMentionLink("urn:a", "urn:b", 2, 0.5, 1.0)]),
+...                      {"urn:a": "A, with a comma", "urn:b": "B"})
+>>> print((out / "comentions.csv").read_text().splitlines()[1])
+urn:a,"A, with a comma",urn:b,B,2,0.5,1.0
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from kg.analytics.comention import CoMentionLink
+from kg.analytics.terms import KG
+from kg.atomic import atomic_write
+from kg.parallel import batched
+
+__all__ = ["COMENTIONS_CSV", "LinkFileWriter", "comention_ntriples", "link_columns", "write_comentions_csv"]
+
+log = logging.getLogger("kg.analytics")
+
+COMENTIONS_CSV = "comentions.csv"
+LINKS_PART = ".analytics-links.nt.part"  # analytics.ttl's co-mention lines, until joined to the rest
+
+Columns = tuple[list[str], list[str], list[int], list[float], list[float]]
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def link_columns(links: Sequence[CoMentionLink]) -> Columns:
+    """Sources, targets, supports, NPMI and Jaccard values of ``links``, as five lists (what the writers take)."""
+    return ([l.source for l in links], [l.target for l in links], [l.support for l in links],
+            [l.npmi for l in links], [l.jaccard for l in links])
+
+
+def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str]) -> None:
+    """``comentions.csv``: a row per link; each entity's IRI and label quoted once by the csv
+    module, the rows joined as text (what `csv.writer` writes, 5 times faster)."""
+    sources, targets, supports, npmis, jaccards = links
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    cells = {}  # IRI -> its two cells
+    for iri in {*sources, *targets}:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([iri, labels[iri]])
+        cells[iri] = buffer.getvalue()[:-2]  # without the "\r\n"
+    with atomic_write(path, newline="") as handle:
+        csv.writer(handle).writerow(["source", "source_label", "target", "target_label", "support", "npmi", "jaccard"])
+        for rows in batched(zip(sources, targets, supports, npmis, jaccards), 20_000):
+            handle.write("".join(f"{cells[a]},{cells[b]},{n},{m!r},{j!r}\r\n" for a, b, n, m, j in rows))
+
+
+def comention_ntriples(links: Columns, *, base: str) -> Iterator[str]:
+    """The N-Triples lines of each link (`kg.analytics.writeback.analytics_triples`'s), a chunk per link."""
+    sources, targets, supports, npmis, jaccards = links
+    kind, of = f"> <{_RDF_TYPE}> <{KG.CoMention}> .\n", f"> <{KG.coMentionOf}> "
+    support, npmi, jaccard = f"> <{KG.support}> ", f"> <{KG.npmi}> ", f"> <{KG.jaccard}> "
+    double, integer, prefix, sha1 = f"^^<{_XSD}double>", f"^^<{_XSD}integer>", f"<{base}comention/", hashlib.sha1
+    for a, b, n, m, j in zip(sources, targets, supports, npmis, jaccards):
+        first, second = (a, b) if a <= b else (b, a)  # `comention_iri`: the same IRI whichever order
+        s = prefix + sha1(f"{first}\n{second}".encode("utf-8")).hexdigest()[:16]
+        yield (f"{s}{kind}{s}{of}<{a}> .\n{s}{of}<{b}> .\n{s}{support}\"{int(n)}\"{integer} .\n"
+               f'{s}{npmi}"{float(m)!r}"{double} .\n{s}{jaccard}"{float(j)!r}"{double} .\n')
+
+
+def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: str) -> None:
+    """``comentions.csv`` and the co-mention lines of ``analytics.ttl`` (`LINKS_PART`), in the helper process."""
+    out = Path(out)
+    write_comentions_csv(out / COMENTIONS_CSV, columns, labels)
+    with atomic_write(out / LINKS_PART, "wb") as handle:
+        for chunk in batched(comention_ntriples(columns, base=base), 20_000):
+            handle.write("".join(chunk).encode("utf-8"))
+
+
+def _serve() -> None:
+    """The helper process: the arguments of `_write_link_files` pickled on stdin (nothing: no work)."""
+    try:
+        job = pickle.load(sys.stdin.buffer)
+    except EOFError:
+        return
+    _write_link_files(*job)
+
+
+class LinkFileWriter:
+    """Writes the link files of one analytics run in a helper process.
+
+    Made before the analysis starts (the interpreter starts and imports while the mention
+    table is read); `start` is `kg.analytics.analyze_mentions`'s ``links_ready`` hook;
+    `finish` waits and gives the path of the co-mention lines, or None when the caller is
+    to write both files (few links, or a failed helper). The helper is a plain ``python -c`` of
+    this module fed by a pipe (not `multiprocessing`, which would import the caller's main
+    script again). Use it as a context manager: the helper is ended and the partial file
+    removed however the run ends.
+    """
+
+    def __init__(self, out: str | Path, *, labels: Mapping[str, str], base: str, background: bool = True,
+                 least_links: int = 1):
+        self.out, self.labels, self.base, self.least_links = Path(out), labels, base, least_links
+        self._helper: subprocess.Popen | None = None
+        self.started = False
+        if background:
+            package_root = str(Path(__file__).resolve().parents[2])  # this kg, first on the helper's path
+            try:
+                self._helper = subprocess.Popen(
+                    [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                     "from kg.analytics.linkfiles import _serve; _serve()", package_root], stdin=subprocess.PIPE)
+            except OSError as error:  # no interpreter to start: the caller writes the files
+                log.warning("no helper process for the link files (%s): written here instead", error)
+
+    def start(self, links: Sequence[CoMentionLink]) -> None:
+        """Hand ``links`` (ranked, as written) to the helper when there are ``least_links`` or more."""
+        if self._helper is None or len(links) < self.least_links:
+            return
+        columns = link_columns(links)
+        mentioned = {*columns[0], *columns[1]}
+        job = (str(self.out), columns, {iri: self.labels[iri] for iri in mentioned}, self.base)
+        try:
+            pickle.dump(job, self._helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._helper.stdin.close()
+        except OSError:  # the helper is gone (it says why on stderr): the caller writes the files
+            self._helper.kill()
+            self._helper.wait()
+            self._helper = None
+            return
+        self.started = True
+
+    def finish(self) -> Path | None:
+        """Wait for the helper; the path of the co-mention lines it wrote, or None when the
+        caller is to write both files (few links, or the helper failed: it says why on stderr)."""
+        if self._helper is None:
+            return None
+        if not self._helper.stdin.closed:
+            self._helper.stdin.close()  # no work: the helper ends
+        status = self._helper.wait()
+        if not self.started:
+            return None
+        if status != 0:
+            log.warning("the helper process writing %s failed (exit status %d): written here instead",
+                        self.out / COMENTIONS_CSV, status)
+            return None
+        return self.out / LINKS_PART
+
+    def __enter__(self) -> "LinkFileWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        helper = self._helper
+        if helper is not None and helper.poll() is None:  # the run failed before finish()
+            helper.kill()
+            helper.wait()
+        if helper is not None and helper.stdin is not None and not helper.stdin.closed:
+            helper.stdin.close()
+        (self.out / LINKS_PART).unlink(missing_ok=True)

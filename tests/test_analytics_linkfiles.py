@@ -1,0 +1,61 @@
+"""The link files written by the helper process are the bytes written in one process; a
+helper that fails leaves the work to the caller."""
+
+from __future__ import annotations
+
+import random
+import sys
+
+import pytest
+import rdflib
+
+from kg.analytics import linkfiles, run, run_analytics
+from kg.analytics.mentions import MentionTable
+
+FILES = ("analytics.ttl", "comentions.csv", "concepts.csv", "communities.csv", "report.md", "analytics.json")
+
+
+@pytest.fixture(scope="module")
+def table():
+    """700 entities over 1,200 papers (past `LARGE_GRAPH_NODES`: the helper is started), labels with CSV specials."""
+    rng = random.Random(11)
+    entities = [f"urn:e{i:04d}" for i in range(700)]
+    papers = {f"urn:p{p:05d}": set(rng.sample(entities[: 50 + p % 600], rng.randint(0, 6))) for p in range(1200)}
+    plain = MentionTable.from_lists(papers, types={e: ("Method", "Task")[i % 2] for i, e in enumerate(entities)})
+    labels = {iri: info.__class__(iri, f'name, "{iri[-4:]}"', info.type) for iri, info in plain.entities.items()}
+    return MentionTable(labels, plain.papers, plain.dates)
+
+
+def _files(folder):
+    return {name: (folder / name).read_bytes() for name in FILES}
+
+
+def _run(table, folder, monkeypatch, *, least_links):
+    monkeypatch.setattr(run, "BACKGROUND_LINKS", least_links)
+    monkeypatch.setattr(run, "RDFLIB_TURTLE_LIMIT", 0)  # analytics.ttl as N-Triples lines, the helper's form
+    finished = []
+    original = linkfiles.LinkFileWriter.finish
+    monkeypatch.setattr(linkfiles.LinkFileWriter, "finish", lambda self: finished.append(original(self)) or finished[-1])
+    analytics = run_analytics(rdflib.Graph(), out=folder, seed=2, table=table, into_graph=False)
+    assert not (folder / linkfiles.LINKS_PART).exists()
+    return analytics, finished
+
+
+def test_the_helper_writes_what_one_process_writes(table, tmp_path, monkeypatch):
+    inline, used = _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
+    assert used == [None]  # the helper was started, but given no work
+    helped, used = _run(table, tmp_path / "helped", monkeypatch, least_links=1)
+    assert used == [tmp_path / "helped" / linkfiles.LINKS_PART]
+    assert len(inline.result.comentions) > 200
+    assert _files(tmp_path / "helped") == _files(tmp_path / "inline")
+
+
+def test_a_failing_helper_leaves_the_files_to_the_caller(table, tmp_path, monkeypatch, caplog):
+    _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
+    for interpreter in ("false", sys.executable + "-missing"):  # fails at once; cannot even start
+        monkeypatch.setattr(sys, "executable", interpreter)
+        _, used = _run(table, tmp_path / "failed", monkeypatch, least_links=1)
+        monkeypatch.undo()
+        assert used == [None]
+        assert _files(tmp_path / "failed") == _files(tmp_path / "inline")
+    assert "written here instead" in caplog.text
