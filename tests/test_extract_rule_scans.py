@@ -190,3 +190,35 @@ def test_extracted_docs_hold_no_reference_cycle():
         gc.enable()
     assert len(records) == 3 and records[0].entities
     assert after == before
+
+
+def test_whole_words_are_the_leading_boundary_regexes_they_replace():
+    from extractors.roles import _AUTHORS, _CLAIM_WORDS, _CLAUSE_STOP, _LONGEST_VERB, _VERB, _VERB_REACH, authors_verbs, whole_words
+
+    authors = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b")
+    claim = re.compile(r"\b(?:[Oo]ur|called|named|dubbed|termed|novel|new)\b")
+
+    def regex_authors_verbs(text):  # authors_verbs before whole_words
+        found, position = [], 0
+        while (subject := authors.search(text, position)) is not None:
+            reach = subject.end() + _VERB_REACH
+            stop = _CLAUSE_STOP.search(text, subject.end(), reach)
+            last_start = stop.start() if stop is not None else reach
+            verb = _VERB.search(text, subject.end(), last_start + _LONGEST_VERB + 1)
+            if verb is not None and verb.start() <= last_start:
+                found.append((subject.start(), verb.end()))
+                position = verb.end()
+            else:
+                position = subject.start() + 1
+        return found
+
+    pieces = ["we", "We", "owe", "our", "Our", "four", "new", "renew", "this paper", "This work", "In this paper",
+              "in this work", "this papers", "called", "_new", "é", "ünew", "named", "propose", "present", "build",
+              " ", " ", ", ", ".", ";", "x", "1", "\n"]
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        # every place the regex matches at (an occurrence may hold another: "In this paper")
+        assert whole_words(text, _AUTHORS) == [m.span() for at in range(len(text)) if (m := authors.match(text, at))], text
+        assert whole_words(text, _CLAIM_WORDS) == [m.span() for m in claim.finditer(text)], text
+        assert authors_verbs(text) == regex_authors_verbs(text), text
