@@ -71,7 +71,11 @@ COMPONENT = "kg_relations"
 def default_model_path() -> Path:
     """The relation model shipped with the package."""
     return Path(str(files("extractors") / "models" / "kg_relations.json"))
-_ONE_HEAD = frozenset({"basedOn", "appliedTo", "outperforms"})
+
+
+# relations whose tail has one head (the paper's system); a Task is often addressed by
+# several (the method and its dataset), as an evaluation set serves several systems
+_ONE_HEAD = frozenset({"basedOn", "outperforms"})
 
 
 def _evidence(pair: PairCandidate, relation: str) -> tuple[PairContext, str]:
@@ -105,8 +109,7 @@ def choose(pairs: list[PairCandidate], probabilities: list[dict[str, float]], th
         context, trigger = _evidence(pair, relation)
         found.append(Finding(pair.head.key, relation, pair.tail.key, context.start, context.end, trigger, confidence, COMPONENT))
     # "A outperforms B" and "B outperforms A" cannot both hold: keep the surer one; and
-    # a tail has one head per relation (the paper's system), except for evaluations,
-    # where papers compare several systems on one benchmark
+    # a tail of `_ONE_HEAD` relations has one head
     best = {}
     for finding in found:
         for key in _exclusive_keys(finding):
