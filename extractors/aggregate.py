@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.offsets import spans_of, text_of
+from extractors.offsets import span_store, spans_of, text_of
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -36,6 +36,7 @@ _TYPING_WEIGHT = {"word": 4.0, "context": 1.0, "prior": 1.0, "name": 1.0, "defau
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,4}s?$")
 _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
 _LEADING_THE = re.compile(r"^the\s+")
+_GROUPED = "grouped mentions"  # span_store key: (the entity Span list, its groups)
 
 
 # names repeat across papers (a field's vocabulary of names); bounded, so memory stays flat
@@ -162,8 +163,16 @@ def _bare_acronym(spans: list[tuple[Span, str, float]], typed_by: dict, introduc
 
 def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
     """The mentions of ``doc.spans["kg_entities"]`` grouped into entities, in order of
-    first mention: group key -> [(span, component, confidence)]."""
+    first mention: group key -> [(span, component, confidence)].
+
+    Computed once per entity list (the relation rules and the records both ask); callers
+    must not change it.
+    """
     entities = spans_of(doc, ENTITY_SPANS)
+    store = span_store(doc)
+    grouped = store.get(_GROUPED)
+    if grouped is not None and grouped[0] is entities:
+        return grouped[1]
     attrs = doc.spans[ENTITY_SPANS].attrs if entities else {}
     components = attrs.get("components", ["?"] * len(entities))
     confidences = attrs.get("confidences", [0.5] * len(entities))
@@ -176,6 +185,7 @@ def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
     for span, component, confidence in zip(entities, components, confidences):
         key = groups.find(normalise_name(text[span.start_char : span.end_char]))
         members.setdefault(key, []).append((span, component, float(confidence)))
+    store[_GROUPED] = (entities, members)
     return members
 
 

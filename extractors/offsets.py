@@ -11,7 +11,7 @@ from bisect import bisect_right
 from spacy.attrs import IDX
 from spacy.tokens import Doc, Span
 
-__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at", "spans_of", "set_spans", "release_spans"]
+__all__ = ["text_of", "span_text", "token_starts", "token_at", "span_at", "spans_of", "set_spans", "span_store", "release_spans"]
 
 _CACHE = "kg_token_starts"
 _TEXT = "kg_text"
@@ -88,9 +88,7 @@ def spans_of(doc: Doc, name: str) -> list[Span]:
     group = doc.spans.get(name)
     if group is None:
         return []
-    lists = doc.user_data.get(_GROUPS)
-    if lists is None:
-        lists = doc.user_data[_GROUPS] = {}
+    lists = span_store(doc)
     kept = lists.get(name)
     if kept is not None and kept[0] is group and len(kept[1]) == len(group):
         return kept[1]
@@ -103,14 +101,20 @@ def set_spans(doc: Doc, name: str, spans: list[Span]) -> None:
     """``doc.spans[name] = spans``, and `spans_of` gives these Span objects back
     (nothing to make again when a later component reads the group)."""
     doc.spans[name] = spans
-    lists = doc.user_data.get(_GROUPS)
-    if lists is None:
-        lists = doc.user_data[_GROUPS] = {}
-    lists[name] = (doc.spans[name], list(spans))
+    span_store(doc)[name] = (doc.spans[name], list(spans))
+
+
+def span_store(doc: Doc) -> dict:
+    """The Doc's store of Span lists (by group name) and of what is computed from them
+    (under other keys), dropped by `release_spans`."""
+    store = doc.user_data.get(_GROUPS)
+    if store is None:
+        store = doc.user_data[_GROUPS] = {}
+    return store
 
 
 def release_spans(doc: Doc) -> None:
-    """Drop the Span lists of `spans_of` and `set_spans`: a Doc without them is freed as
+    """Drop the Span lists of `spans_of` and `set_spans` (the `span_store`): a Doc without them is freed as
     soon as nobody holds it (with them it waits for the cycle collector, and the Docs of
     a long run pile up between collections)."""
     doc.user_data.pop(_GROUPS, None)
