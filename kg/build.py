@@ -15,6 +15,7 @@ the analytics, so the result equals a fresh build of the same papers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -62,12 +63,6 @@ class BuildResult:
             f"{self.entities} entities, {self.relations} relations, {self.triples} triples "
             f"in {self.seconds:.1f} s -> {self.out}"
         )
-
-
-def _write_lines(path: Path, lines) -> None:
-    with atomic_write(path) as handle:
-        for line in lines:
-            handle.write(line + "\n")
 
 
 def build(
@@ -131,6 +126,7 @@ def build(
     from kg.graph import write_graph
     from kg.graphupdate import drop_analytics_graph, mention_table, open_store, update_graph
     from kg.iris import ResourceIRIs
+    from kg.recordfiles import RecordFileWriter
     from kg.vocab import resolve_base_iri
 
     started = time.perf_counter()
@@ -148,6 +144,7 @@ def build(
         lap = now
 
     state = BuildState(out)
+    stack = contextlib.ExitStack()
     try:
         # Files unchanged since the last read are not parsed again: their papers are in the state.
         corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress,
@@ -173,11 +170,8 @@ def build(
             return replace(previous, read=corpus.read, skipped=corpus.skipped, merged=corpus.merged,
                            extracted=0, removed=0, graphs_rewritten=0, stages=tuple(stages),
                            seconds=time.perf_counter() - started)
-        # The JSON texts as stored (no parsing and dumping again: 5 times faster), a line each.
-        _write_lines(out / "papers.jsonl", state.paper_texts())
-        written.append("papers.jsonl")
-        _write_lines(out / "extractions.jsonl", (record for _, record in state.extractions()))
-        written.append("extractions.jsonl")
+        # papers.jsonl and extractions.jsonl: written by a helper process while the graph is updated.
+        record_files = stack.enter_context(RecordFileWriter(out))
         stage("records")
 
         iris = ResourceIRIs(resolve_base_iri(base_iri))
@@ -191,6 +185,7 @@ def build(
                                       table=mention_table(dataset, state))
             written += list(analytics.files)
             stage("analytics")
+            written[:0] = record_files.finish()  # first in the list, as they were written before
             if files:
                 written += [Path(p).name for p in write_graph(dataset, out)]
                 triples = len(dataset.store._inner)
@@ -206,6 +201,7 @@ def build(
                 stage("view")
         mentions, relations = update.mentions, update.relations
     finally:
+        stack.close()
         state.close()
 
     result = BuildResult(

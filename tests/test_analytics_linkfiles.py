@@ -58,4 +58,4 @@ def test_a_failing_helper_leaves_the_files_to_the_caller(table, tmp_path, monkey
         monkeypatch.undo()
         assert used == [None]
         assert _files(tmp_path / "failed") == _files(tmp_path / "inline")
-    assert "written here instead" in caplog.text
+    assert "written here instead" in caplog.text and "the work is done in this process" in caplog.text

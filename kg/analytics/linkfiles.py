@@ -32,6 +32,7 @@ from pathlib import Path
 from kg.analytics.comention import CoMentionLink
 from kg.analytics.terms import KG
 from kg.atomic import atomic_write
+from kg.helperprocess import start_helper
 from kg.parallel import batched
 
 __all__ = ["COMENTIONS_CSV", "LinkFileWriter", "comention_ntriples", "link_columns", "write_comentions_csv"]
@@ -107,10 +108,9 @@ class LinkFileWriter:
     Made before the analysis starts (the interpreter starts and imports while the mention
     table is read); `start` is `kg.analytics.analyze_mentions`'s ``links_ready`` hook;
     `finish` waits and gives the path of the co-mention lines, or None when the caller is
-    to write both files (few links, or a failed helper). The helper is a plain ``python -c`` of
-    this module fed by a pipe (not `multiprocessing`, which would import the caller's main
-    script again). Use it as a context manager: the helper is ended and the partial file
-    removed however the run ends.
+    to write both files (few links, or a failed helper). The helper (`kg.helperprocess`) is
+    fed by a pipe. Use it as a context manager: the helper is waited for and the partial
+    file removed however the run ends.
     """
 
     def __init__(self, out: str | Path, *, labels: Mapping[str, str], base: str, background: bool = True,
@@ -118,14 +118,8 @@ class LinkFileWriter:
         self.out, self.labels, self.base, self.least_links = Path(out), labels, base, least_links
         self._helper: subprocess.Popen | None = None
         self.started = False
-        if background:
-            package_root = str(Path(__file__).resolve().parents[2])  # this kg, first on the helper's path
-            try:
-                self._helper = subprocess.Popen(
-                    [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
-                     "from kg.analytics.linkfiles import _serve; _serve()", package_root], stdin=subprocess.PIPE)
-            except OSError as error:  # no interpreter to start: the caller writes the files
-                log.warning("no helper process for the link files (%s): written here instead", error)
+        if background:  # None when no interpreter starts: the caller writes the files
+            self._helper = start_helper("kg.analytics.linkfiles", "_serve", stdin=subprocess.PIPE)
 
     def start(self, links: Sequence[CoMentionLink]) -> None:
         """Hand ``links`` (ranked, as written) to the helper when there are ``least_links`` or more."""
@@ -138,6 +132,7 @@ class LinkFileWriter:
             pickle.dump(job, self._helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._helper.stdin.close()
         except OSError:  # the helper is gone (it says why on stderr): the caller writes the files
+            log.warning("the helper process for %s ended early: written here instead", self.out / COMENTIONS_CSV)
             self._helper.kill()
             self._helper.wait()
             self._helper = None
@@ -165,9 +160,8 @@ class LinkFileWriter:
 
     def __exit__(self, *exc) -> None:
         helper = self._helper
-        if helper is not None and helper.poll() is None:  # the run failed before finish()
-            helper.kill()
+        if helper is not None:  # the run failed before finish(): the helper ends (no work) or completes
+            if not helper.stdin.closed:
+                helper.stdin.close()
             helper.wait()
-        if helper is not None and helper.stdin is not None and not helper.stdin.closed:
-            helper.stdin.close()
         (self.out / LINKS_PART).unlink(missing_ok=True)
