@@ -1,8 +1,9 @@
 """Merging the candidates of all components into typed entity mentions.
 
-Inputs are the span groups the earlier components wrote: abbreviation long and short
-forms, lexicon matches, shape/cue names, the statistical ``kg_ner`` spans when that
-component runs, and the name a title defines ("OMNI: Open-endedness via ..."). Where
+Inputs are the span groups the earlier components wrote (`extractors.candidate_sources`):
+abbreviation long and short forms, lexicon matches, shape/cue names, the statistical
+``kg_ner`` spans when that component runs, and the name a title defines ("OMNI:
+Open-endedness via ..."). Where
 candidates overlap the longer one wins (ties: the more reliable component). Generic
 phrases ("our method", "several benchmarks") are dropped, lists ("Averaging, Task
 Arithmetic, Dare, and TIES") are completed, and every mention is typed by context.
@@ -15,21 +16,19 @@ The result is ``doc.spans["kg_entities"]`` (label = type) with parallel lists
 import re
 from bisect import bisect_left
 from collections import Counter
-from functools import lru_cache
-from typing import NamedTuple
 
 from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.batching import BatchedComponent
-from extractors.offsets import set_spans, span_at, span_text, spans_of, text_of, token_starts
-from extractors.titles import TITLE_CHARS, title_name, title_phrases
-from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
-from extractors.entity_typing import type_of_phrase, typing_by_context
+from extractors.candidate_sources import RELIABILITY, Candidate, collect_candidates
+from extractors.entity_typing import typing_by_context
 from extractors.generic import is_generic
-from extractors.lexicon import LEXICON_SPANS, load_lexicon
-from extractors.names import ADJECTIVE_SUFFIX, NAME_SPANS, UNTYPED, extend_version, looks_like_name, not_entities
+from extractors.lexicon import load_lexicon
+from extractors.names import ADJECTIVE_SUFFIX, UNTYPED, not_entities
+from extractors.offsets import set_spans, span_at, span_text, text_of, token_starts
+from extractors.titles import TITLE_CHARS
 
 __all__ = ["ENTITY_SPANS", "TITLE_CHARS", "Candidate", "merge_candidates"]
 
@@ -40,88 +39,6 @@ _NOT_LIST_ITEMS = frozenset({"We", "Our", "The", "This", "These", "It", "In", "O
     "Next", "Lastly", "Here", "Together", "Instead", "Also", "Yet", "But", "And", "Or", "Both", "Such", "Using",
     "Compared", "Beyond", "Besides", "Similarly", "Currently", "Existing", "Previous", "Prior", "Many", "Most",
     "Some", "All", "Each", "Every", "Other", "Several", "Various", "Current", "Today", "Nowadays", "Traditionally"})
-_RELIABILITY = {"kg_abbreviations": 0.9, "kg_lexicon": 0.85, "kg_title": 0.8, "kg_names": 0.6, "kg_lists": 0.55}
-
-
-class Candidate(NamedTuple):
-    """One candidate mention (a tuple: a third of a frozen dataclass's cost to make, and
-    a paper makes dozens)."""
-
-    span: Span
-    prior: str  # a type, or UNTYPED
-    component: str
-    confidence: float
-
-
-def _collect(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list[Candidate]:
-    found: list[Candidate] = []
-    text = text_of(doc)
-    for long_span, short_span in zip(spans_of(doc, LONG_FORMS), spans_of(doc, SHORT_FORMS)):
-        long_text = text[long_span.start_char : long_span.end_char]
-        prior = lexicon.type_of(long_text) or lexicon.type_of(text[short_span.start_char : short_span.end_char]) or type_of_phrase(long_text) or UNTYPED
-        found.append(Candidate(long_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
-        found.append(Candidate(short_span, prior, "kg_abbreviations", _RELIABILITY["kg_abbreviations"]))
-    for group in (LEXICON_SPANS, NAME_SPANS):
-        for span in spans_of(doc, group):
-            if group == LEXICON_SPANS and span.label_ == "Model":
-                span = extend_version(doc, span)
-            found.append(Candidate(span, span.label_ or UNTYPED, group, _RELIABILITY[group]))
-    for group in extra_groups:
-        if group not in doc.spans:
-            continue
-        spans = doc.spans[group]
-        scores = spans.attrs.get("scores") if hasattr(spans, "attrs") else None
-        for k, span in enumerate(spans):
-            score = float(scores[k]) if scores is not None and k < len(scores) else 0.7
-            known = lexicon.type_of(span_text(span))
-            found.append(Candidate(span, known or span.label_ or UNTYPED, group, score))
-    span = title_name(doc)
-    if span is not None:
-        found.append(Candidate(span, lexicon.type_of(span.text) or UNTYPED, "kg_title", _RELIABILITY["kg_title"]))
-    for phrase in title_phrases(doc):
-        prior = lexicon.type_of(span_text(phrase.span)) or phrase.type
-        found.append(Candidate(phrase.span, prior, "kg_title", _RELIABILITY["kg_title"]))
-    kept = []
-    never = not_entities()
-    for candidate in map(_without_generic_head, found):
-        span = candidate.span
-        words = text[span.start_char : span.end_char]
-        # curated lexicon forms are never generic; everything else is checked
-        if words not in never and (candidate.component == LEXICON_SPANS or not (is_generic(words) or _modifier_form(words))):
-            kept.append(candidate)
-    return kept
-
-
-# one word that qualifies or joins names rather than naming one thing: "SFT-based",
-# "non-IID", "OpenAI's", "GPT-3.5/4", "MATH/GSM8K"
-_MODIFIER_FORM = re.compile(r"^(?:non-\S+|\S+['’]s|\S+/\S+)$")
-
-
-@lru_cache(maxsize=65_536)
-def _modifier_form(text: str) -> bool:
-    """Whether ``text`` is an adjective, a possessive or a slashed pair, not a name.
-
-    Examples
-    --------
-    >>> [_modifier_form(t) for t in ["SFT-based", "non-IID", "OpenAI's", "GPT-3.5/4", "GPT-4", "Die/Dat Prediction"]]
-    [True, True, True, True, False, False]
-    """
-    return bool(ADJECTIVE_SUFFIX.search(text) or _MODIFIER_FORM.match(text))
-
-
-_GENERIC_HEADS = {"dataset": "Dataset", "corpus": "Dataset", "benchmark": "Benchmark", "suite": "Benchmark", "framework": "Method"}
-
-
-def _without_generic_head(candidate: Candidate) -> Candidate:
-    """"DICES Dataset" names DICES, a Dataset (guidelines: no generic heads in names)."""
-    span = candidate.span
-    if len(span) != 2 or candidate.component == LEXICON_SPANS:
-        return candidate
-    head = _GENERIC_HEADS.get(span[1].lower_)
-    if head is None or not looks_like_name(span[0].text):
-        return candidate
-    prior = head if candidate.prior == UNTYPED else candidate.prior
-    return Candidate(span[:1], prior, candidate.component, candidate.confidence)
 
 
 def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] = frozenset()) -> list[Candidate]:
@@ -186,7 +103,7 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             span = span_at(doc, item.start(1), item.end(1))
             if span is None:
                 break
-            added.append(Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"]))
+            added.append(Candidate(span, candidate.prior, "kg_lists", RELIABILITY["kg_lists"]))
             ends.add(item.end(1))
             position = span.start_char
         position = candidate.span.end_char
@@ -203,7 +120,7 @@ def _list_members(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             span = span_at(doc, item.start(1), item.start(1) + len(name))
             if span is None:
                 break
-            added.append(Candidate(span, candidate.prior, "kg_lists", _RELIABILITY["kg_lists"]))
+            added.append(Candidate(span, candidate.prior, "kg_lists", RELIABILITY["kg_lists"]))
             starts.add(item.start(1))
             position = span.end_char
             if suffix is not None:
@@ -305,7 +222,7 @@ def merge_candidates(
     the others fill the gaps the rules leave, and give their label to a rule span of
     exactly the same words that only its shape found.
     """
-    collected = [c for c in _collect(doc, lexicon, extra_groups) if c.component not in extra_groups or c.confidence >= threshold]
+    collected = [c for c in collect_candidates(doc, lexicon, extra_groups) if c.component not in extra_groups or c.confidence >= threshold]
     statistical = frozenset(extra_groups)
     if statistical:  # the tagger's spans and labels (none in the fast profile: nothing to do)
         collected = _with_tagger_labels(collected, statistical, min_repeats)

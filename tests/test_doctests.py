@@ -34,7 +34,7 @@ WITH_EXAMPLES = {
     "kg.readers.openalex", "kg.readers.bibtex",
     # extraction
     "extractors.abbreviations", "extractors.aggregate", "extractors.entity_typing", "extractors.generic",
-    "extractors.lexicon", "extractors.names", "extractors.head_phrases", "extractors.rule_words", "extractors.offsets", "extractors.pipeline", "extractors.sentences",
+    "extractors.lexicon", "extractors.names", "extractors.head_phrases", "extractors.rule_words", "extractors.candidate_sources", "extractors.offsets", "extractors.pipeline", "extractors.sentences",
     "extractors.titles", "kg.extraction",
     # graph, resolution, vocabulary
     "kg.vocab", "kg.names", "kg.resolve", "kg.iris", "kg.provenance", "kg.paper_triples", "kg.nquads", "kg.graph",
