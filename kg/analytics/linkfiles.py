@@ -28,12 +28,15 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg.analytics.comention import CoMentionLink
 from kg.analytics.terms import KG
 from kg.atomic import atomic_write
 from kg.helperprocess import start_helper
 from kg.parallel import batched
+
+if TYPE_CHECKING:  # not imported at run time: the helper process stays clear of NetworkX
+    from kg.analytics.comention import CoMentionLink
 
 __all__ = ["COMENTIONS_CSV", "LinkFileWriter", "comention_ntriples", "link_columns", "write_comentions_csv"]
 
