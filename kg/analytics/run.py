@@ -10,7 +10,7 @@ import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.backends import LARGE_GRAPH_NODES
-from kg.analytics.linkfiles import LinkFileWriter
+from kg.analytics.linkfiles import COMENTIONS_CSV, LinkFileWriter, link_columns, write_comentions_csv
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
@@ -90,8 +90,10 @@ def run_analytics(
         result = analyze_mentions(table, seed=seed, links_ready=links.start, **options)
         if into_graph:
             write_back(graph, result, base_iri=base_iri)
+        files = [path.name for path in write_outputs(result, out, comentions=not links.started)]
         written = links.finish()
-        files = [path.name for path in write_outputs(result, out, comentions=written is None)]
+        if links.started and written is None:  # the helper failed: its files are written here
+            write_comentions_csv(out / COMENTIONS_CSV, link_columns(result.comentions), result.labels)
         with atomic_write(out / "analytics.ttl", "wb") as handle:
             _write_analytics_turtle(result, handle, base_iri=base_iri, links=written)
     files.append("analytics.ttl")
