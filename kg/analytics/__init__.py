@@ -14,21 +14,7 @@ One module per family, each taking a graph and returning plain data:
 `kg analyze` call.
 """
 
-from __future__ import annotations
-
-import importlib
+from kg.analytics.analyze import AnalyticsResult, analyze, analyze_mentions
+from kg.analytics.run import AnalyticsRun, run_analytics
 
 __all__ = ["AnalyticsResult", "AnalyticsRun", "analyze", "analyze_mentions", "run_analytics"]
-
-_HOMES = {"AnalyticsResult": "analyze", "analyze": "analyze", "analyze_mentions": "analyze",
-          "AnalyticsRun": "run", "run_analytics": "run"}
-
-
-def __getattr__(name: str):
-    # Imported when first asked for (PEP 562): a helper process that needs one light module
-    # (`kg.analytics.linkfiles`) does not import NetworkX, SciPy and igraph's callers.
-    if name in _HOMES:
-        value = getattr(importlib.import_module(f"kg.analytics.{_HOMES[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
