@@ -9,7 +9,9 @@ match gold entities. Three figures keep the two sources of error apart:
 - gold entities: the dev gold entities projected on the text (roles from the gold), fed
   through the same classifier and counted the way the scorer counts;
 - fast: `kg extract --profile fast` (the precise patterns of `extractors.relation_rules`,
-  no model), scored by the scorer.
+  no model), scored by the scorer;
+
+and the pipeline's figures per relation label.
 
 Run: python bench/relation_quality.py [--papers P --gold G] [--write]
 (--write updates the section in docs/benchmarks.md). The shipped model must not have
@@ -41,6 +43,18 @@ def scorer():
     return module
 
 
+def per_relation(score, gold_papers: dict, predicted_papers: dict) -> dict[str, dict]:
+    """The scorer's relation figures for each label alone (gold and predicted relations of
+    that label; the entities as they are)."""
+    from extractors.relation_features import ALLOWED
+
+    def only(papers: dict, relation: str) -> dict:
+        return {key: {**paper, "relations": [r for r in paper.get("relations") or () if r.get("relation") == relation]}
+                for key, paper in papers.items()}
+
+    return {relation: score.score_relations(only(gold_papers, relation), only(predicted_papers, relation)) for relation in ALLOWED}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", default=str(SHARED / "eval" / "dev.papers.jsonl"))
@@ -57,14 +71,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     corpus = read_corpus([args.papers])
     score = scorer()
-    profiles = {}
+    profiles, by_relation = {}, {}
     with tempfile.TemporaryDirectory() as folder:
         for profile in ("accurate", "fast"):
             predictions = Path(folder) / f"{profile}.jsonl"
             with open(predictions, "w", encoding="utf-8") as handle:
                 for record in extract_papers(corpus.papers, profile=profile):
                     handle.write(json.dumps(record.to_json()) + "\n")
-            profiles[profile] = score.score(score.load([args.gold]), score.load([str(predictions)]))["relations"]
+            gold_papers, predicted_papers = score.load([args.gold]), score.load([str(predictions)])
+            profiles[profile] = score.score(gold_papers, predicted_papers)["relations"]
+            by_relation[profile] = per_relation(score, gold_papers, predicted_papers)
     model = SparseLogisticModel.load(default_model_path())
     annotated = load_annotated(args.papers, args.gold)
     golds = [g for _, g in annotated]
@@ -79,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     table = ["| entities | P | R | F1 | tp / pred / gold |", "| --- | --- | --- | --- | --- |"]
     for name, r in rows:
         table.append(f"| {name} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['tp']} / {r['pred']} / {r['gold']} |")
+    relation_table = ["| relation | `accurate` P / R / F1 | tp / pred / gold | `fast` P / R / F1 | tp / pred / gold |",
+                      "| --- | --- | --- | --- | --- |"]
+    for relation, accurate in by_relation["accurate"].items():
+        fast = by_relation["fast"][relation]
+        relation_table.append(f"| {relation} | {accurate['p']:.3f} / {accurate['r']:.3f} / {accurate['f1']:.3f} | "
+                              f"{accurate['tp']} / {accurate['pred']} / {accurate['gold']} | "
+                              f"{fast['p']:.3f} / {fast['r']:.3f} / {fast['f1']:.3f} | {fast['tp']} / {fast['pred']} / {fast['gold']} |")
     body = "\n".join(
         [
             "## Relation extraction on the dev set (`bench/relation_quality.py`)",
@@ -90,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             "Bar: F1 >= 0.55 with precision >= 0.70 (annotators agree at about 0.82).",
             "",
             *table,
+            "",
+            "Per relation, the pipeline's (the scorer on the records' relations of one label):",
+            "",
+            *relation_table,
         ]
     )
     print(body)
