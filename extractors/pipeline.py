@@ -127,7 +127,9 @@ def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> L
     # spaCy, the lexicon and the models leave ~90,000 long-lived objects, and every full
     # collection of Python's cycle collector walked them all (~0.1 s, about three times in
     # ten passes over the bundled corpus: 6 % of extraction). They live as long as the
-    # process: out of the collector's view, a full collection costs ~1 ms.
+    # process: out of the collector's view, a full collection costs ~1 ms. Garbage is collected
+    # first, so none is frozen (each later load only walks what came since the last).
+    gc.collect()
     gc.freeze()
     return nlp
 
