@@ -9,8 +9,10 @@ nothing it had committed:
 - ``extractions``: per paper, the extraction record (JSON) with the text hash, profile
   and `extractor_version` it was made from; a record is reused only while all three match;
 - ``outlines``: per record, what entity resolution and the graph update need of it (see
-  `kg.graphupdate`), made once when the record is stored, so that a build resolves
-  every paper again without parsing every record again;
+  `kg.graphupdate`), made once when the record is stored;
+- ``counted``, ``name_stats``, ``name_papers``, ``name_slugs``, ``supports``, ``keyed``:
+  the sums per distinct entity name, relation support and graph-key inputs that let a
+  build resolve entities and rewrite keys and support for what changed only (`kg.namestate`);
 - ``graphs``: per paper, the key of the named graph written to the store (a digest of
   the paper, its record and the entity IRIs it resolved to). A row is deleted *before*
   its graph is touched and written back *after* the store is flushed, so a graph without
@@ -166,12 +168,12 @@ class BuildState:
         return count
 
     # papers
-    def _by_ids(self, query: str, ids: list[str]) -> dict:
-        """``dict(query ... WHERE id IN ids)``, asked in chunks (SQLite bounds the parameters)."""
+    def _by_ids(self, query: str, ids: list[str], *, column: str = "id") -> dict:
+        """``dict(query ... WHERE column IN ids)``, asked in chunks (SQLite bounds the parameters)."""
         found = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            found.update(self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+            found.update(self._db.execute(query + f" WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
     def put_papers(self, papers: Iterable[Paper]) -> int:
@@ -295,8 +297,20 @@ class BuildState:
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     # the corpus graph, subject by subject
-    def corpus_digests(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT subject, digest FROM corpus"))
+    def corpus_digests(self, *, subjects: Iterable[str] | None = None, prefix: str | None = None,
+                       limit: int = -1) -> dict[str, str]:
+        """Subject -> digest of the corpus subjects stored: all, those of ``subjects``, or those
+        whose IRI starts with ``prefix``; at most ``limit``."""
+        if subjects is not None:
+            return self._by_ids("SELECT subject, digest FROM corpus", list(subjects), column="subject")
+        if prefix is not None:
+            return dict(self._db.execute("SELECT subject, digest FROM corpus WHERE subject >= ? AND subject < ? LIMIT ?",
+                                         (prefix, prefix + "\U0010ffff", limit)))
+        return dict(self._db.execute("SELECT subject, digest FROM corpus LIMIT ?", (limit,)))
+
+    def connection(self) -> sqlite3.Connection:
+        """The state's SQLite connection (`kg.namestate` keeps its tables in the same file)."""
+        return self._db
 
     def forget_corpus(self, subjects: Iterable[str]) -> None:
         """Mark corpus subjects as not (or no longer) stored as their digest says: call before touching them."""

@@ -44,10 +44,11 @@ from kg.paper_triples import paper_nquads
 from kg.papers import Paper
 from kg.provenance import (ExtractionRun, SentenceIndex, evidence_nquads, mention_nquads, run_triples, runs_of,
                            sentence_nquads, valid_span)
-from kg.resolve import Resolution, resolve_entities
+from kg.resolve import ResolvedEntity, Resolution, resolve_entities
 from kg.vocab import DEFAULT_BASE, KG, resolve_base_iri
 
-__all__ = ["DEFAULT_BASE", "PaperFacts", "build_graph", "corpus_triples", "paper_facts", "resolved_relation", "write_graph"]
+__all__ = ["DEFAULT_BASE", "PaperFacts", "build_graph", "corpus_triples", "entity_triples", "paper_facts", "paper_graph_triples",
+           "resolved_relation", "support_triples", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -56,7 +57,7 @@ def resolved_relation(resolution: Resolution, pid: str, head: str, relation: str
     """The resolved (head, tail) entities of a relation stated in paper ``pid``, or None
     when it does not go into the graph (unknown type, unresolved or identical ends)."""
     head_entity, tail_entity = resolution.lookup(pid, head), resolution.lookup(pid, tail)
-    if relation not in RELATION_TYPES or head_entity is None or tail_entity is None or head_entity == tail_entity:
+    if relation not in RELATION_TYPES or head_entity is None or tail_entity is None or head_entity.slug == tail_entity.slug:
         return None
     return head_entity, tail_entity
 
@@ -133,8 +134,9 @@ def paper_facts(paper: Paper, extraction: PaperExtraction | None, resolution: Re
     return PaperFacts(lines, mentioned, date)
 
 
-def _entity_triples(resolution: Resolution, iris: ResourceIRIs) -> Iterator[tuple]:
-    for entity in resolution.entities:
+def entity_triples(entities: Iterable[ResolvedEntity], iris: ResourceIRIs) -> Iterator[tuple]:
+    """The corpus graph's description of resolved ``entities``."""
+    for entity in entities:
         node = iris.entity(entity.slug)
         yield node, RDF.type, KG[entity.type]
         yield node, RDF.type, KG.Entity
@@ -145,7 +147,8 @@ def _entity_triples(resolution: Resolution, iris: ResourceIRIs) -> Iterator[tupl
         yield node, KG.mentionCount, entity.mentions
 
 
-def _support_triples(support: dict, iris: ResourceIRIs) -> Iterator[tuple]:
+def support_triples(support: dict, iris: ResourceIRIs) -> Iterator[tuple]:
+    """The corpus graph's relation support: (head slug, relation, tail slug) -> ids of the papers that state it."""
     for (head, relation, tail), papers in sorted(support.items()):
         node = iris.relation(head, relation, tail)
         yield node, RDF.type, KG.RelationSupport
@@ -168,17 +171,21 @@ def corpus_triples(paper_runs: Iterable[tuple[str, Iterable[tuple[str, str]]]], 
     # A run is named by what ran (extractor and version), never by its time (IRIs stay
     # reproducible) nor by its papers (the graphs it made say which): a build that adds
     # papers with the same extractor keeps the run, instead of rewriting every paper's link to it.
-    run_iris = {pair: iris.run(*pair) for pair in runs}
+    yield from paper_graph_triples(paper_runs, iris)
+    yield from entity_triples(resolution.entities, iris)
+    yield from support_triples(support, iris)
+    for pair, record in runs.items():
+        yield from run_triples(iris.run(*pair), record)
+
+
+def paper_graph_triples(paper_runs: Iterable[tuple[str, Iterable[tuple[str, str]]]], iris: ResourceIRIs) -> Iterator[tuple]:
+    """The corpus graph's description of each paper graph of ``paper_runs`` (see `corpus_triples`)."""
     for pid, pairs in paper_runs:
         graph = iris.paper_graph(pid)
         yield graph, RDF.type, KG.PaperGraph
         yield graph, KG.graphOf, iris.paper(pid)
         for pair in pairs:
-            yield graph, PROV.wasGeneratedBy, run_iris[pair]
-    yield from _entity_triples(resolution, iris)
-    yield from _support_triples(support, iris)
-    for pair, record in runs.items():
-        yield from run_triples(run_iris[pair], record)
+            yield graph, PROV.wasGeneratedBy, iris.run(*pair)
 
 
 def _estimated_quads(papers: list[Paper], extractions: list[PaperExtraction]) -> int:

@@ -1,21 +1,29 @@
 """The build directory's graph: an on-disk Oxigraph store kept equal to a fresh build of its papers.
 
 A fresh `kg.graph.build_graph` of the same papers and records gives the same quads; this
-module gets there by rewriting only what changed. Entity resolution is global (a new
-paper can merge two entities or change a preferred label), so every run resolves all
-records again (cheap next to extraction) and then:
+module gets there by rewriting only what changed, and works out only what can have changed:
 
+- entity resolution is global (a new paper can merge two entities), but it runs over the
+  distinct full names, whose sums over the papers the build state keeps (`kg.namestate`):
+  a run counts the names of new and changed records in and those of changed and removed
+  ones out, then resolves the names again (thousands, not the per-paper entities);
 - each paper's named graph depends on the paper, its record and the entity IRIs its
-  names resolved to; their digest is the graph's *key* (kept in `kg.buildstate`). Only
+  names resolved to; their digest is the graph's *key* (kept in `kg.buildstate`). Keys
+  are worked out again only for papers with a new record or metadata and papers using a
+  name whose IRI moved (an entity's IRI does not follow its label: `kg.resolve`); only
   graphs whose key changed are rewritten, graphs of papers no longer in the build and
   graphs an interrupted run left without a key are removed;
 - the corpus graph (entities, relation support, runs, which run made which paper graph)
-  is generated whole, but only the subjects whose triples changed are rewritten (their
-  digests are kept in the build state; removing quads from Oxigraph is slow).
+  is written subject by subject: the subjects of the papers above, every entity, the
+  relations those papers state or stated, and the runs are generated, and only those
+  whose triples' digest changed are rewritten (a changed subject loses only the quads it
+  no longer has: removing quads from Oxigraph is slow).
 
 Crash safety: a graph's key is deleted before the graph is touched and stored after the
 store is flushed, so whatever point a run is killed at, the next run finds every graph
-either complete with its key or keyless, and rewrites the keyless ones.
+either complete with its key or keyless, and rewrites the keyless ones. The name tables
+change in one transaction with forgetting the keys they invalidate and marking the
+corpus graph dirty; a run that finds it dirty generates the whole corpus graph.
 """
 
 from __future__ import annotations
@@ -25,10 +33,10 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,11 +47,13 @@ from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
 from kg.buildstate import BuildError, BuildState
 from kg.graphfile import BUILD_STORE
-from kg.graph import corpus_triples, paper_facts, resolved_relation
+from kg.graph import entity_triples, paper_facts, paper_graph_triples, resolved_relation, support_triples
 from kg.graphstore import QuadLoader, nquads_object
 from kg.iris import ResourceIRIs
-from kg.provenance import ExtractionRun
-from kg.resolve import Resolution, locals_from_json, locals_to_json, paper_locals, resolve_locals
+from kg.namestate import NameState, relation_key
+from kg.namestats import count_locals
+from kg.provenance import ExtractionRun, run_triples
+from kg.resolve import Resolution, locals_from_json, locals_to_json, paper_locals, resolve_names
 from kg.vocab import PREFIXES
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
@@ -100,13 +110,9 @@ class _Outline:
     relations: tuple[str, ...]  # relation types, one per (head, tail) pair at the end of names
 
 
-def _outlines(state: BuildState, into: dict[str, _Outline]) -> list:
-    """The `kg.resolve.paper_locals` of every stored record, for the resolver; each record's outline goes into ``into``.
-
-    Records stored since the last run are parsed once and their outline and locals kept in
-    the state; the others are read from there (5 times faster than parsing and normalising
-    every name again).
-    """
+def _make_outlines(state: BuildState) -> None:
+    """Parse the records stored since the last run once, and keep their outlines and
+    `kg.resolve.paper_locals` in the state (the resolver and the graph keys read those)."""
     todo = state.records_without_outline()
     for start in range(0, len(todo), 2_000):
         rows = []
@@ -120,25 +126,22 @@ def _outlines(state: BuildState, into: dict[str, _Outline]) -> list:
                 locals_to_json(paper_locals(record)),
             ], ensure_ascii=False)))
         state.put_outlines(rows)
-    found = []
-    for pid, text in state.outlines():
-        record_hash, extractor, version, names, relations, locals_ = json.loads(text)
-        into[pid] = _Outline(record_hash, (extractor, version), tuple(names), tuple(relations))
-        found.extend(locals_from_json(locals_))
-    found.sort(key=lambda local: (local.paper_id, local.full_key))
-    return found
 
 
-def _support(outlines: dict[str, _Outline], resolution: Resolution) -> dict:
-    """Relation (head slug, relation, tail slug) -> ids of the papers that state it (as `build_graph` counts)."""
-    support: dict = defaultdict(set)
-    for pid, outline in outlines.items():
-        pairs = outline.names[len(outline.names) - 2 * len(outline.relations):]
-        for index, relation in enumerate(outline.relations):
-            ends = resolved_relation(resolution, pid, pairs[2 * index], relation, pairs[2 * index + 1])
-            if ends is not None:
-                support[(ends[0].slug, relation, ends[1].slug)].add(pid)
-    return support
+def _outline(text: str) -> tuple[_Outline, list]:
+    record_hash, extractor, version, names, relations, locals_ = json.loads(text)
+    return _Outline(record_hash, (extractor, version), tuple(names), tuple(relations)), locals_from_json(locals_)
+
+
+def _stated(pid: str, outline: _Outline, resolution: Resolution) -> set[str]:
+    """The relation keys (`kg.namestate.relation_key`) paper ``pid`` states, as `build_graph` counts them."""
+    stated = set()
+    pairs = outline.names[len(outline.names) - 2 * len(outline.relations):]
+    for index, relation in enumerate(outline.relations):
+        ends = resolved_relation(resolution, pid, pairs[2 * index], relation, pairs[2 * index + 1])
+        if ends is not None:
+            stated.add(relation_key(ends[0].slug, relation, ends[1].slug))
+    return stated
 
 
 def _graph_key(pid: str, paper_hash: str, outline: _Outline | None, resolution: Resolution, base: str) -> str:
@@ -149,32 +152,105 @@ def _graph_key(pid: str, paper_hash: str, outline: _Outline | None, resolution: 
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+@dataclass
+class _Delta:
+    """What one run changes, worked out from the name tables (`kg.namestate`) and the records."""
+
+    resolution: Resolution
+    outlines: dict[str, _Outline]  # of the candidates that have a record
+    wanted: dict[str, str]  # paper id -> graph key, every paper of the build
+    candidates: set[str]  # papers whose key was worked out again
+    gone_papers: set[str]  # papers with a graph before this run, no longer in the build
+    relations: set[str]  # relation keys whose support may have changed
+    anew: bool  # every key worked out again: the name tables were empty, or the base IRI changed
+    mentions: int
+    relations_stated: int
+
+
+def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -> _Delta:
+    """Count the names of new and changed records in, those of changed and removed ones out,
+    resolve the distinct names, and work out the graph key again only where something moved:
+    papers with a new record or metadata, and papers using a name whose entity IRI moved.
+    All of it, and forgetting the keys it invalidates, is one transaction."""
+    new, old = names_db.changes()
+    names = names_db.names()
+    touched: set[str] = set()
+    uses: list[tuple[str, str, int]] = []
+    new_outlines = {}
+    for sign, rows in ((-1, old), (1, new)):
+        for pid, text in rows:
+            outline, locals_ = _outline(text)
+            touched |= count_locals(names, locals_, sign=sign)
+            uses += [(local.full_key, pid, sign) for local in locals_]
+            if sign > 0:
+                new_outlines[pid] = outline
+    gone_records = {pid for pid, _ in old} - set(new_outlines)
+    paper_hashes = state.paper_hashes()
+    keys = state.graph_keys()
+    keyed = names_db.keyed()
+    with names_db.transaction():
+        names_db.put_counted([(pid, json.dumps(new_outlines[pid].run), text) for pid, text in new], gone_records)
+        names_db.put_names(names, touched, uses)
+        resolution = resolve_names(names, lambda members: len(names_db.papers_using(members)))
+        now = {key: resolution.entities[index].slug for key, index in resolution.entity_of_name.items()}
+        before = names_db.slugs()
+        moved = {key: now.get(key) for key in now.keys() | before.keys() if now.get(key) != before.get(key)}
+        names_db.put_slugs(moved)
+        anew = names_db.meta("graph_base") != iris.base  # a first run (or a build directory from before the tables)
+        if anew:
+            candidates = set(paper_hashes)
+        else:
+            candidates = names_db.papers_using(list(moved)) | set(new_outlines) | {pid for pid, _ in old}
+            candidates |= {pid for pid, digest in paper_hashes.items() if keyed.get(pid) != digest or pid not in keys}
+        candidates &= set(paper_hashes)
+        outlines: dict[str, _Outline] = {}
+        found = []
+        for pid, text in names_db.outlines(candidates).items():
+            outlines[pid], locals_ = _outline(text)
+            found.extend(locals_)
+        resolution.add_papers(found)
+        stating = candidates | gone_records | (set(keys) - set(paper_hashes))
+        relations = names_db.supports_of(stating)
+        stated = [(rel, pid) for pid, outline in outlines.items() for rel in _stated(pid, outline, resolution)]
+        relations |= {rel for rel, _ in stated}
+        names_db.put_supports(stating, stated)
+        wanted = dict(keys)
+        for pid in candidates:
+            wanted[pid] = _graph_key(pid, paper_hashes[pid], outlines.get(pid), resolution, iris.base)
+        for pid in set(wanted) - set(paper_hashes):
+            del wanted[pid]
+        names_db.forget_keys([pid for pid in keys if wanted.get(pid) != keys[pid]])
+        names_db.put_keyed([(pid, paper_hashes[pid]) for pid in candidates], gone=set(keys) - set(paper_hashes))
+        names_db.set_meta("graph_base", iris.base)
+        if relations or candidates:
+            names_db.set_meta("corpus", "dirty")
+        totals = names_db.totals(new_outlines.values(), [_outline(text)[0] for _, text in old])
+    return _Delta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals)
+
+
 def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs) -> GraphUpdate:
     """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``.
 
-    Records are parsed only when new (their outlines are kept in the state for the
-    resolver), and only the papers and records of graphs to rewrite are read back,
-    ``_STEP`` at a time.
+    Records are parsed only when new (their outlines are kept in the state), entities are
+    resolved over the distinct full names (`kg.namestate`), and only the papers and records
+    of graphs to rewrite are read back, ``_STEP`` at a time.
     """
     store: ox.Store = dataset.store._inner
-    outlines: dict[str, _Outline] = {}
-    resolution = resolve_locals(_outlines(state, outlines))
-    paper_hashes = state.paper_hashes()
-    wanted = {pid: _graph_key(pid, digest, outlines.get(pid), resolution, iris.base)
-              for pid, digest in paper_hashes.items()}
+    corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
+    _make_outlines(state)
+    names_db = NameState(state.connection())
+    delta = _resolve_delta(state, names_db, iris)
+    wanted, resolution = delta.wanted, delta.resolution
     graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
     keys = state.graph_keys()
     shared = {str(iris.corpus_graph), iris.base + ANALYTICS_GRAPH}
     # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them.
     stale = [name for name in store.named_graphs()
-             if name.value not in shared and (graph_of.get(name.value) is None
-                                               or keys.get(graph_of[name.value]) != wanted[graph_of[name.value]])]
-    state.forget_graphs(set(keys) - set(wanted))
+             if name.value not in shared and (graph_of.get(name.value) is None or keys.get(graph_of[name.value]) is None)]
     todo = sorted(pid for pid in wanted if keys.get(pid) != wanted[pid])
 
     for start in range(0, len(todo), _STEP):
         step = todo[start:start + _STEP]
-        state.forget_graphs(step)
         for pid in step:
             graph = ox.NamedNode(str(iris.paper_graph(pid)))
             # remove_graph costs milliseconds even for an absent graph; a one-quad probe costs microseconds
@@ -182,33 +258,31 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
                 store.remove_graph(graph)
         papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
-        keys = []
+        rows = []
         for pid in step:
             record = records.get(pid)
             extraction = None if record is None else PaperExtraction.from_json(json.loads(record))
             facts = paper_facts(papers[pid], extraction, resolution, iris, defaultdict(set))
             loader.add_nquads(facts.lines)
             # what kg.analytics.mentions.read_mentions would read of the paper, kept for the analytics
-            keys.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
+            rows.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
         loader.flush()
         store.flush()
-        state.put_graph_keys(keys)
+        state.put_graph_keys(rows)
     removed = 0
     for name in stale:
         if name.value not in graph_of:
             store.remove_graph(name)
             removed += 1
 
-    _write_corpus_graph(dataset, state, sorted(wanted), outlines, resolution, iris)
+    _write_corpus_graph(dataset, state, names_db, delta, iris, full=delta.anew or not corpus_known)
     log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,
              len(resolution.entities))
     quads = state.stored_quads()
     if quads is None:  # a build directory from before the sizes were kept: count once
         quads = len(store) - _analytics_quads(store, iris)
-    names = sum(len(o.names) for o in outlines.values())
-    relations = sum(len(o.relations) for o in outlines.values())
     return GraphUpdate(papers=len(wanted), rewritten=len(todo), removed=removed, entities=len(resolution.entities),
-                       quads=quads, mentions=names - 2 * relations, relations=relations)
+                       quads=quads, mentions=delta.mentions, relations=delta.relations_stated)
 
 
 def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
@@ -234,34 +308,48 @@ def mention_table(dataset: rdflib.Dataset, state: BuildState):
     return MentionTable(entity_infos(dataset.store._inner, mentioned), papers, dates)
 
 
-def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list[str], outlines: dict[str, _Outline],
-                        resolution: Resolution, iris: ResourceIRIs) -> int:
+def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: NameState, delta: _Delta,
+                        iris: ResourceIRIs, *, full: bool) -> int:
     """Bring the corpus graph to what `corpus_triples` gives now, rewriting only the subjects whose triples changed.
 
     Returns how many subjects were rewritten or removed. Removing a quad from Oxigraph
     costs tens of microseconds, so rewriting a corpus graph of millions of quads on
     every build would dominate an incremental one; its subjects' digests in the build
-    state tell which few changed.
+    state tell which few changed. Unless ``full`` (a first build, or one after an
+    interrupted run), only the subjects this run can have changed are generated: the
+    paper graphs of the candidate papers, every entity, the relations whose support
+    changed, and the runs.
     """
     store: ox.Store = dataset.store._inner
-    corpus = iris.corpus_graph
-    corpus_node = ox.NamedNode(str(corpus))
+    corpus_node = ox.NamedNode(str(iris.corpus_graph))
     started = datetime.now(timezone.utc)
-    runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted({o.run for o in outlines.values()})}
-    paper_runs = [(pid, [outlines[pid].run] if pid in outlines else []) for pid in papers]
-    triples = corpus_triples(paper_runs, runs, resolution=resolution, support=_support(outlines, resolution), iris=iris)
-    stored = state.corpus_digests()
-    if stored and next(store.quads_for_pattern(None, None, None, corpus_node), None) is None:
-        stored = {}  # the store was replaced under the state: nothing of it is there
+    paper_runs = names_db.runs(None if full else delta.candidates)
+    present = delta.wanted if full else delta.candidates
+    papers = [(pid, [paper_runs[pid]] if pid in paper_runs else []) for pid in sorted(present)]
+    runs = {pair: ExtractionRun(pair[0], pair[1], started, started) for pair in sorted(names_db.run_pairs())}
+    support = names_db.support(None if full else delta.relations)
+    triples = chain(paper_graph_triples(papers, iris), entity_triples(delta.resolution.entities, iris),
+                    support_triples(support, iris),
+                    chain.from_iterable(run_triples(iris.run(*pair), record) for pair, record in runs.items()))
     unknown: set[str] = set()
-    if state.meta("corpus") == "dirty" or not stored:
+    if full:
+        stored = state.corpus_digests()
+        if stored and next(store.quads_for_pattern(None, None, None, corpus_node), None) is None:
+            stored = {}  # the store was replaced under the state: nothing of it is there
         # An interrupted run (or a build directory from before the digests): what the store holds, the state may not know.
         unknown = {quad.subject.value for quad in store.quads_for_pattern(None, None, None, corpus_node)} - set(stored)
+        gone_candidates: Iterable[str] = (*stored, *unknown)
+    else:
+        graphs = [str(iris.paper_graph(pid)) for pid in delta.candidates | delta.gone_papers]
+        relations = [str(iris.relation(*rel.split("\x1f"))) for rel in delta.relations]
+        stored = {**state.corpus_digests(prefix=iris.base + "entity/"), **state.corpus_digests(prefix=iris.base + "run/"),
+                  **state.corpus_digests(subjects=graphs + relations)}
+        gone_candidates = stored
     state.set_meta("corpus", "dirty")
-    tail = f" <{corpus}> .\n"
     loader = QuadLoader(dataset)
     seen: set[str] = set()
-    written: list[tuple[str, str]] = []
+    written: list[tuple[str, str, int]] = []
+    tail = f" <{iris.corpus_graph}> .\n"
     for subject, group in groupby(triples, key=lambda triple: triple[0]):
         key = str(subject)
         if key in seen:
@@ -273,10 +361,10 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list
             continue
         if key in stored or key in unknown:
             state.forget_corpus((key,))
-            _remove_subject(store, ox.NamedNode(key), corpus_node)
+            _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines)
         loader.add_nquads(lines)
         written.append((key, digest, len(set(lines))))
-    gone = [key for key in (*stored, *unknown) if key not in seen]
+    gone = [key for key in gone_candidates if key not in seen]
     for key in gone:
         _remove_subject(store, ox.NamedNode(key), corpus_node)
     loader.flush()
@@ -287,9 +375,17 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, papers: list
     return len(written) + len(gone)
 
 
-def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode) -> None:
+def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode, *, keep: list[str] = ()) -> None:
+    """Remove the quads of ``subject`` in ``graph``, except those among the N-Quads lines ``keep``.
+
+    Removing costs about 100 us a quad (a transaction each) and reading one about 1 us, so
+    a subject whose counts moved loses only its old counts, and a relation with one more
+    supporting paper loses only its old count, not its whole list of papers.
+    """
+    kept = set(ox.parse("".join(keep), format=ox.RdfFormat.N_QUADS)) if keep else set()
     for quad in list(store.quads_for_pattern(subject, None, None, graph)):
-        store.remove(quad)
+        if quad not in kept:
+            store.remove(quad)
 
 
 def drop_analytics_graph(dataset: rdflib.Dataset, iris: ResourceIRIs) -> None:

@@ -44,15 +44,17 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from extractors.records import ENTITY_TYPES, PaperExtraction
+from kg.namestats import NameStats, count_locals, main_type
 from kg.names import (clean_surface, initials, is_abbreviation_shaped, loose_key, name_key, slugify,
                       split_parenthetical)
 
 __all__ = ["ResolvedEntity", "Resolution", "resolve_entities", "resolve_locals", "paper_locals", "locals_to_json",
-           "locals_from_json"]
+           "locals_from_json",
+           "resolve_names"]
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,26 @@ class Resolution:
 
     entities: tuple[ResolvedEntity, ...]  # sorted by slug
     ambiguous: tuple[str, ...]  # abbreviation keys with two or more long forms
-    _by_paper_key: dict[tuple[str, str], int] = field(repr=False, compare=False)
+    entity_of_name: dict[str, int] = field(repr=False, compare=False)  # full key -> index in entities
+    _by_paper: dict[str, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def add_papers(self, locals_: Iterable[_Local]) -> None:
+        """Make `lookup` answer for the papers of ``locals_`` (their `paper_locals`, all of each paper)."""
+        by_paper: dict[str, list[_Local]] = defaultdict(list)
+        for local in locals_:
+            by_paper[local.paper_id].append(local)
+        for pid, found in by_paper.items():
+            # A paper's full names win over its aliases when one string is both (nested entities);
+            # an alias goes to the entity first by slug among the paper's entities that use it.
+            table = {local.full_key: self.entity_of_name[local.full_key] for local in found}
+            for local in sorted(found, key=lambda local: self.entity_of_name[local.full_key]):
+                for key in local.keys:  # sorted (paper_locals)
+                    table.setdefault(key, self.entity_of_name[local.full_key])
+            self._by_paper[pid] = table
 
     def lookup(self, paper_id: str, name: str) -> ResolvedEntity | None:
         """The entity that ``name`` (an entity name or alias of that paper) resolves to."""
-        index = self._by_paper_key.get((paper_id, name_key(name)))
+        index = self._by_paper.get(paper_id, {}).get(name_key(name))
         return None if index is None else self.entities[index]
 
 
@@ -195,33 +212,32 @@ class _Partition:
         return True
 
 
-def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partition, set[str]]:
-    partition = _Partition(len(locals_))
-    by_full: dict[str, list[int]] = defaultdict(list)
+def _merge(keys: list[str], names: dict[str, NameStats], *, infer_abbreviations: bool) -> tuple[_Partition, set[str]]:
+    """Join the distinct full names ``keys`` (sorted) by the abbreviation rules (each name is all
+    the per-paper entities with that full name, joined by rule 1 already)."""
+    partition = _Partition(len(keys))
+    index_of = {key: i for i, key in enumerate(keys)}
     owners: dict[str, list[int]] = defaultdict(list)
-    for i, local in enumerate(locals_):
-        by_full[local.full_key].append(i)
-        for key in local.links:
-            owners[key].append(i)
-    for members in by_full.values():
-        for other in members[1:]:
-            partition.union(members[0], other)
+    for i, key in enumerate(keys):
+        for link in names[key].links:
+            owners[link].append(i)
 
     candidates: dict[str, list[int]] = defaultdict(list)
     if infer_abbreviations:
-        multiword: dict[str, list[int]] = defaultdict(list)
-        for i, local in enumerate(locals_):
-            for surface in local.full_surfaces:
+        multiword: dict[str, dict[int, set[str]]] = defaultdict(dict)  # acronym -> name -> main types
+        for i, key in enumerate(keys):
+            for surface, kind in names[key].fulls:
                 for acronym in _initials(surface):
-                    multiword[acronym].append(i)
-        for key, members in by_full.items():
+                    multiword[acronym].setdefault(i, set()).add(kind)
+        for key, i in index_of.items():
             if key in owners or key not in multiword:
                 continue
-            if not any(is_abbreviation_shaped(s) for i in members for s in locals_[i].full_surfaces):
+            fulls = names[key].fulls
+            if not any(is_abbreviation_shaped(s) for s, _ in fulls):
                 continue
             # Same type only: "GPT" (a model) is not "graph pre-training" (a method).
-            kinds = {_main_type(dict(locals_[i].types)) for i in members}
-            same_type = [i for i in multiword[key] if _main_type(dict(locals_[i].types)) in kinds]
+            kinds = {kind for _, kind in fulls}
+            same_type = [j for j, types in multiword[key].items() if types & kinds]
             if same_type:
                 candidates[key] = same_type
 
@@ -233,48 +249,43 @@ def _merge(locals_: list[_Local], *, infer_abbreviations: bool) -> tuple[_Partit
         for links in (owners, candidates):
             for key, linked in links.items():
                 roots = {partition.find(i) for i in linked}
-                if len(roots) != 1 and not _variants_of_one_name(locals_, linked):
+                if len(roots) != 1 and not _variants_of_one_name(keys, names, linked):
                     ambiguous.add(key)
                     continue
                 root = min(roots)
-                for other in (*roots, *by_full.get(key, ())):
+                own = index_of.get(key)
+                for other in (*roots, *(() if own is None else (own,))):
                     changed |= partition.union(root, other)
     return partition, {k for k in ambiguous if k in owners}
 
 
-def _variants_of_one_name(locals_: list[_Local], linked: list[int]) -> bool:
+def _variants_of_one_name(keys: list[str], names: dict[str, NameStats], linked: list[int]) -> bool:
     """True when the long forms an acronym stands for differ only in minor words or plurals
     ("Reinforcement Learning from/with Human Feedback"): one name, not an ambiguity."""
-    return len({_loose_key(s) for i in linked for s in locals_[i].full_surfaces}) == 1
-
-
-def _main_type(votes: dict[str, int]) -> str:
-    """The type with most votes; ties go to the earlier of ENTITY_TYPES."""
-    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t) if t in ENTITY_TYPES else len(ENTITY_TYPES), t))
+    return len({_loose_key(s) for i in linked for s, _ in names[keys[i]].fulls}) == 1
 
 
 def _digest(text: str, length: int = 8) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
-def _describe(members: list[_Local]) -> tuple[str, str, tuple[str, ...], int, int, str]:
+def _describe(members: list[NameStats]) -> tuple[str, str, tuple[str, ...], int, str]:
     surfaces: dict[str, int] = {}  # summed by hand: Counter.update loops in Python as well, with more steps
     types: dict[str, int] = {}
     aliases: set[str] = set()
-    for local in members:
-        for surface, count in local.surfaces:
-            surfaces[surface] = surfaces.get(surface, 0) + count
-        for kind, votes in local.types:
+    for stats in members:
+        for surface in stats.surfaces:
+            surfaces[surface] = surfaces.get(surface, 0) + stats.counts.get(surface, 0)
+        for kind, votes in stats.types.items():
             types[kind] = types.get(kind, 0) + votes
-        aliases.update(local.links)
-    full = {s for local in members for s in local.full_surfaces if _name_key(s) not in aliases}
-    full = full or {s for local in members for s in local.full_surfaces}
+        aliases.update(stats.links)
+    full = {s for stats in members for s, _ in stats.fulls if _name_key(s) not in aliases}
+    full = full or {s for stats in members for s, _ in stats.fulls}
     pref = min(full, key=lambda s: (-surfaces.get(s, 0), -len(s), s))
-    kind = _main_type(types)
+    kind = main_type(types)
     alt = tuple(sorted(s for s in surfaces if s != pref))
-    papers = len({local.paper_id for local in members})
-    mentions = sum(max(1, sum(count for _, count in local.surfaces)) for local in members)
-    return pref, kind, alt, papers, mentions, _entity_slug(full)
+    mentions = sum(stats.mentions for stats in members)
+    return pref, kind, alt, mentions, _entity_slug(full)
 
 
 def _entity_slug(full: set[str]) -> str:
@@ -305,28 +316,42 @@ def resolve_entities(extractions: Iterable[PaperExtraction], *, infer_abbreviati
 
 
 def resolve_locals(locals_: list[_Local], *, infer_abbreviations: bool = True) -> Resolution:
-    """`resolve_entities` of the `paper_locals` of every record, sorted by paper id and full key."""
-    partition, ambiguous = _merge(locals_, infer_abbreviations=infer_abbreviations)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(locals_)):
-        groups[partition.find(i)].append(i)
+    """`resolve_entities` of the `paper_locals` of every record; `lookup` answers for every paper."""
+    names: dict[str, NameStats] = {}
+    count_locals(names, locals_)
+    users: dict[str, set[str]] = defaultdict(set)
+    for local in locals_:
+        users[local.full_key].add(local.paper_id)
+    resolution = resolve_names(names, lambda keys: len(set().union(*(users[key] for key in keys))),
+                               infer_abbreviations=infer_abbreviations)
+    resolution.add_papers(locals_)
+    return resolution
 
-    described = []
+
+def resolve_names(names: dict[str, NameStats], papers_of: Callable[[list[str]], int], *,
+                  infer_abbreviations: bool = True) -> Resolution:
+    """Resolve the distinct full names ``names`` (full key -> `NameStats` over every paper).
+
+    ``papers_of(keys)`` counts the distinct papers that use any of the full names ``keys``
+    (asked only for entities of two names or more: a paper may use two names of one entity).
+    `lookup` answers for the papers given to `Resolution.add_papers` afterwards.
+    """
+    keys = sorted(names)
+    partition, ambiguous = _merge(keys, names, infer_abbreviations=infer_abbreviations)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        groups[partition.find(i)].append(key)
+
+    entities = []
     for members in groups.values():
-        pref, kind, alt, papers, mentions, slug = _describe([locals_[i] for i in members])
+        stats = [names[key] for key in members]
+        pref, kind, alt, mentions, slug = _describe(stats)
         if kind not in ENTITY_TYPES:
             kind = ENTITY_TYPES[0]
-        described.append((slug, ResolvedEntity(slug, kind, pref, alt, papers, mentions), members))
-    entities = sorted(described, key=lambda item: item[0])
+        papers = stats[0].papers if len(members) == 1 else papers_of(members)
+        entities.append((slug, ResolvedEntity(slug, kind, pref, alt, papers, mentions), members))
+    entities.sort(key=lambda item: item[0])
     if len({slug for slug, _, _ in entities}) != len(entities):
         raise RuntimeError("entity slug collision; lengthen the digest")  # 32-bit digests of distinct keys
-    # A paper's full names win over its aliases when one string is both (nested entities).
-    by_paper_key: dict[tuple[str, str], int] = {}
-    for index, (_, _, members) in enumerate(entities):
-        for i in members:
-            by_paper_key[(locals_[i].paper_id, locals_[i].full_key)] = index
-    for index, (_, _, members) in enumerate(entities):
-        for i in members:
-            for key in locals_[i].keys:  # sorted (paper_locals)
-                by_paper_key.setdefault((locals_[i].paper_id, key), index)
-    return Resolution(tuple(e for _, e, _ in entities), tuple(sorted(ambiguous)), by_paper_key)
+    entity_of_name = {key: index for index, (_, _, members) in enumerate(entities) for key in members}
+    return Resolution(tuple(e for _, e, _ in entities), tuple(sorted(ambiguous)), entity_of_name)

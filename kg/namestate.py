@@ -1,0 +1,182 @@
+"""The build state's tables for resolving entities and counting relation support a delta at a time.
+
+`kg.graphupdate` keeps, next to the records (`kg.buildstate`):
+
+- ``counted``: per paper, the outline (`kg.graphupdate`) its names were last counted from,
+  and its extraction run; a record that changed or went away is taken back out of the
+  counts with the outline kept here (its own row may already be gone);
+- ``name_stats``: per distinct full name, its `kg.namestats.NameStats` over the counted papers;
+- ``name_papers``: which papers use which full name (to count the papers of an entity of
+  several names, and to find the papers whose IRIs moved when an entity's slug did);
+- ``name_slugs``: the slug each full name resolved to in the last run;
+- ``supports``: which papers state which resolved relation (head slug, relation, tail slug);
+- ``keyed``: the digest of each paper's stored JSON when its graph key was last worked out
+  (a paper whose metadata changed gets its key worked out again).
+
+Every change of one run goes into one SQLite transaction (`NameState.transaction`),
+together with forgetting the keys of the paper graphs it invalidates, so a killed build
+leaves the tables either before or after the run, never half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from kg.namestats import NameStats, stats_from_json, stats_to_json
+
+__all__ = ["NameState", "relation_key"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY, run TEXT NOT NULL, outline TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS name_stats (key TEXT PRIMARY KEY, stats TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS name_papers (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS name_slugs (key TEXT PRIMARY KEY, slug TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS supports (relation TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (relation, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS supports_by_paper ON supports (id);
+CREATE TABLE IF NOT EXISTS keyed (id TEXT PRIMARY KEY, paper_hash TEXT NOT NULL);
+"""
+_CURRENT = "SELECT o.id, o.outline FROM outlines o JOIN papers p ON p.id = o.id JOIN extractions e ON e.id = o.id"
+
+
+def relation_key(head_slug: str, relation: str, tail_slug: str) -> str:
+    return f"{head_slug}\x1f{relation}\x1f{tail_slug}"
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class NameState:
+    """The name and support tables of one open `kg.buildstate.BuildState` (shares its connection)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+        self._db.executescript(_SCHEMA)
+
+    def _rows_in(self, query: str, values: Iterable[str]) -> Iterator[tuple]:
+        """The rows of ``query`` (ending in ``IN``) for ``values``, asked in chunks (SQLite bounds the parameters)."""
+        for chunk in _chunks(sorted(values)):
+            yield from self._db.execute(f"{query} ({','.join('?' * len(chunk))})", chunk)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits at once (or not at all)."""
+        with self._db:
+            self._db.execute("BEGIN")
+            yield
+
+    def changes(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(``(paper id, outline)`` of the records not counted as they are now, ``(paper id, outline
+        counted)`` of the papers counted with another outline or no longer there)."""
+        new = list(self._db.execute(f"SELECT n.id, n.outline FROM ({_CURRENT}) n LEFT JOIN counted c ON c.id = n.id"
+                                    " WHERE c.outline IS NULL OR c.outline != n.outline"))
+        old = list(self._db.execute(f"SELECT c.id, c.outline FROM counted c LEFT JOIN ({_CURRENT}) n ON n.id = c.id"
+                                    " WHERE n.outline IS NULL OR n.outline != c.outline"))
+        return new, old
+
+    def put_counted(self, new: Iterable[tuple[str, str, str]], gone: Iterable[str]) -> None:
+        """Inside a transaction: ``(paper id, run, outline)`` counted now; ids no longer counted."""
+        self._db.executemany("DELETE FROM counted WHERE id = ?", ((pid,) for pid in gone))
+        self._db.executemany("INSERT OR REPLACE INTO counted VALUES (?, ?, ?)", new)
+
+    def runs(self, ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """Paper id -> (extractor, version) of its counted record, for ``ids`` (all when None)."""
+        if ids is None:
+            rows = self._db.execute("SELECT id, run FROM counted")
+        else:
+            rows = self._rows_in("SELECT id, run FROM counted WHERE id IN", ids)
+        return {pid: tuple(json.loads(run)) for pid, run in rows}
+
+    def outlines(self, ids: Iterable[str]) -> dict[str, str]:
+        """Paper id -> counted outline, for ``ids``."""
+        return dict(self._rows_in("SELECT id, outline FROM counted WHERE id IN", ids))
+
+    def names(self) -> dict[str, NameStats]:
+        return {key: stats_from_json(json.loads(text)) for key, text in self._db.execute("SELECT key, stats FROM name_stats")}
+
+    def put_names(self, names: dict[str, NameStats], keys: Iterable[str], uses: Iterable[tuple[str, str, int]]) -> None:
+        """Inside a transaction: the stats of full names ``keys`` as in ``names`` (gone when not
+        there), and ``(full key, paper id, +1 or -1)`` uses of a name by a paper."""
+        for key in keys:
+            if key in names:
+                self._db.execute("INSERT OR REPLACE INTO name_stats VALUES (?, ?)",
+                                 (key, json.dumps(stats_to_json(names[key]), ensure_ascii=False)))
+            else:
+                self._db.execute("DELETE FROM name_stats WHERE key = ?", (key,))
+        uses = list(uses)
+        self._db.executemany("DELETE FROM name_papers WHERE key = ? AND id = ?", [(k, p) for k, p, s in uses if s < 0])
+        self._db.executemany("INSERT OR IGNORE INTO name_papers VALUES (?, ?)", [(k, p) for k, p, s in uses if s > 0])
+
+    def papers_using(self, keys: list[str]) -> set[str]:
+        """Ids of the papers that use any of the full names ``keys``."""
+        return {pid for (pid,) in self._rows_in("SELECT id FROM name_papers WHERE key IN", keys)}
+
+    def slugs(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, slug FROM name_slugs"))
+
+    def put_slugs(self, slugs: dict[str, str | None]) -> None:
+        """Inside a transaction: full key -> slug (None: the name is gone)."""
+        self._db.executemany("DELETE FROM name_slugs WHERE key = ?", [(k,) for k, s in slugs.items() if s is None])
+        self._db.executemany("INSERT OR REPLACE INTO name_slugs VALUES (?, ?)",
+                             [(k, s) for k, s in slugs.items() if s is not None])
+
+    def supports_of(self, ids: Iterable[str]) -> set[str]:
+        """The relation keys stated by any of the papers ``ids``."""
+        return {rel for (rel,) in self._rows_in("SELECT relation FROM supports WHERE id IN", ids)}
+
+    def put_supports(self, ids: Iterable[str], stated: Iterable[tuple[str, str]]) -> None:
+        """Inside a transaction: papers ``ids`` now state exactly the ``(relation key, paper id)`` in ``stated``."""
+        self._db.executemany("DELETE FROM supports WHERE id = ?", [(pid,) for pid in ids])
+        self._db.executemany("INSERT OR IGNORE INTO supports VALUES (?, ?)", stated)
+
+    def support(self, relations: Iterable[str] | None = None) -> dict[tuple[str, str, str], set[str]]:
+        """(head slug, relation, tail slug) -> ids of the papers that state it, for ``relations`` (all when None)."""
+        if relations is None:
+            rows: Iterable = self._db.execute("SELECT relation, id FROM supports")
+        else:
+            rows = self._rows_in("SELECT relation, id FROM supports WHERE relation IN", relations)
+        found: dict = defaultdict(set)
+        for rel, pid in rows:
+            found[tuple(rel.split("\x1f"))].add(pid)
+        return found
+
+    def run_pairs(self) -> set[tuple[str, str]]:
+        """The (extractor, version) of every counted record."""
+        return {tuple(json.loads(run)) for (run,) in self._db.execute("SELECT DISTINCT run FROM counted")}
+
+    def keyed(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT id, paper_hash FROM keyed"))
+
+    def put_keyed(self, rows: Iterable[tuple[str, str]], *, gone: Iterable[str]) -> None:
+        """Inside a transaction: ``(paper id, paper digest)`` its graph key was worked out from; ``gone`` ids dropped."""
+        self._db.executemany("DELETE FROM keyed WHERE id = ?", [(pid,) for pid in gone])
+        self._db.executemany("INSERT OR REPLACE INTO keyed VALUES (?, ?)", rows)
+
+    def forget_keys(self, ids: Iterable[str]) -> None:
+        """Inside a transaction: `kg.buildstate.BuildState.forget_graphs`."""
+        self._db.executemany("DELETE FROM graphs WHERE id = ?", [(pid,) for pid in ids])
+
+    def meta(self, name: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Inside a transaction: `kg.buildstate.BuildState.set_meta`."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def totals(self, new: Iterable, old: Iterable) -> tuple[int, int]:
+        """Inside a transaction: (entity names, relations) over the counted records, given the
+        outlines counted in (``new``) and out (``old``) this run."""
+        totals = [int(self.meta(name) or 0) for name in ("names_counted", "relations_counted")]
+        for sign, outlines in ((1, new), (-1, old)):
+            for outline in outlines:
+                totals[0] += sign * (len(outline.names) - 2 * len(outline.relations))
+                totals[1] += sign * len(outline.relations)
+        self.set_meta("names_counted", str(totals[0]))
+        self.set_meta("relations_counted", str(totals[1]))
+        return totals[0], totals[1]
