@@ -16,15 +16,17 @@ Examples
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["start_helper"]
+__all__ = ["check_starter", "start_helper"]
 
 log = logging.getLogger("kg")
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])  # this kg, whatever the helper's working directory holds
+_starter: int | None = None  # in a helper process: the id of the process that started it
 
 
 def start_helper(module: str, function: str, *args: str, stdin=None, stdout=None) -> subprocess.Popen | None:
@@ -33,13 +35,25 @@ def start_helper(module: str, function: str, *args: str, stdin=None, stdout=None
     ``module`` and ``function`` are names in this package (never data): they make the
     ``-c`` line; ``args`` reach the function as its arguments, unchanged.
     """
-    code = (f"import sys; sys.path.insert(0, sys.argv[1]); from {module} import {function}; "
-            f"{function}(*sys.argv[2:])")
+    code = (f"import sys; sys.path.insert(0, sys.argv[1]); import kg.helperprocess; "
+            f"kg.helperprocess._starter = int(sys.argv[2]); from {module} import {function}; {function}(*sys.argv[3:])")
     try:
-        return subprocess.Popen([sys.executable, "-c", code, _PACKAGE_ROOT, *args], stdin=stdin, stdout=stdout)
+        return subprocess.Popen([sys.executable, "-c", code, _PACKAGE_ROOT, str(os.getpid()), *args],
+                                stdin=stdin, stdout=stdout)
     except OSError as error:
         log.warning("no helper process for %s.%s (%s): the work is done in this process", module, function, error)
         return None
+
+
+def check_starter(path: Path) -> None:
+    """In a helper, before replacing ``path``: raise if the process that started it is gone.
+
+    A build killed while its helper writes leaves the helper running; the next build's
+    files must not be replaced by the older ones it would write late. Outside a helper,
+    nothing to check.
+    """
+    if _starter is not None and os.getppid() != _starter:
+        raise RuntimeError(f"{path}: the process that started this helper ended; the file is left as it was")
 
 
 def _echo(text: str) -> None:

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 
 from kg.atomic import atomic_write
-from kg.helperprocess import start_helper
+from kg.helperprocess import check_starter, start_helper
 
 __all__ = ["RECORD_FILES", "RecordFileWriter", "write_record_files"]
 
@@ -29,6 +29,7 @@ def _write_lines(path: Path, lines) -> None:
     with atomic_write(path) as handle:
         for line in lines:
             handle.write(line + "\n")
+        check_starter(path)
 
 
 def write_record_files(out: str | Path) -> None:

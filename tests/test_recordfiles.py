@@ -47,3 +47,21 @@ def test_the_helper_or_the_caller_writes_the_same_files(out, tmp_path_factory, m
         assert writer.finish() == ("papers.jsonl", "extractions.jsonl")
     assert _read(out) == expected
     assert ("written here instead" in caplog.text or "done in this process" in caplog.text) == bool(interpreter)
+
+
+
+def test_a_helper_whose_build_is_gone_replaces_nothing(out, monkeypatch):
+    """A killed build's helper must not put older files over the next build's."""
+    import os
+
+    import kg.helperprocess
+
+    (out / "papers.jsonl").write_text("next build's\n")
+    monkeypatch.setattr(kg.helperprocess, "_starter", os.getppid() + 100_000)  # a starter that is not the parent now
+    with pytest.raises(RuntimeError, match="the process that started this helper ended"):
+        write_record_files(out)
+    assert (out / "papers.jsonl").read_text() == "next build's\n"
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    monkeypatch.setattr(kg.helperprocess, "_starter", os.getppid())  # still its starter's child: written
+    write_record_files(out)
+    assert (out / "papers.jsonl").read_text() != "next build's\n"

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from kg.analytics.terms import KG
 from kg.atomic import atomic_write
-from kg.helperprocess import start_helper
+from kg.helperprocess import check_starter, start_helper
 from kg.parallel import batched
 
 if TYPE_CHECKING:  # not imported at run time: the helper process stays clear of NetworkX
@@ -72,6 +72,7 @@ def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str]) 
         csv.writer(handle).writerow(["source", "source_label", "target", "target_label", "support", "npmi", "jaccard"])
         for rows in batched(zip(sources, targets, supports, npmis, jaccards), 20_000):
             handle.write("".join(f"{cells[a]},{cells[b]},{n},{m!r},{j!r}\r\n" for a, b, n, m, j in rows))
+        check_starter(path)
 
 
 def comention_ntriples(links: Columns, *, base: str) -> Iterator[str]:
@@ -94,6 +95,7 @@ def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: 
     with atomic_write(out / LINKS_PART, "wb") as handle:
         for chunk in batched(comention_ntriples(columns, base=base), 20_000):
             handle.write("".join(chunk).encode("utf-8"))
+        check_starter(out / LINKS_PART)
 
 
 def _serve() -> None:
