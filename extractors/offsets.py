@@ -1,4 +1,5 @@
-"""Character offsets <-> token indices, for rules that search the text with regexes.
+"""Character offsets <-> token indices, for rules that search the text with regexes, and
+the Doc's text, token starts and span lists read once for all components.
 
 The rule components find things with regular expressions over ``doc.text`` (fast,
 linear) and only then turn the character offsets into tokens and spans.
@@ -114,7 +115,8 @@ def span_store(doc: Doc) -> dict:
 
 
 def release_spans(doc: Doc) -> None:
-    """Drop the Span lists of `spans_of` and `set_spans` (the `span_store`): a Doc without them is freed as
-    soon as nobody holds it (with them it waits for the cycle collector, and the Docs of
-    a long run pile up between collections)."""
+    """Drop the `span_store` (the Span lists of `spans_of` and `set_spans`): a Doc without
+    it is freed as soon as nobody holds it (with it, it waits for the cycle collector, and
+    the Docs of a long run pile up between collections). Call it before serialising the
+    Doc's ``user_data``: Spans are no plain values."""
     doc.user_data.pop(_GROUPS, None)
