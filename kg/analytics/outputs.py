@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.comention import CoMentionLink
-from kg.analytics.linkfiles import COMENTIONS_CSV, link_columns, write_comentions_csv
+from kg.comentionfiles import COMENTIONS_CSV, link_columns, write_comentions_csv
 from kg.atomic import atomic_write
 
 __all__ = ["REPORT_FILES", "write_outputs", "render_report"]
@@ -104,7 +104,7 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
 def write_outputs(result: AnalyticsResult, out: str | Path, *, comentions: bool = True) -> list[Path]:
     """Write `REPORT_FILES` into ``out`` (created when missing); returns their paths.
 
-    ``comentions=False`` leaves ``comentions.csv`` to the caller (`kg.analytics.linkfiles`).
+    ``comentions=False`` leaves ``comentions.csv`` to the caller (`kg.comentionfiles`).
     """
     out = Path(out)
     with atomic_write(out / "report.md") as handle:

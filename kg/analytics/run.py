@@ -10,7 +10,7 @@ import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.backends import LARGE_GRAPH_NODES
-from kg.analytics.linkfiles import COMENTIONS_CSV, LinkFileWriter, link_columns, write_comentions_csv
+from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, link_columns, write_comentions_csv
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back

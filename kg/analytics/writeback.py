@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.analytics.analyze import AnalyticsResult
-from kg.analytics.linkfiles import comention_ntriples, link_columns
+from kg.comentionfiles import comention_ntriples, link_columns
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
 from kg.graphstore import QuadLoader, nquads_object
 from kg.vocab import PREFIXES, resolve_base_iri

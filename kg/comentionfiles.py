@@ -1,10 +1,12 @@
-"""The co-mention link files, written in a second process while the measures are computed.
+"""The analytics' co-mention link files, written in a second process while the measures are computed.
 
 A large graph's links (hundreds of thousands) fill ``comentions.csv`` and most of
 ``analytics.ttl``; writing them is text work that needs only the links and the entity
 labels, known before centrality and communities are. `LinkFileWriter` hands that work to
 a helper process as soon as the links are ranked, so on two cores it runs beside the
-igraph measures instead of after them; the bytes are those written in one process.
+igraph measures instead of after them; the bytes are those written in one process. The
+module sits outside `kg.analytics` so that the helper imports neither NetworkX nor SciPy
+(the package imports its entry points): it starts in 0.2 CPU-s instead of 0.8.
 
 Examples
 --------
@@ -30,10 +32,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.analytics.terms import KG
 from kg.atomic import atomic_write
 from kg.helperprocess import check_starter, start_helper
 from kg.parallel import batched
+from kg.vocab import KG
 
 if TYPE_CHECKING:  # not imported at run time: the helper process stays clear of NetworkX
     from kg.analytics.comention import CoMentionLink
@@ -124,7 +126,7 @@ class LinkFileWriter:
         self._helper: subprocess.Popen | None = None
         self.started = False
         if background:  # None when no interpreter starts: the caller writes the files
-            self._helper = start_helper("kg.analytics.linkfiles", "_serve", stdin=subprocess.PIPE)
+            self._helper = start_helper("kg.comentionfiles", "_serve", stdin=subprocess.PIPE)
 
     def start(self, links: Sequence[CoMentionLink]) -> None:
         """Hand ``links`` (ranked, as written) to the helper when there are ``least_links`` or more."""

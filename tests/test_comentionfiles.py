@@ -9,7 +9,8 @@ import sys
 import pytest
 import rdflib
 
-from kg.analytics import linkfiles, run, run_analytics
+from kg import comentionfiles
+from kg.analytics import run, run_analytics
 from kg.analytics.mentions import MentionTable
 
 FILES = ("analytics.ttl", "comentions.csv", "concepts.csv", "communities.csv", "report.md", "analytics.json")
@@ -34,10 +35,10 @@ def _run(table, folder, monkeypatch, *, least_links):
     monkeypatch.setattr(run, "BACKGROUND_LINKS", least_links)
     monkeypatch.setattr(run, "RDFLIB_TURTLE_LIMIT", 0)  # analytics.ttl as N-Triples lines, the helper's form
     finished = []
-    original = linkfiles.LinkFileWriter.finish
-    monkeypatch.setattr(linkfiles.LinkFileWriter, "finish", lambda self: finished.append(original(self)) or finished[-1])
+    original = comentionfiles.LinkFileWriter.finish
+    monkeypatch.setattr(comentionfiles.LinkFileWriter, "finish", lambda self: finished.append(original(self)) or finished[-1])
     analytics = run_analytics(rdflib.Graph(), out=folder, seed=2, table=table, into_graph=False)
-    assert not (folder / linkfiles.LINKS_PART).exists()
+    assert not (folder / comentionfiles.LINKS_PART).exists()
     return analytics, finished
 
 
@@ -45,7 +46,7 @@ def test_the_helper_writes_what_one_process_writes(table, tmp_path, monkeypatch)
     inline, used = _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
     assert used == [None]  # the helper was started, but given no work
     helped, used = _run(table, tmp_path / "helped", monkeypatch, least_links=1)
-    assert used == [tmp_path / "helped" / linkfiles.LINKS_PART]
+    assert used == [tmp_path / "helped" / comentionfiles.LINKS_PART]
     assert len(inline.result.comentions) > 200
     assert _files(tmp_path / "helped") == _files(tmp_path / "inline")
 
