@@ -37,7 +37,8 @@ from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
 from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "span_scored_features", "default_filter_path"]
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "span_scored_features", "default_filter_path",
+           "Gazetteer", "gazetteer", "external_features"]
 
 DROP = "drop"
 CLASSES = (DROP, *ENTITY_TYPES)
@@ -154,14 +155,47 @@ def _title_cues(entity: Entity, title: str) -> set[str]:
     return {cue, *("kind:" + kind.group(1).lower() for kind in _KIND_WORD.finditer(rest))}
 
 
+# type -> (folded names, head words) of public annotated abstracts (`extractors.external_data.external_names`)
+Gazetteer = dict[str, tuple[frozenset[str], frozenset[str]]]
+
+
+def gazetteer(table: dict | None) -> Gazetteer | None:
+    """The lookup form of an `extractors.external_data.external_names` table."""
+    if not table:
+        return None
+    return {t: (frozenset(table["names"].get(t, ())), frozenset(table["heads"].get(t, ()))) for t in table["names"]}
+
+
+def external_features(entity: Entity, names: Gazetteer) -> set[str]:
+    """``ext:Task`` where the entity's name or an alias is a Task name of the public data,
+    ``ext_head:Task`` where its last word ends Task names there (likewise Metric, Method).
+
+    Examples
+    --------
+    >>> names = gazetteer({"names": {"Task": ["machinetranslation"]}, "heads": {"Task": ["translation"]}})
+    >>> sorted(external_features(Entity("Machine Translation", "Method", "used", (), (), 1.0), names))
+    ['ext:Task', 'ext_head:Task']
+    """
+    keys = {normalise_name(form) for form in (entity.name, *entity.aliases)}
+    words = entity.name.split()
+    head = words[-1].lower() if words else ""
+    features = set()
+    for entity_type, (known, heads) in names.items():
+        if keys & known:
+            features.add(f"ext:{entity_type}")
+        if head in heads:
+            features.add(f"ext_head:{entity_type}")
+    return features
+
+
 def entity_features(entity: Entity, title: str, abstract: str, *, statistical: bool = True, span_score: float | None = None,
-                    cues: bool = False) -> set[str]:
+                    cues: bool = False, external: Gazetteer | None = None) -> set[str]:
     """The feature strings of one entity of a paper.
 
     ``statistical=False`` leaves out what the statistical tagger contributed (for papers
     the tagger was trained on, where its spans are over-confident). ``span_score`` is
     how sure the span classifier is of the entity's name (0 when it did not keep it),
-    for a filter that has one. ``cues=True`` adds `cue_features`.
+    for a filter that has one. ``cues=True`` adds `cue_features`, ``external`` (a `gazetteer`) `external_features`.
     """
     mentions = [m for m in entity.mentions if statistical or m.component != STATISTICAL]
     components = {m.component for m in mentions}
@@ -175,6 +209,8 @@ def entity_features(entity: Entity, title: str, abstract: str, *, statistical: b
         features.add(f"span>={min(int(span_score * 10), 9) / 10}")
     if cues:
         features.update(cue_features(entity, title, abstract))
+    if external:
+        features.update(external_features(entity, external))
     features.update(_shape(entity.name))
     head = entity.name.split()[-1].lower() if entity.name.split() else ""
     features.add(f"head:{head}")
@@ -202,8 +238,11 @@ class EntityFilter:
     threshold on ``"drop"``) and role (``"used"`` / ``"introduced"``, threshold on
     ``"introduced"``), with the provenance of their training."""
 
-    def __init__(self, typing: SparseLogisticModel, role: SparseLogisticModel, provenance: dict | None = None, spans: SpanClassifier | None = None):
+    def __init__(self, typing: SparseLogisticModel, role: SparseLogisticModel, provenance: dict | None = None, spans: SpanClassifier | None = None,
+                 external: dict | None = None):
         self.spans = spans
+        self.external_table = external  # an `extractors.external_data.external_names` table, or None
+        self.external = gazetteer(external)
         self.cues = bool((provenance or {}).get("role_cues"))
         self.typing = typing
         self.role = role
@@ -222,7 +261,8 @@ class EntityFilter:
         """Write both models and the provenance as one JSON file (atomically)."""
         data = {"kind": "entity filter: keep/type and role logistic regressions over entity features",
                 "provenance": self.provenance, "typing": self.typing.to_json(), "role": self.role.to_json(),
-                **({"spans": self.spans.model.to_json()} if self.spans is not None else {})}
+                **({"spans": self.spans.model.to_json()} if self.spans is not None else {}),
+                **({"external": self.external_table} if self.external_table else {})}
         with atomic_write(Path(path)) as handle:
             json.dump(data, handle, separators=(",", ":"))  # compact: the span classifier alone has ~30,000 features
             handle.write("\n")
@@ -233,17 +273,19 @@ class EntityFilter:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             spans = SpanClassifier(SparseLogisticModel.from_json(data["spans"])) if "spans" in data else None
-            return cls(SparseLogisticModel.from_json(data["typing"]), SparseLogisticModel.from_json(data["role"]), data.get("provenance"), spans)
+            return cls(SparseLogisticModel.from_json(data["typing"]), SparseLogisticModel.from_json(data["role"]), data.get("provenance"), spans,
+                       data.get("external"))
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{path}: not an entity filter ({error})") from None
 
     def candidates_of(self, record: PaperExtraction, abstract: str) -> tuple[list[Entity], list[set[str]]]:
         """The entities to judge (the record's, then the span classifier's new ones) and their features."""
         if self.spans is None:
-            return list(record.entities), [entity_features(e, record.title, abstract, cues=self.cues) for e in record.entities]
+            return list(record.entities), [entity_features(e, record.title, abstract, cues=self.cues, external=self.external)
+                                           for e in record.entities]
         found = self.spans.entities(record.title, abstract, record.entities)
         entities = [*record.entities, *new_entities(record.entities, found)]
-        return entities, span_scored_features(entities, found, record.title, abstract, cues=self.cues)
+        return entities, span_scored_features(entities, found, record.title, abstract, cues=self.cues, external=self.external)
 
     def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
         """For each entity's features: ``("drop", "")`` or the (type, role) it should have."""
@@ -298,7 +340,7 @@ def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list
 
 
 def span_scored_features(entities: list[Entity], spans: list[Entity], title: str, abstract: str, *, statistical: bool = True,
-                         cues: bool = False) -> list[set[str]]:
+                         cues: bool = False, external: Gazetteer | None = None) -> list[set[str]]:
     """`entity_features` of each entity with the span classifier's score of its best-scored
     name or alias, and the type the classifier gives that name (``span_type:Task``)."""
     by_name = {normalise_name(e.name): e for e in spans}
@@ -306,7 +348,8 @@ def span_scored_features(entities: list[Entity], spans: list[Entity], title: str
     for e in entities:
         found = [by_name[key] for key in map(normalise_name, (e.name, *e.aliases)) if key in by_name]
         best = max(found, key=lambda span: span.confidence, default=None)
-        features = entity_features(e, title, abstract, statistical=statistical, cues=cues, span_score=best.confidence if best else 0.0)
+        features = entity_features(e, title, abstract, statistical=statistical, cues=cues, span_score=best.confidence if best else 0.0,
+                                   external=external)
         if best is not None:
             features.add(f"span_type:{best.type}")
         examples.append(features)

@@ -16,6 +16,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import spacy
@@ -24,7 +26,7 @@ from spacy.tokens import Doc
 from extractors.jsonl import read_jsonl
 from kg.problems import InputError, Problem
 
-__all__ = ["EXTERNAL_LABELS", "external_docs"]
+__all__ = ["EXTERNAL_LABELS", "NAME_TYPES", "external_docs", "external_names"]
 
 # source folder -> {source type: our label, or None for "unknown, leave unannotated"};
 # a source type not listed is treated as outside (not an entity in our schema).
@@ -70,3 +72,46 @@ def external_docs(path: str | Path, *, source: str | None = None, nlp=None) -> l
             raise InputError(Problem(str(path), number, f"bad entity spans: {error}")) from None
         docs.append(doc)
     return docs
+
+
+# the source types whose names `external_names` lists (SciREX's Method also covers our Model)
+NAME_TYPES = ("Task", "Metric", "Method")
+_SPLIT_PUNCT = re.compile(r" ([-/]) ")  # the sources' tokenised text: "state - of - the - art"
+
+
+def external_names(paths: list[str | Path], *, min_heads: int = 3) -> dict[str, dict[str, list[str]]]:
+    """Names and head words of `NAME_TYPES` in public annotated abstracts: a gazetteer
+    for the entity filter (``{"names": {type: [...]}, "heads": {type: [...]}}``).
+
+    Names are folded as the scorer folds them (`extractors.aggregate.normalise_name`);
+    a head word (a name's last word, lower-cased) is listed once it ends ``min_heads``
+    names of that type.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> record = {"text": "We study machine translation and BLEU .", "entities": [
+    ...     {"text": "machine translation", "type": "Task", "start": 9, "end": 28},
+    ...     {"text": "BLEU", "type": "Metric", "start": 33, "end": 37}]}
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+    ...     _ = handle.write(json.dumps(record) + "\\n")
+    >>> table = external_names([handle.name], min_heads=1)
+    >>> table["names"]["Task"], table["heads"]["Metric"]
+    (['machinetranslation'], ['bleu'])
+    """
+    from extractors.aggregate import normalise_name
+
+    names: dict[str, set[str]] = {t: set() for t in NAME_TYPES}
+    heads: dict[str, Counter] = {t: Counter() for t in NAME_TYPES}
+    for path in paths:
+        for _, record in read_jsonl(path, required={"text": str}):
+            for entity in record.get("entities", ()):
+                if entity.get("type") not in names or not isinstance(entity.get("text"), str):
+                    continue
+                text = _SPLIT_PUNCT.sub(r"\1", entity["text"])
+                key = normalise_name(text)
+                if key and key not in names[entity["type"]]:
+                    names[entity["type"]].add(key)
+                    heads[entity["type"]][text.split()[-1].lower()] += 1
+    return {"names": {t: sorted(v) for t, v in names.items()},
+            "heads": {t: sorted(w for w, n in heads[t].items() if n >= min_heads and re.search(r"[a-z]", w)) for t in NAME_TYPES}}

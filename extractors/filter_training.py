@@ -28,7 +28,9 @@ from pathlib import Path
 from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import CLASSES, DROP, STATISTICAL, EntityFilter, entity_features, is_introduced, new_entities, span_scored_features
+from extractors.entity_filter import (CLASSES, DROP, STATISTICAL, EntityFilter, Gazetteer, entity_features, gazetteer, is_introduced, new_entities,
+                                      span_scored_features)
+from extractors.external_data import external_names
 from extractors.jsonl import read_jsonl
 from extractors.records import Entity, PaperExtraction
 from extractors.sparse_logistic import SparseLogisticModel
@@ -134,7 +136,7 @@ def _sha256(path: str | Path) -> str:
 def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
                  folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15,
                  span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
-                 oof_predictions: str | Path | None = None) -> dict:
+                 oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = ()) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -146,6 +148,9 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     ``per_type_drop`` then tunes a drop threshold per predicted type (`_per_type_thresholds`).
     ``oof_predictions`` names a JSON Lines file for the out-of-fold predictions at the
     chosen thresholds, in the shape ``../shared/eval/score_entities.py`` scores.
+    ``external`` names public annotated files (common JSONL form) whose Task, Metric and
+    Method names and head words (`extractors.external_data.external_names`) become
+    features (`extractors.entity_filter.external_features`) and ship in the filter's file.
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -153,8 +158,10 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     heldout = tagger_heldout_titles(gold, seed=ner_seed, holdout=ner_holdout)
     records = _raw_extractions(annotated, CANDIDATE_SOURCES[candidates])
     fast_records = records if CANDIDATE_SOURCES[candidates] == "fast" else _raw_extractions(annotated, "fast")
+    table = external_names(list(external)) if external else None
+    names = gazetteer(table)
     spans, span_classifier = _spans(annotated, records, candidates, folds=folds, seed=seed, l2=span_l2, threshold=span_threshold)
-    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues)
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names)
                    for (paper, gold_record), record, found in zip(annotated, records, spans)]
     order = list(range(len(papers_data)))
     random.Random(seed).shuffle(order)
@@ -212,12 +219,13 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         "gold": {"path": Path(gold).name, "sha256": _sha256(gold)},
         "candidates": candidates, "seed": seed, "folds": folds, "l2": l2, "role_cues": cues, "per_type_drop": per_type_drop,
         **({"span_classifier": {"l2": span_l2, "keep_below_none": span_threshold}} if span_classifier else {}),
+        **({"external": [{"path": f"{Path(path).parent.name}/{Path(path).name}", "sha256": _sha256(path)} for path in external]} if external else {}),
         "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
         "examples": sum(len(data.labels) for data in papers_data),
         **{k: v for k, v in summary.items() if k != "typed_f1_by_drop_threshold"},
         "note": "scores on the training papers, out of fold; where the tagger trained on a paper, entities only it found are left out",
     }
-    EntityFilter(typing, role, provenance, span_classifier).save(out)
+    EntityFilter(typing, role, provenance, span_classifier, table).save(out)
     return summary
 
 
@@ -262,16 +270,16 @@ def _spans(annotated, records: list[PaperExtraction], candidates: str, **options
 
 
 def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool, spans: list[Entity] | None = None,
-              cues: bool = False) -> _PaperExamples:
+              cues: bool = False, external: Gazetteer | None = None) -> _PaperExamples:
     """The entities of one paper that are examples, with their features and labels
     (with ``spans``, the span classifier's out-of-fold entities, the new ones join)."""
     entities = [e for e in record.entities if statistical or any(m.component != STATISTICAL for m in e.mentions)]
     abstract = paper.get("abstract") or ""
     if spans is None:
-        features = [entity_features(e, record.title, abstract, statistical=statistical, cues=cues) for e in entities]
+        features = [entity_features(e, record.title, abstract, statistical=statistical, cues=cues, external=external) for e in entities]
     else:
         entities += new_entities(record.entities, spans)
-        features = span_scored_features(entities, spans, record.title, abstract, statistical=statistical, cues=cues)
+        features = span_scored_features(entities, spans, record.title, abstract, statistical=statistical, cues=cues, external=external)
     labels = [label_entity(e, gold_record["entities"]) for e in entities]
     return _PaperExamples(entities, features, labels, gold_record["entities"])
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from extractors.entity_filter import CLASSES, DROP, EntityFilter, cue_features, entity_features
+from extractors.entity_filter import CLASSES, DROP, EntityFilter, cue_features, entity_features, gazetteer
 from extractors.filter_training import label_entity, tagger_heldout_titles, train_filter
 from extractors.pipeline import load_pipeline
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
@@ -149,3 +149,28 @@ def test_accurate_profile_runs_the_shipped_filter():
     assert "kg_ner" not in nlp.pipe_names  # the shipped filter judges the rules' candidates
     assert "kg_entity_filter" not in load_pipeline("fast").meta
     assert "kg_ner" in load_pipeline("accurate", entity_filter=False).pipe_names
+
+
+def test_external_names_become_features_and_ship_with_the_filter(tmp_path):
+    papers, gold = tmp_path / "papers.jsonl", tmp_path / "gold.jsonl"
+    papers.write_text("".join(json.dumps({"title": t, "abstract": a}) + "\n" for t, a in _PAPERS), encoding="utf-8")
+    gold.write_text("".join(json.dumps({"title": t, "entities": [{"name": n, "type": ty, "role": r} for n, ty, r in g]}) + "\n"
+                            for (t, _), g in zip(_PAPERS, _GOLD)), encoding="utf-8")
+    text = "We study graph search and report top - 1 accuracy of the parser ."
+    external = tmp_path / "scirex" / "train.jsonl"
+    external.parent.mkdir()
+    spans = [("graph search", "Task"), ("top - 1 accuracy", "Metric"), ("parser", "Method")]
+    external.write_text(json.dumps({"doc_id": "d", "text": text, "entities": [
+        {"text": n, "type": t, "start": text.index(n), "end": text.index(n) + len(n)} for n, t in spans]}) + "\n", encoding="utf-8")
+    out = tmp_path / "filter.json"
+    train_filter(papers=papers, gold=gold, out=out, folds=2, seed=1, l2=1.0, external=[external])
+    loaded = EntityFilter.load(out)
+    assert loaded.provenance["external"][0]["path"] == "scirex/train.jsonl"
+    assert loaded.external_table["names"]["Metric"] == ["top1accuracy"]  # the source's split hyphen joined, then folded
+    features = entity_features(_entity("Top-1 Accuracy", "Metric", start=0), "t", ABSTRACT, external=loaded.external)
+    assert "ext:Metric" in features and "ext:Task" not in features
+    assert "ext_head:Metric" not in features  # a head word is listed once it ends three names
+    assert "ext:Task" in entity_features(_entity("graph-search", "Task", start=0), "t", ABSTRACT, external=gazetteer(loaded.external_table))
+    record = PaperExtraction("p", "t", (_entity("graph search", "Task", start=0),), (), "x", "0")
+    _, examples = loaded.candidates_of(record, ABSTRACT)
+    assert "ext:Task" in examples[0]
