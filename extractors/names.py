@@ -108,6 +108,7 @@ def _shape_name(word: str) -> tuple[int, str] | None:
 
 
 _CAPITALS_OR_DIGITS = re.compile(r"[A-Z0-9]+")  # every shape hint holds one: found by a fast charset scan
+_SMALL_LETTERS = re.compile(r"[a-z]*")
 
 
 def hinted_words(text: str) -> list[re.Match]:
@@ -134,6 +135,12 @@ def hinted_words(text: str) -> list[re.Match]:
         floor = pivot.end()
         if reached_previous:
             continue
+        if floor - left == 1 and not text[left].isdigit():
+            # one capital opening small letters ("The", "Large"): unless another word character
+            # follows them, no hint can fall in the word (most capitals of an abstract)
+            end = _SMALL_LETTERS.match(text, floor).end()
+            if end == len(text) or text[end] not in WORD_CHARS:
+                continue
         match = _WORD.match(text, left)
         # a hint past the word's end lies outside it (the word ends before a non-word character)
         if match is not None and _SHAPE_HINT.search(text, left, match.end()) is not None:
