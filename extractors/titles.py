@@ -65,12 +65,15 @@ def _title_name(doc: Doc) -> Span | None:
     if colon <= 0:
         return None
     span = doc.char_span(0, colon, alignment_mode="contract")
-    if span is None or not 1 <= len(span) <= 5 or not any(c.isupper() for c in span.text) or "," in span.text:
+    if span is None or not 1 <= len(span) <= 5:
         return None
-    words = span.text.split()
+    name = text[span.start_char : span.end_char]  # span.text, without joining the tokens again
+    if not any(c.isupper() for c in name) or "," in name:
+        return None
+    words = name.split()
     if len(words) > 2 and not any(looks_like_name(word) for word in words):
         return None  # a plain phrase ("Prompt Engineering or Fine Tuning"), not a name
-    if span.text in not_entities() or span[0].lower_ in _NOT_NAME_STARTS:
+    if name in not_entities() or span[0].lower_ in _NOT_NAME_STARTS:
         return None
     return span
 
