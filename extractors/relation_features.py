@@ -7,19 +7,18 @@ between Methods, Models, Datasets and Benchmarks, outperforms between Methods an
 Models). The pair needs a *context*, a sentence that ties the two together:
 
 * ``same``: a sentence mentions both (the nearest two mentions are read);
-* ``own``: the head is one of the paper's own systems (introduced, a Method/Model
-  named in the title, or the Method/Model that most sentences name) and the sentence
-  mentions the tail but not the head; when that sentence has the paper's own system as
-  its subject ("Our model ... on Y", "We ... Y", "It ...") its trigger words count: the
-  introduced entity is the default subject of "our model/method/approach".
+* ``own``: the head is one of the paper's own systems (introduced, or a Method/Model
+  named in the title) and the sentence mentions the tail but not the head; when that
+  sentence has the paper's own system as its subject ("Our model ... on Y", "We ... Y",
+  "It ...") its trigger words count: the introduced entity is the default subject of
+  "our model/method/approach".
 
 Features are strings (types, roles, the words between, trigger hits of
 `extractors.relation_patterns`, the word before each mention, list membership) that the
 classifier of `extractors.sparse_logistic` weighs, and what the whole paper says of the
 pair, joined with its types: whether the head is the paper's main or an introduced
 system, whether the two share a sentence, the tail's standing (rivals of its type, where
-it first stands, the title), the relations its sentences signal, and how sure the
-record is of each entity (the ``accurate`` filter's confidence). A relation of the
+it first stands, the title), the relations its sentences signal. A relation of the
 paper's own system is often read across sentences (a third of the annotated ones): a
 benchmark in the results sentence, a task in the title. The context with the strongest
 trigger gives the evidence sentence.
@@ -59,7 +58,6 @@ _ALLOWED_PAIRS = frozenset((h, t) for heads, tails in ALLOWED.values() for h in 
 _WORD = re.compile(r"[\w][\w\-]*|[^\w\s]")
 _FOLD = re.compile(r"[\s\-_]+")
 _MAX_OWN = 5  # own systems per paper; a paper introduces one to three, a pathological text hundreds
-_FREQUENT_SENTENCES = 3  # a Method/Model in this many sentences counts as the paper's own system
 # In a sentence with more entities than a real one has (lists of a few dozen at most),
 # pair each entity only with its nearest neighbours in text order: all pairs would be
 # quadratic in a pathological sentence of thousands of names.
@@ -93,9 +91,6 @@ class EntityView:
     spans: list[Span]
     sentences: list[int]  # sentence index of each span
     by_sentence: dict[int, list[Span]] = field(default_factory=dict)
-    # the record's confidence in the entity (the ``accurate`` filter's); 1.0 where the
-    # Doc's own entities (or the gold) are read, which carry none
-    confidence: float = 1.0
 
     def __post_init__(self) -> None:
         for span, sentence in zip(self.spans, self.sentences):
@@ -186,7 +181,7 @@ def record_views(doc: Doc, entities: tuple[Entity, ...]) -> list[EntityView]:
         if spans:
             spans.sort(key=lambda s: s.start)
             views.append(EntityView(entity.name, entity.type, entity.role == "introduced", spans,
-                                    [bisect_right(starts, s.start_char) - 1 for s in spans], confidence=entity.confidence))
+                                    [bisect_right(starts, s.start_char) - 1 for s in spans]))
     return views
 
 
@@ -387,11 +382,6 @@ def _standing(tail: EntityView, type_counts: dict[str, int], sentence_count: int
             f":title={int(0 in tail.by_sentence)}")
 
 
-def _confidence_bin(confidence: float) -> str:
-    """A coarse reading of an entity's confidence: fifths, and certain ("c") for 1.0."""
-    return "c" if confidence >= 0.999 else str(min(4, max(0, int(confidence * 5))))
-
-
 def _sentence_pairs(views: list[EntityView], sentence: int) -> Iterator[tuple[EntityView, EntityView]]:
     """Ordered pairs of the entities of one sentence: all of them, or only near neighbours
     (in order of first mention) when the sentence holds more than `_MAX_SENTENCE_PAIRING`."""
@@ -440,13 +430,8 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             if (head.type, tail.type) in _ALLOWED_PAIRS:
                 pair = pair_of(head, tail)
                 _same_sentence(text, pair, sentence, all_spans, span_starts, sentence_spans[sentence], memo, f"{head.type}>{tail.type}")
-    # the paper's own systems: introduced, or a Method/Model the title names
+    # the paper's own system: introduced, or a Method/Model the title names
     own = [v for v in views if v.introduced or (0 in v.by_sentence and v.type in _ACTORS)][:_MAX_OWN]
-    # and the Method/Model most sentences speak of: where the roles missed the paper's
-    # system ("used"), it is still what the abstract is about
-    frequent = max((v for v in views if v.type in _ACTORS), key=lambda v: len(v.by_sentence), default=None)
-    if frequent is not None and len(frequent.by_sentence) >= _FREQUENT_SENTENCES and len(own) < _MAX_OWN and all(frequent is not v for v in own):
-        own.append(frequent)
     for head in own:
         for tail in views:
             pair = None if head is tail else pair_of(head, tail)
@@ -476,7 +461,6 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
     standings: dict[str, str] = {}
     # what each entity adds to its pairs' features: (spans bin, introduced, in the title)
     marks = {id(v): (_bin(len(v.spans)), int(v.introduced), int(0 in v.by_sentence)) for v in views}
-    confidences = {id(v): _confidence_bin(v.confidence) for v in views}
     forms: dict[int, frozenset[str]] = {}  # each entity's written forms, folded, once a pair asks
     candidates = []
     for key in sorted(pairs):
@@ -494,10 +478,6 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
             f"M:{int(head is main)}{int(tail is main)}:{types}",
             f"HT:{head_title}{head_introduced}:{tail_title}{tail_introduced}",
         ))
-        # an entity the filter doubts spoils its relations: a wrong tail (a fifth of the
-        # errors on pipeline entities) is often one kept with little confidence
-        head_confidence, tail_confidence = confidences[id(head)], confidences[id(tail)]
-        features.update((f"CH:{head_confidence}", f"CT:{tail_confidence}", f"CT:{tail_confidence}:{tail.type}"))
         shared = not head.by_sentence.keys().isdisjoint(tail.by_sentence)
         if not shared:
             features.add("NOS")

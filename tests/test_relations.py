@@ -345,20 +345,6 @@ def test_a_variant_named_after_its_base_says_so_in_its_features():
     assert not any(f.startswith("NAME:") for f in pairs["lora", "dora"])
 
 
-def test_the_records_confidence_in_each_entity_is_a_feature():
-    from extractors.records import Entity, Mention
-    from extractors.relation_features import record_views
-
-    doc = make_doc("ToolX beats BaseNet on QuestBench.", [])
-    toolx = Entity("ToolX", "Model", "introduced", (), (Mention("ToolX", "abstract", 0, 5, 0, 0.95, "kg_spans"),), 0.95)
-    bench = Entity("QuestBench", "Benchmark", "used", (), (Mention("QuestBench", "abstract", 23, 33, 0, 0.3, "kg_spans"),), 0.3)
-    [pair] = [p for p in pair_candidates(doc, record_views(doc, (toolx, bench))) if p.head.key == "ToolX"]
-    assert {"CH:4", "CT:1", "CT:1:Benchmark"} <= pair.features
-    # the Doc's own entities (the gold's, the fast path's) carry no filter confidence: certain
-    doc = make_doc("ToolX beats BaseNet.", [("ToolX", "Method"), ("BaseNet", "Method")])
-    assert all({"CH:c", "CT:c"} <= p.features for p in pair_candidates(doc))
-
-
 def test_a_task_keeps_several_heads_a_base_keeps_one():
     from extractors.relations import choose
 
@@ -372,12 +358,3 @@ def test_a_task_keeps_several_heads_a_base_keeps_one():
     found = {(f.head, f.relation, f.tail) for f in choose(pairs, probabilities, {"appliedTo": 0.5, "basedOn": 0.5})}
     assert found == {("toolx", "appliedTo", "planning"), ("datay", "appliedTo", "planning"), ("toolz", "basedOn", "basenet")}
 
-
-def test_the_method_most_sentences_name_is_an_own_system_though_not_introduced():
-    text = "Planning is hard. ToolX plans. ToolX is small. ToolX is fast. Results on QuestBench and with BaseNet improve."
-    entities = [("ToolX", "Model"), ("QuestBench", "Benchmark"), ("BaseNet", "Model")]
-    kinds = {(p.head.key, p.tail.key): [c.kind for c in p.contexts] for p in pair_candidates(make_doc(text, entities))}
-    assert kinds["toolx", "questbench"] == ["own"] and ("basenet", "questbench") in kinds
-    # named in two sentences only, it is not: no sentence joins it to the benchmark
-    kinds = {(p.head.key, p.tail.key) for p in pair_candidates(make_doc(text.replace("ToolX is fast.", "Nothing else."), entities))}
-    assert ("toolx", "questbench") not in kinds
