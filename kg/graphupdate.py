@@ -177,7 +177,7 @@ def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -
     touched: set[str] = set()
     uses: list[tuple[str, str, int]] = []
     new_outlines = {}
-    for sign, rows in ((-1, old), (1, new)):
+    for sign, rows in ((-1, old), (1, [(pid, text) for pid, _, text in new])):
         for pid, text in rows:
             outline, locals_ = _outline(text)
             touched |= count_locals(names, locals_, sign=sign)
@@ -189,7 +189,8 @@ def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -
     keys = state.graph_keys()
     keyed = names_db.keyed()
     with names_db.transaction():
-        names_db.put_counted([(pid, json.dumps(new_outlines[pid].run), text) for pid, text in new], gone_records)
+        names_db.put_counted([(pid, source, json.dumps(new_outlines[pid].run), text) for pid, source, text in new],
+                             gone_records)
         names_db.put_names(names, touched, uses)
         resolution = resolve_names(names, lambda members: len(names_db.papers_using(members)))
         now = {key: resolution.entities[index].slug for key, index in resolution.entity_of_name.items()}
@@ -222,6 +223,7 @@ def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -
         names_db.forget_keys([pid for pid in keys if wanted.get(pid) != keys[pid]])
         names_db.put_keyed([(pid, paper_hashes[pid]) for pid in candidates], gone=set(keys) - set(paper_hashes))
         names_db.set_meta("graph_base", iris.base)
+        names_db.set_meta("graphs", "dirty")  # keys forgotten: until their graphs are rewritten or removed
         if relations or candidates:
             names_db.set_meta("corpus", "dirty")
         totals = names_db.totals(new_outlines.values(), [_outline(text)[0] for _, text in old])
@@ -237,6 +239,7 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     """
     store: ox.Store = dataset.store._inner
     corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
+    graphs_known = state.meta("graphs") != "dirty"
     _make_outlines(state)
     names_db = NameState(state.connection())
     delta = _resolve_delta(state, names_db, iris)
@@ -244,10 +247,17 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
     keys = state.graph_keys()
     shared = {str(iris.corpus_graph), iris.base + ANALYTICS_GRAPH}
-    # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them.
-    stale = [name for name in store.named_graphs()
+    # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them. Listing
+    # the store's graphs costs seconds at 20,000 papers; it is needed only after a run that did
+    # not finish (or a first run): otherwise the graphs to remove are those of the papers gone.
+    if delta.anew or not graphs_known:
+        names = store.named_graphs()
+    else:
+        names = (ox.NamedNode(str(iris.paper_graph(pid))) for pid in sorted(delta.gone_papers))
+    stale = [name for name in names
              if name.value not in shared and (graph_of.get(name.value) is None or keys.get(graph_of[name.value]) is None)]
     todo = sorted(pid for pid in wanted if keys.get(pid) != wanted[pid])
+    state.set_meta("graphs", "dirty")
 
     for start in range(0, len(todo), _STEP):
         step = todo[start:start + _STEP]
@@ -271,9 +281,12 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
         state.put_graph_keys(rows)
     removed = 0
     for name in stale:
-        if name.value not in graph_of:
+        if name.value not in graph_of and (store.contains_named_graph(name) or
+                                           next(store.quads_for_pattern(None, None, None, name), None)):
             store.remove_graph(name)
             removed += 1
+    store.flush()
+    state.set_meta("graphs", None)
 
     _write_corpus_graph(dataset, state, names_db, delta, iris, full=delta.anew or not corpus_known)
     log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,

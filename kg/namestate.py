@@ -30,8 +30,9 @@ from kg.namestats import NameStats, stats_from_json, stats_to_json
 
 __all__ = ["NameState", "relation_key"]
 
+_VERSION = "1"  # of the tables' layout
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY, run TEXT NOT NULL, outline TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY, source INTEGER NOT NULL, run TEXT NOT NULL, outline TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS name_stats (key TEXT PRIMARY KEY, stats TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS name_papers (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS name_slugs (key TEXT PRIMARY KEY, slug TEXT NOT NULL);
@@ -39,7 +40,8 @@ CREATE TABLE IF NOT EXISTS supports (relation TEXT NOT NULL, id TEXT NOT NULL, P
 CREATE INDEX IF NOT EXISTS supports_by_paper ON supports (id);
 CREATE TABLE IF NOT EXISTS keyed (id TEXT PRIMARY KEY, paper_hash TEXT NOT NULL);
 """
-_CURRENT = "SELECT o.id, o.outline FROM outlines o JOIN papers p ON p.id = o.id JOIN extractions e ON e.id = o.id"
+# An outline is made anew (a new rowid) whenever its record is: comparing rowids reads no outline.
+_CURRENT = "SELECT o.id, o.rowid AS source FROM outlines o JOIN papers p ON p.id = o.id JOIN extractions e ON e.id = o.id"
 
 
 def relation_key(head_slug: str, relation: str, tail_slug: str) -> str:
@@ -56,9 +58,18 @@ class NameState:
 
     def __init__(self, db: sqlite3.Connection):
         self._db = db
+        if self.meta("name_tables") != _VERSION:
+            # Tables of another layout: start them afresh (the next run counts every record and,
+            # without a "graph_base", works out every graph key and the whole corpus graph again).
+            with self._db:
+                self._db.execute("BEGIN")
+                for table in ("counted", "name_stats", "name_papers", "name_slugs", "supports", "keyed"):
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self._db.execute("DELETE FROM meta WHERE name IN ('graph_base', 'names_counted', 'relations_counted')")
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('name_tables', ?)", (_VERSION,))
         self._db.executescript(_SCHEMA)
 
-    def _rows_in(self, query: str, values: Iterable[str]) -> Iterator[tuple]:
+    def _rows_in(self, query: str, values: Iterable) -> Iterator[tuple]:
         """The rows of ``query`` (ending in ``IN``) for ``values``, asked in chunks (SQLite bounds the parameters)."""
         for chunk in _chunks(sorted(values)):
             yield from self._db.execute(f"{query} ({','.join('?' * len(chunk))})", chunk)
@@ -70,19 +81,21 @@ class NameState:
             self._db.execute("BEGIN")
             yield
 
-    def changes(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """(``(paper id, outline)`` of the records not counted as they are now, ``(paper id, outline
-        counted)`` of the papers counted with another outline or no longer there)."""
-        new = list(self._db.execute(f"SELECT n.id, n.outline FROM ({_CURRENT}) n LEFT JOIN counted c ON c.id = n.id"
-                                    " WHERE c.outline IS NULL OR c.outline != n.outline"))
+    def changes(self) -> tuple[list[tuple[str, int, str]], list[tuple[str, str]]]:
+        """(``(paper id, outline row, outline)`` of the records not counted as they are now, ``(paper
+        id, outline counted)`` of the papers counted from another outline or no longer there)."""
+        new = [(pid, source) for pid, source in self._db.execute(
+            f"SELECT n.id, n.source FROM ({_CURRENT}) n LEFT JOIN counted c ON c.id = n.id"
+            " WHERE c.source IS NULL OR c.source != n.source")]
+        texts = dict(self._rows_in("SELECT rowid, outline FROM outlines WHERE rowid IN", [source for _, source in new]))
         old = list(self._db.execute(f"SELECT c.id, c.outline FROM counted c LEFT JOIN ({_CURRENT}) n ON n.id = c.id"
-                                    " WHERE n.outline IS NULL OR n.outline != c.outline"))
-        return new, old
+                                    " WHERE n.source IS NULL OR n.source != c.source"))
+        return [(pid, source, texts[source]) for pid, source in new], old
 
-    def put_counted(self, new: Iterable[tuple[str, str, str]], gone: Iterable[str]) -> None:
-        """Inside a transaction: ``(paper id, run, outline)`` counted now; ids no longer counted."""
+    def put_counted(self, new: Iterable[tuple[str, int, str, str]], gone: Iterable[str]) -> None:
+        """Inside a transaction: ``(paper id, outline row, run, outline)`` counted now; ids no longer counted."""
         self._db.executemany("DELETE FROM counted WHERE id = ?", ((pid,) for pid in gone))
-        self._db.executemany("INSERT OR REPLACE INTO counted VALUES (?, ?, ?)", new)
+        self._db.executemany("INSERT OR REPLACE INTO counted VALUES (?, ?, ?, ?)", new)
 
     def runs(self, ids: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
         """Paper id -> (extractor, version) of its counted record, for ``ids`` (all when None)."""
