@@ -177,13 +177,14 @@ def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -
     touched: set[str] = set()
     uses: list[tuple[str, str, int]] = []
     new_outlines = {}
+    new_locals = {}  # parsed once: a first build reads every outline here and again as a candidate
     for sign, rows in ((-1, old), (1, [(pid, text) for pid, _, text in new])):
         for pid, text in rows:
             outline, locals_ = _outline(text)
             touched |= count_locals(names, locals_, sign=sign)
             uses += [(local.full_key, pid, sign) for local in locals_]
             if sign > 0:
-                new_outlines[pid] = outline
+                new_outlines[pid], new_locals[pid] = outline, locals_
     gone_records = {pid for pid, _ in old} - set(new_outlines)
     paper_hashes = state.paper_hashes()
     keys = state.graph_keys()
@@ -207,7 +208,10 @@ def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -
         outlines: dict[str, _Outline] = {}
         found = []
         for pid, text in names_db.outlines(candidates).items():
-            outlines[pid], locals_ = _outline(text)
+            if pid in new_locals:  # counted from that very outline just now
+                outlines[pid], locals_ = new_outlines[pid], new_locals[pid]
+            else:
+                outlines[pid], locals_ = _outline(text)
             found.extend(locals_)
         resolution.add_papers(found)
         stating = candidates | gone_records | (set(keys) - set(paper_hashes))
