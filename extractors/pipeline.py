@@ -42,8 +42,9 @@ log = logging.getLogger("kg.extract")
 
 PROFILES = ("accurate", "fast")
 # 0.2.0: span classifier in accurate, paper-level relation features; 0.3.0: accurate's relations
-# between the final entities (after the span classifier and filter), fast's from patterns alone
-EXTRACTOR_VERSION = "0.3.0"
+# between the final entities (after the span classifier and filter), fast's from patterns alone;
+# 0.3.1: a Task keeps several appliedTo heads (retrained relation model); same entities
+EXTRACTOR_VERSION = "0.3.1"
 _RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
 _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input
