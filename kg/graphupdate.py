@@ -1,7 +1,8 @@
 """The build directory's graph: an on-disk Oxigraph store kept equal to a fresh build of its papers.
 
 A fresh `kg.graph.build_graph` of the same papers and records gives the same quads; this
-module gets there by rewriting only what changed, and works out only what can have changed:
+module gets there by rewriting only what changed, and works out (in `kg.graphdelta`) only
+what can have changed:
 
 - entity resolution is global (a new paper can merge two entities), but it runs over the
   distinct full names, whose sums over the papers the build state keeps (`kg.namestate`):
@@ -47,13 +48,12 @@ from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
 from kg.buildstate import BuildError, BuildState
 from kg.graphfile import BUILD_STORE
-from kg.graph import entity_triples, paper_facts, paper_graph_triples, resolved_relation, support_triples
+from kg.graph import entity_triples, paper_facts, paper_graph_triples, support_triples
 from kg.graphstore import QuadLoader, nquads_object
+from kg.graphdelta import GraphDelta, make_outlines, resolve_delta
 from kg.iris import ResourceIRIs
-from kg.namestate import NameState, relation_key
-from kg.namestats import count_locals
+from kg.namestate import NameState
 from kg.provenance import ExtractionRun, run_triples
-from kg.resolve import Resolution, locals_from_json, locals_to_json, paper_locals, resolve_names
 from kg.vocab import PREFIXES
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
@@ -100,140 +100,6 @@ def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
         dataset.store.close()
 
 
-@dataclass(frozen=True, slots=True)
-class _Outline:
-    """What the graph update keeps of one record while resolving (not the record: 10^6 of these must fit)."""
-
-    record_hash: str
-    run: tuple[str, str]  # extractor, version
-    names: tuple[str, ...]  # entity names, then each relation's head and tail
-    relations: tuple[str, ...]  # relation types, one per (head, tail) pair at the end of names
-
-
-def _make_outlines(state: BuildState) -> None:
-    """Parse the records stored since the last run once, and keep their outlines and
-    `kg.resolve.paper_locals` in the state (the resolver and the graph keys read those)."""
-    todo = state.records_without_outline()
-    for start in range(0, len(todo), 2_000):
-        rows = []
-        for pid, text in state.records_by_ids(todo[start:start + 2_000]).items():
-            record = PaperExtraction.from_json(json.loads(text))
-            rows.append((pid, json.dumps([
-                hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
-                record.extractor or "unknown", record.extractor_version or "unknown",
-                [e.name for e in record.entities] + [n for r in record.relations for n in (r.head, r.tail)],
-                [r.relation for r in record.relations],
-                locals_to_json(paper_locals(record)),
-            ], ensure_ascii=False)))
-        state.put_outlines(rows)
-
-
-def _outline(text: str) -> tuple[_Outline, list]:
-    record_hash, extractor, version, names, relations, locals_ = json.loads(text)
-    return _Outline(record_hash, (extractor, version), tuple(names), tuple(relations)), locals_from_json(locals_)
-
-
-def _stated(pid: str, outline: _Outline, resolution: Resolution) -> set[str]:
-    """The relation keys (`kg.namestate.relation_key`) paper ``pid`` states, as `build_graph` counts them."""
-    stated = set()
-    pairs = outline.names[len(outline.names) - 2 * len(outline.relations):]
-    for index, relation in enumerate(outline.relations):
-        ends = resolved_relation(resolution, pid, pairs[2 * index], relation, pairs[2 * index + 1])
-        if ends is not None:
-            stated.add(relation_key(ends[0].slug, relation, ends[1].slug))
-    return stated
-
-
-def _graph_key(pid: str, paper_hash: str, outline: _Outline | None, resolution: Resolution, base: str) -> str:
-    parts = [base, paper_hash]
-    if outline is not None:
-        parts.append(outline.record_hash)
-        parts += [getattr(resolution.lookup(pid, name), "slug", "") for name in outline.names]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
-
-
-@dataclass
-class _Delta:
-    """What one run changes, worked out from the name tables (`kg.namestate`) and the records."""
-
-    resolution: Resolution
-    outlines: dict[str, _Outline]  # of the candidates that have a record
-    wanted: dict[str, str]  # paper id -> graph key, every paper of the build
-    candidates: set[str]  # papers whose key was worked out again
-    gone_papers: set[str]  # papers with a graph before this run, no longer in the build
-    relations: set[str]  # relation keys whose support may have changed
-    anew: bool  # every key worked out again: the name tables were empty, or the base IRI changed
-    mentions: int
-    relations_stated: int
-
-
-def _resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -> _Delta:
-    """Count the names of new and changed records in, those of changed and removed ones out,
-    resolve the distinct names, and work out the graph key again only where something moved:
-    papers with a new record or metadata, and papers using a name whose entity IRI moved.
-    All of it, and forgetting the keys it invalidates, is one transaction."""
-    new, old = names_db.changes()
-    names = names_db.names()
-    touched: set[str] = set()
-    uses: list[tuple[str, str, int]] = []
-    new_outlines = {}
-    new_locals = {}  # parsed once: a first build reads every outline here and again as a candidate
-    for sign, rows in ((-1, old), (1, [(pid, text) for pid, _, text in new])):
-        for pid, text in rows:
-            outline, locals_ = _outline(text)
-            touched |= count_locals(names, locals_, sign=sign)
-            uses += [(local.full_key, pid, sign) for local in locals_]
-            if sign > 0:
-                new_outlines[pid], new_locals[pid] = outline, locals_
-    gone_records = {pid for pid, _ in old} - set(new_outlines)
-    paper_hashes = state.paper_hashes()
-    keys = state.graph_keys()
-    keyed = names_db.keyed()
-    with names_db.transaction():
-        names_db.put_counted([(pid, source, json.dumps(new_outlines[pid].run), text) for pid, source, text in new],
-                             gone_records)
-        names_db.put_names(names, touched, uses)
-        resolution = resolve_names(names, lambda members: len(names_db.papers_using(members)))
-        now = {key: resolution.entities[index].slug for key, index in resolution.entity_of_name.items()}
-        before = names_db.slugs()
-        moved = {key: now.get(key) for key in now.keys() | before.keys() if now.get(key) != before.get(key)}
-        names_db.put_slugs(moved)
-        anew = names_db.meta("graph_base") != iris.base  # a first run (or a build directory from before the tables)
-        if anew:
-            candidates = set(paper_hashes)
-        else:
-            candidates = names_db.papers_using(list(moved)) | set(new_outlines) | {pid for pid, _ in old}
-            candidates |= {pid for pid, digest in paper_hashes.items() if keyed.get(pid) != digest or pid not in keys}
-        candidates &= set(paper_hashes)
-        outlines: dict[str, _Outline] = {}
-        found = []
-        for pid, text in names_db.outlines(candidates).items():
-            if pid in new_locals:  # counted from that very outline just now
-                outlines[pid], locals_ = new_outlines[pid], new_locals[pid]
-            else:
-                outlines[pid], locals_ = _outline(text)
-            found.extend(locals_)
-        resolution.add_papers(found)
-        stating = candidates | gone_records | (set(keys) - set(paper_hashes))
-        relations = names_db.supports_of(stating)
-        stated = [(rel, pid) for pid, outline in outlines.items() for rel in _stated(pid, outline, resolution)]
-        relations |= {rel for rel, _ in stated}
-        names_db.put_supports(stating, stated)
-        wanted = dict(keys)
-        for pid in candidates:
-            wanted[pid] = _graph_key(pid, paper_hashes[pid], outlines.get(pid), resolution, iris.base)
-        for pid in set(wanted) - set(paper_hashes):
-            del wanted[pid]
-        names_db.forget_keys([pid for pid in keys if wanted.get(pid) != keys[pid]])
-        names_db.put_keyed([(pid, paper_hashes[pid]) for pid in candidates], gone=set(keys) - set(paper_hashes))
-        names_db.set_meta("graph_base", iris.base)
-        names_db.set_meta("graphs", "dirty")  # keys forgotten: until their graphs are rewritten or removed
-        if relations or candidates:
-            names_db.set_meta("corpus", "dirty")
-        totals = names_db.totals(new_outlines.values(), [_outline(text)[0] for _, text in old])
-    return _Delta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals)
-
-
 def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs) -> GraphUpdate:
     """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``.
 
@@ -244,9 +110,9 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     store: ox.Store = dataset.store._inner
     corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
     graphs_known = state.meta("graphs") != "dirty"
-    _make_outlines(state)
+    make_outlines(state)
     names_db = NameState(state.connection())
-    delta = _resolve_delta(state, names_db, iris)
+    delta = resolve_delta(state, names_db, iris)
     wanted, resolution = delta.wanted, delta.resolution
     graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
     keys = state.graph_keys()
@@ -325,7 +191,7 @@ def mention_table(dataset: rdflib.Dataset, state: BuildState):
     return MentionTable(entity_infos(dataset.store._inner, mentioned), papers, dates)
 
 
-def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: NameState, delta: _Delta,
+def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: NameState, delta: GraphDelta,
                         iris: ResourceIRIs, *, full: bool) -> int:
     """Bring the corpus graph to what `corpus_triples` gives now, rewriting only the subjects whose triples changed.
 
