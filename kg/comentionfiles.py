@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.atomic import atomic_write
+from kg.csvcells import text_cell
 from kg.helperprocess import check_starter, start_helper
 from kg.parallel import batched
 from kg.vocab import KG
@@ -68,7 +69,7 @@ def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str]) 
     for iri in {*sources, *targets}:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([iri, labels[iri]])
+        writer.writerow([iri, text_cell(labels[iri])])
         cells[iri] = buffer.getvalue()[:-2]  # without the "\r\n"
     with atomic_write(path, newline="") as handle:
         csv.writer(handle).writerow(["source", "source_label", "target", "target_label", "support", "npmi", "jaccard"])

@@ -41,7 +41,7 @@ WITH_EXAMPLES = {
     "kg.graphstore", "kg.oxigraph_store", "kg.graphfile",
     # analytics
     "kg.analytics.mentions", "kg.analytics.comention", "kg.analytics.backends", "kg.analytics.centrality",
-    "kg.analytics.communities", "kg.analytics.trends", "kg.analytics.analyze", "kg.analytics.writeback",
+    "kg.analytics.communities", "kg.analytics.trends", "kg.analytics.analyze", "kg.analytics.writeback", "kg.csvcells",
     # SPARQL, views, exports
     "kg.sparql", "kg.sparql.named", "kg.sparql.formats", "kg.views", "kg.export.writer",
     # build state, parallel extraction, views

@@ -13,6 +13,7 @@ from pathlib import Path
 from kg.analytics.analyze import AnalyticsResult
 from kg.analytics.comention import CoMentionLink
 from kg.comentionfiles import COMENTIONS_CSV, link_columns, write_comentions_csv
+from kg.csvcells import text_cell
 from kg.atomic import atomic_write
 
 __all__ = ["REPORT_FILES", "write_outputs", "render_report"]
@@ -98,7 +99,7 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
     with atomic_write(path, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([text_cell(value) for value in row] for row in rows)
 
 
 def write_outputs(result: AnalyticsResult, out: str | Path, *, comentions: bool = True) -> list[Path]:
