@@ -103,6 +103,7 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
     touched: set[str] = set()
     uses: list[tuple[str, str, int]] = []
     new_outlines = {}
+    old_outlines = []  # counted out: their totals are subtracted below
     new_locals = {}  # parsed once: a first build reads every outline here and again as a candidate
     for sign, rows in ((-1, old), (1, [(pid, text) for pid, _, text in new])):
         for pid, text in rows:
@@ -111,6 +112,8 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
             uses += [(local.full_key, pid, sign) for local in locals_]
             if sign > 0:
                 new_outlines[pid], new_locals[pid] = outline, locals_
+            else:
+                old_outlines.append(outline)
     gone_records = {pid for pid, _ in old} - set(new_outlines)
     paper_hashes = state.paper_hashes()
     keys = state.graph_keys()
@@ -156,5 +159,5 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         names_db.set_meta("graphs", "dirty")  # keys forgotten: until their graphs are rewritten or removed
         if relations or candidates:
             names_db.set_meta("corpus", "dirty")
-        totals = names_db.totals(new_outlines.values(), [read_outline(text)[0] for _, text in old])
+        totals = names_db.totals(new_outlines.values(), old_outlines)
     return GraphDelta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals)
