@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 
 from extractors.aggregate import FIELD_SEPARATOR, doc_to_extraction
 from extractors.candidates import TITLE_CHARS
+from extractors.chunk_cache import attach_chunk_cache, make_doc
 from extractors.entity_filter import default_filter_path, load_filter
 from extractors.offsets import release_spans
 from extractors.records import PaperExtraction
@@ -120,6 +121,8 @@ def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> L
     # `_TOKENIZER_CACHE` chunks (~25 MB when full). Same rules, same tokens.
     nlp.tokenizer.rules = nlp.tokenizer.rules
     nlp.tokenizer.max_cache_size = _TOKENIZER_CACHE
+    # and the chunks after a special case ("e.g.") are cached too (`extractors.chunk_cache`)
+    attach_chunk_cache(nlp)
     complete = profile == "fast" or statistical or not wants_tagger
     nlp.meta["name"] = f"kg-extractors/{profile if complete else 'accurate-rules-only'}"
     nlp.meta["version"] = EXTRACTOR_VERSION
@@ -145,7 +148,7 @@ def paper_doc(nlp: Language, paper_id: str, title: str, abstract: str) -> Doc:
     # titles are one line: a newline inside would end the title sentence early
     title_line = _clean(title).replace("\n", " ")
     text = title_line + FIELD_SEPARATOR + _clean(abstract)
-    doc = nlp.make_doc(text)
+    doc = make_doc(nlp, text)
     doc.user_data["kg_text"] = text
     doc.user_data[TITLE_CHARS] = len(title_line)
     doc.user_data["kg_paper"] = (paper_id, title)
