@@ -52,6 +52,8 @@ _NAMING = {",", "called", "named", "dubbed", "termed", "coined", ":"}
 _BREAKS = {"of", "for", "with", "that", "to", "on", "in", "which", "where", "by", "from", "using", "via", "based", "trained", "built"}
 # words, and the punctuation that ends a list or clause, as separate items
 _WORD = re.compile(r"[\w][\w\-+/@]*(?:\.\d+[\w\-+]*)*|[,;:().!?]")
+_APPOSITION_OPENERS = frozenset({",", "(", ":", "is", "as"})
+_CONTEXT_WORDS = frozenset({*CUE_TYPES, "on", "across"})  # what `_cue_before` answers from
 
 
 # names and phrases repeat across papers: each distinct one is typed once (bounded caches)
@@ -113,8 +115,11 @@ def _cue_after(text: str, end: int) -> str | None:
 
 def _cue_in_apposition(text: str, end: int) -> str | None:
     """"X, a new benchmark for ..." / "X is a framework" / "X (a dataset ...)"."""
+    first = _WORD.search(text, end, end + 100)  # most names are followed by no apposition: one word decides
+    if first is None or first.group().lower() not in _APPOSITION_OPENERS:
+        return None
     words = list(_first_words(text, end, end + 100, 8))
-    if len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}:
+    if len(words) < 3:
         return None
     if words[1].lower() not in {"a", "an", "the", "which", "our"}:
         return None
@@ -130,6 +135,8 @@ def _cue_in_apposition(text: str, end: int) -> str | None:
 def _cue_before(text: str, start: int) -> str | None:
     """"benchmarks such as X", "the dataset X"; "evaluated on X" (Benchmark), "trained on X" (Dataset)."""
     words = _words(text[max(0, start - 90) : start])[-10:]
+    if _CONTEXT_WORDS.isdisjoint([word.lower() for word in words]):
+        return None  # every answer but None needs a cue word or "on" (most names have neither)
     after_on = False
     for k, word in enumerate(reversed(words)):
         lower = word.lower()
