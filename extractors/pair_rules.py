@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.keyword_gate import KeywordGate
 from extractors.relation_features import allowed
 from extractors.relation_findings import COMPONENT, CONFIDENCE, EntityGroups, Finding, RuleMention
 
@@ -32,6 +33,12 @@ _TRIGGERS = tuple(
 # "A outperforms B and is evaluated on C": the trigger's subject stands before B
 _NEW_CLAUSE = re.compile(r"\s*(?:and|or|but|while)\b", re.IGNORECASE)
 _ANY_TRIGGER = re.compile("|".join(f"(?:{trigger.pattern})" for _, _, trigger in _TRIGGERS), re.IGNORECASE)
+# a word every trigger holds: most gaps between two mentions hold none (test: tests/test_extract_keyword_gate.py)
+ANY_TRIGGER_GATE = KeywordGate((
+    "outperform", "surpass", "beat", "better than", "superior to", "based on", "built", "tuned from", "initiali",
+    "derived from", "distilled from", "extension of", "variant of", "extend", "evaluated", "tested", "benchmarked",
+    "validated", "assessed", "achiev", "for", "to", "address", "tackl", "solv",
+))
 # what may follow the trigger before the tail: articles, list glue, "(strong) baselines such as"
 _TAIL_GLUE = re.compile(
     r"(?:\s|,|\(|\)|\band\b|\bor\b|\bthe\b|\ba\b|\ban\b|\bstrong\b|\bexisting\b|\bprior\b|\bprevious\b|\bbaselines?\b|\bsuch as\b"
@@ -48,7 +55,10 @@ def pair_findings(mentions: list[RuleMention], text: str, bounds, groups: Entity
     for i, first in enumerate(mentions[:-1]):
         # every rule's trigger stands before the next mention: most heads stop at one search
         after = mentions[i + 1]
-        if after.sentence != first.sentence or _ANY_TRIGGER.search(text, first.end, min(after.start, first.end + _HEAD_GLUE + 60)) is None:
+        if after.sentence != first.sentence:
+            continue
+        lead_end = min(after.start, first.end + _HEAD_GLUE + 60)
+        if not ANY_TRIGGER_GATE.may_match(text[first.end : lead_end]) or _ANY_TRIGGER.search(text, first.end, lead_end) is None:
             continue
         for j in range(i + 1, min(i + 1 + _REACH, len(mentions))):
             second = mentions[j]

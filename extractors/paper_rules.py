@@ -11,6 +11,7 @@ from collections import Counter
 from spacy.tokens import Doc
 
 from extractors.candidates import TITLE_CHARS
+from extractors.keyword_gate import KeywordGate
 from extractors.offsets import spans_of
 from extractors.relation_findings import COMPONENT, CONFIDENCE, EntityGroups, Finding, RuleMention
 from extractors.relation_patterns import OWN_SUBJECT
@@ -31,6 +32,12 @@ _BASING = re.compile(
     r"|leverag(?:es|ing)|integrat(?:es|ing)|combin(?:es|ing)|incorporat(?:es|ing)|employ(?:s|ing))(?![\w-])",
     re.IGNORECASE,
 )
+# a word every match of each holds (test: tests/test_extract_keyword_gate.py)
+BEATING_GATE = KeywordGate(("outperform", "improv", "gain", "advantage", "surpass", "beat", "better than", "superior to", "exceed"))
+BASING_GATE = KeywordGate((
+    "based on", "buil", "on top of", "extend", "extension of", "variant of", "tuned", "initiali", "derived from",
+    "distilled from", "inspired by", "leverag", "integrat", "combin", "incorporat", "employ",
+))
 # "a GraphNet-based reasoner"
 _BASED_AFTER = re.compile(r"[- ](?:based|powered|driven|augmented|enhanced)\b", re.IGNORECASE)
 _BEAT_REACH = 200  # characters from "outperforms" to its tail ("outperforms strong baselines such as A")
@@ -39,11 +46,15 @@ _BASE_REACH = 60
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:on|in|by|while|but|which|that|to)\b")
 
 
-def _cue_before(cue: re.Pattern, text: str, start: int, end: int, reach: int) -> re.Match | None:
+def _cue_before(cue: re.Pattern, gate: KeywordGate, text: str, start: int, end: int, reach: int) -> re.Match | None:
     """The last ``cue`` in ``text[start:end]`` when at most ``reach`` characters and no
-    clause break ("on", "by", "which", a colon...) stand between it and ``end``."""
+    clause break ("on", "by", "which", a colon...) stand between it and ``end``
+    (``gate``: the words every match of ``cue`` holds)."""
+    first = max(start, end - reach - 40)
+    if not gate.may_match(text[first:end]):
+        return None
     last = None
-    for last in cue.finditer(text, max(start, end - reach - 40), end):
+    for last in cue.finditer(text, first, end):
         pass
     if last is None or end - last.end() > reach or _CLAUSE_BREAK.search(text, last.end(), end):
         return None
@@ -146,9 +157,9 @@ def paper_findings(doc: Doc, mentions: list[RuleMention], text: str, bounds, gro
             based = _BASED_AFTER.match(text, mention.end)
             if based is not None:
                 found.append(Finding(own, "basedOn", key, *bounds(mention.sentence), based.group().strip("- "), CONFIDENCE, COMPONENT))
-            relation, signal = "outperforms", _cue_before(_BEATING, text, after, mention.start, _BEAT_REACH)
+            relation, signal = "outperforms", _cue_before(_BEATING, BEATING_GATE, text, after, mention.start, _BEAT_REACH)
             if signal is None:
-                relation, signal = "basedOn", _cue_before(_BASING, text, after, mention.start, _BASE_REACH)
+                relation, signal = "basedOn", _cue_before(_BASING, BASING_GATE, text, after, mention.start, _BASE_REACH)
         else:
             continue
         if signal is not None:

@@ -1,0 +1,51 @@
+"""The keyword gates never turn away a window that their trigger regex matches."""
+
+import random
+
+import pytest
+
+from extractors.keyword_gate import KeywordGate
+from extractors.pair_rules import _ANY_TRIGGER, ANY_TRIGGER_GATE
+from extractors.paper_rules import _BASING, _BEATING, BASING_GATE, BEATING_GATE
+
+_PHRASES = [
+    "outperforms", "outperformed by", "is outperformed by", "surpasses", "beats", "beating", "is better than",
+    "are superior to", "improves over", "improving upon", "gains over", "advantage over", "exceeds", "based on",
+    "built upon", "builds on", "on top of", "extends", "extending", "an extension of", "a variant of", "fine-tuned from",
+    "finetuned on top of", "initialised with", "initialized from", "derived from", "distilled from", "inspired by",
+    "leverages", "integrating", "combines", "incorporates", "employs", "is evaluated on", "tested on", "benchmarked on",
+    "validated on", "assessed on", "achieves 81.2% on", "achieved 3.5 points on", "designed for", "applied to",
+    "addresses", "tackling", "solves", "for", "to",
+]
+_FILLERS = ["a", "the", "model", "X", ",", ".", ";", "-", "(", ")", "3.5", "on", "by", "over", "out", "perform", "bas", "ed"]
+
+
+def _windows(seed: int, count: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        words = [rng.choice(_PHRASES if rng.random() < 0.3 else _FILLERS) for _ in range(rng.randint(0, 8))]
+        text = rng.choice((" ", "", "-")).join(words)
+        # any case: the regexes ignore it
+        yield "".join(c.upper() if rng.random() < 0.3 else c for c in text)
+
+
+@pytest.mark.parametrize("regex, gate", [(_ANY_TRIGGER, ANY_TRIGGER_GATE), (_BEATING, BEATING_GATE), (_BASING, BASING_GATE)])
+def test_a_gate_turns_away_only_windows_the_regex_does_not_match(regex, gate):
+    matched = 0
+    for window in _windows(7, 20_000):
+        if regex.search(window) is not None:
+            matched += 1
+            assert gate.may_match(window), window
+    assert matched > 1_000  # the windows do exercise the triggers
+    assert not gate.may_match(" , a strong baseline and ")
+
+
+def test_a_window_beyond_ascii_is_left_to_the_regex():
+    # the case-blind regex matches the long s to "s"; lower-casing does not
+    assert _BEATING.search("ſurpasses") is not None
+    assert BEATING_GATE.may_match("ſurpasses")
+
+
+def test_gate_words_are_lower_case_ascii():
+    with pytest.raises(ValueError):
+        KeywordGate(("Outperform",))
