@@ -46,7 +46,24 @@ _AUTHORS = (
     "We", "we", *(f"{this} {what}" for this in ("This", "this") for what in ("paper", "work", "study", "article", "report")),
     "In this paper", "in this paper", "In this work", "in this work",
 )
-_VERB = re.compile(r"\b(?:" + _VERBS + r")\b")
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """The alternation of ``words`` grouped by first letter: the regex engine tries a group only
+    where its letter stands (between two word boundaries one word fits: the same matches).
+
+    Examples
+    --------
+    >>> _by_first_letter(["propose", "present", "introduce"])
+    'p(?:ropose|resent)|i(?:ntroduce)'
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+
+
+_VERB = re.compile(r"\b(?:" + _by_first_letter(_VERBS.split("|")) + r")\b")
 _CLAUSE_STOP = re.compile(r"[.;:]")
 _VERB_REACH = 100
 _LONGEST_VERB = max(len(verb) for verb in _VERBS.split("|"))
@@ -79,6 +96,41 @@ def whole_words(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
     return found
 
 
+_THIS_WHAT = ("paper", "work", "study", "article", "report")
+_IN_THIS_WHAT = ("paper", "work")
+
+
+def _author_subjects(text: str) -> list[tuple[int, int]]:
+    """``whole_words(text, _AUTHORS)``, the phrases with "this" found from its occurrences:
+    a search for each of the 14 phrases cost more than the rest of the rule.
+
+    Examples
+    --------
+    >>> _author_subjects("In this paper, we study this work. This study_ x")
+    [(0, 13), (3, 13), (15, 17), (24, 33)]
+    """
+    found = whole_words(text, ("We", "we"))
+    size = len(text)
+    for this in ("This", "this"):
+        at = text.find(this)
+        while at != -1:
+            if (at == 0 or not _is_word_char(text[at - 1])) and at + 5 < size and text[at + 4] == " ":
+                for what in _THIS_WHAT:
+                    end = at + 5 + len(what)
+                    if text.startswith(what, at + 5) and (end == size or not _is_word_char(text[end])):
+                        found.append((at, end))
+                        if this == "this" and what in _IN_THIS_WHAT and at >= 3 and text[at - 3 : at] in ("In ", "in ") and (at == 3 or not _is_word_char(text[at - 4])):
+                            found.append((at - 3, end))
+                        break
+            at = text.find(this, at + 1)
+    found.sort()
+    return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def authors_verbs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each "<the authors> ... <contribution verb>" of ``text``, left to right.
 
@@ -93,7 +145,7 @@ def authors_verbs(text: str) -> list[tuple[int, int]]:
     ['In this paper, we propose', 'we then release']
     """
     found = []
-    subjects = whole_words(text, _AUTHORS)
+    subjects = _author_subjects(text)
     starts = [start for start, _ in subjects]
     k = 0
     while k < len(subjects):

@@ -222,3 +222,17 @@ def test_whole_words_are_the_leading_boundary_regexes_they_replace():
         assert whole_words(text, _AUTHORS) == [m.span() for at in range(len(text)) if (m := authors.match(text, at))], text
         assert whole_words(text, _CLAIM_WORDS) == [m.span() for m in claim.finditer(text)], text
         assert authors_verbs(text) == regex_authors_verbs(text), text
+
+
+def test_authors_verbs_is_the_regex_it_replaces():
+    from extractors.roles import _AUTHORS, _VERBS, _author_subjects, authors_verbs, whole_words
+
+    regex = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article|report)|[Ii]n this (?:paper|work))\b[^.;:]{0,100}?\b(?:" + _VERBS + r")\b")
+    pieces = ["In", "in", "this", "This", "paper", "work", "study", "article", "report", "we", "We", "_", "x", " ", "  ", ",",
+              ".", ";", "propose", "proposes", "presented", "design", "redesign", "designs", "é", "In this paper", "weigh", "1"]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(rng.randint(0, 30)))
+        assert _author_subjects(text) == whole_words(text, _AUTHORS), text
+        # the regex finds non-overlapping matches left to right, as `authors_verbs` does
+        assert authors_verbs(text) == [m.span() for m in regex.finditer(text)], text
