@@ -34,10 +34,13 @@ from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
+from extractors.own_phrases import COMPONENT as OWN_COMPONENT, own_phrases
+from extractors.own_variants import promote_variants
 from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "span_scored_features", "default_filter_path",
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "OWN_SOURCE", "own_only",
+           "span_scored_features", "default_filter_path",
            "Gazetteer", "gazetteer", "external_features"]
 
 DROP = "drop"
@@ -86,6 +89,11 @@ _KINDS = (r"model|llm|lm|network|checkpoint|framework|method|approach|algorithm|
 _KIND_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(" + _KINDS + r")s?\b", re.IGNORECASE)
 _KIND_BEFORE = re.compile(r"\b(" + _KINDS + r")s?,?\s+(?:called\s+|named\s+|dubbed\s+|termed\s+|namely\s+)?(?:the\s+)?$", re.IGNORECASE)
 _SIZE = re.compile(r"\d+(?:\.\d+)?[BMK]\b|\d+x\d+[BM]\b")
+# "X is a pretrained autoregressive ... model": the copula says the kind as the apposition does
+_KIND_COPULA = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:is|are)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(" + _KINDS + r")s?\b", re.IGNORECASE)
+# what the abstract says the paper contributes: "we propose a challenging benchmark dataset"
+_OWN_KIND = re.compile(r"\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|release|develop|design|build|create|construct|curate|collect|"
+                       r"contribute|devise)\w*\s+(?:a|an|the|two|three|several)?\s*(?:[\w-]+\s+){0,4}?(" + _KINDS + r")s?\b", re.IGNORECASE)
 
 
 def cue_features(entity: Entity, title: str, abstract: str) -> set[str]:
@@ -99,8 +107,9 @@ def cue_features(entity: Entity, title: str, abstract: str) -> set[str]:
     >>> from extractors.records import Mention
     >>> text = "We propose a simple method called FooNet, a graph model."
     >>> entity = Entity("FooNet", "Method", "used", (), (Mention("FooNet", "abstract", 34, 40, 0, 0.9, "kg_names"),), 0.9)
-    >>> sorted(cue_features(entity, "FooNet: A Unified Framework for Graphs", text))
-    ['cue:appositive', 'cue:named', 'cue:title_head', 'cue:we_propose', 'kind:framework', 'kind:method', 'kind:model', 'own_title_kind:framework']
+    >>> sorted(cue_features(entity, "FooNet: A Unified Framework for Graphs", text))  # doctest: +NORMALIZE_WHITESPACE
+    ['cue:appositive', 'cue:named', 'cue:title_head', 'cue:we_propose', 'kind:framework', 'kind:method', 'kind:model', 'own_abstract_kind:method',
+     'own_title_kind:framework']
     """
     cues = set()
     for m in entity.mentions:
@@ -114,16 +123,18 @@ def cue_features(entity: Entity, title: str, abstract: str) -> set[str]:
         after = text[m.end : m.end + 80]
         if re.match(r"\s*(?:\([^)]*\)\s*)?,\s+(?:a|an)\b", after):
             cues.add("cue:appositive")
-        for kind in (_KIND_AFTER.match(after), _KIND_BEFORE.search(before[-60:])):
+        for kind in (_KIND_AFTER.match(after), _KIND_BEFORE.search(before[-60:]), _KIND_COPULA.match(after)):
             if kind:
                 cues.add("kind:" + kind.group(1).lower())
     cues |= _title_cues(entity, title)
     if _SIZE.search(entity.name):
         cues.add("kind:size")
-    if cues & _OWN_CUES:
-        # what the title says the paper's contribution is ("WIT-UAS: A ... Thermal Dataset"),
-        # for the names the paper presents as its own ("WIT-UAS-ROS")
+    if cues & _OWN_CUES or entity.role == "introduced":
+        # what the title and the abstract say the paper's contribution is ("WIT-UAS: A ... Thermal
+        # Dataset", "we propose a challenging benchmark dataset"), for the names the paper presents
+        # as its own ("WIT-UAS-ROS", "CHAMP")
         cues.update("own_title_kind:" + kind.group(1).lower() for kind in _KIND_WORD.finditer(title))
+        cues.update("own_abstract_kind:" + kind.group(1).lower() for kind in _OWN_KIND.finditer(abstract))
     return cues
 
 
@@ -244,6 +255,8 @@ class EntityFilter:
         self.external_table = external  # an `extractors.external_data.external_names` table, or None
         self.external = gazetteer(external)
         self.cues = bool((provenance or {}).get("role_cues"))
+        self.own_phrases = bool((provenance or {}).get("own_phrases"))
+        self.own_variants = bool((provenance or {}).get("own_variants"))
         self.typing = typing
         self.role = role
         self.drop_threshold = float(typing.thresholds.get(DROP, 0.5))
@@ -280,20 +293,26 @@ class EntityFilter:
 
     def candidates_of(self, record: PaperExtraction, abstract: str) -> tuple[list[Entity], list[set[str]]]:
         """The entities to judge (the record's, then the span classifier's new ones) and their features."""
+        own = own_phrases(record.title, abstract) if self.own_phrases else []
         if self.spans is None:
-            return list(record.entities), [entity_features(e, record.title, abstract, cues=self.cues, external=self.external)
-                                           for e in record.entities]
-        found = self.spans.entities(record.title, abstract, record.entities)
-        entities = [*record.entities, *new_entities(record.entities, found)]
-        return entities, span_scored_features(entities, found, record.title, abstract, cues=self.cues, external=self.external)
+            entities = [*record.entities, *new_entities(record.entities, own)]
+            examples = [entity_features(e, record.title, abstract, cues=self.cues, external=self.external) for e in entities]
+        else:
+            found = self.spans.entities(record.title, abstract, record.entities)
+            entities = [*record.entities, *new_entities(record.entities, found)]
+            entities += new_entities(tuple(entities), own)
+            examples = span_scored_features(entities, found, record.title, abstract, cues=self.cues, external=self.external)
+        return entities, mark_own_phrases(entities, examples, own)
 
     def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
         """For each entity's features: ``("drop", "")`` or the (type, role) it should have."""
         decided = []
         for features, p, role in zip(examples, self.typing.probabilities(examples), self.role.probabilities(examples)):
             entity_type = max(ENTITY_TYPES, key=lambda t: p[t])
-            # a threshold per predicted type where training chose one ("drop:Task"), else the common one
-            if p[DROP] >= self.typing.thresholds.get(f"{DROP}:{entity_type}", self.drop_threshold):
+            # a threshold per predicted type where training chose one ("drop:Task"), else the common one;
+            # the phrases only `own_phrases` proposes have their own where training chose one
+            key = OWN_SOURCE if own_only(features) and f"{DROP}:{OWN_SOURCE}" in self.typing.thresholds else entity_type
+            if p[DROP] >= self.typing.thresholds.get(f"{DROP}:{key}", self.drop_threshold):
                 decided.append((DROP, ""))
             else:
                 introduced = is_introduced(role["introduced"], self.introduced_threshold, features)
@@ -307,6 +326,8 @@ class EntityFilter:
         for entity, (entity_type, role) in zip(entities, self.decisions(examples)):
             if entity_type != DROP:
                 kept.append(entity if (entity.type, entity.role) == (entity_type, role) else replace(entity, type=entity_type, role=role))
+        if self.own_variants:
+            kept = promote_variants(kept)
         names = {e.name for e in kept}
         relations = tuple(r for r in record.relations if r.head in names and r.tail in names)
         return replace(record, entities=tuple(kept), relations=relations)
@@ -324,6 +345,37 @@ def is_introduced(probability: float, threshold: float, features: set[str]) -> b
     (True, False)
     """
     return probability >= threshold or "cue:title_head" in features
+
+
+OWN_SOURCE = OWN_COMPONENT  # the key of the own phrases' drop threshold ("drop:kg_own")
+
+
+def own_only(features: set[str]) -> bool:
+    """Whether the entity of these features was proposed by `extractors.own_phrases` alone."""
+    return f"comp:{OWN_COMPONENT}" in features and "comp:several" not in features
+
+
+def mark_own_phrases(entities: list[Entity], examples: list[set[str]], own: list[Entity]) -> list[set[str]]:
+    """``examples`` with ``cue:own_phrase`` added to the entities whose name or an alias is
+    a phrase the abstract introduces (`extractors.own_phrases`): "we introduce X" said of a
+    name the rules found too.
+
+    Examples
+    --------
+    >>> own = [Entity("MusicRL", "Method", "used", (), (), 0.5)]
+    >>> mark_own_phrases([Entity("MusicRL", "Model", "used", (), (), 0.9), Entity("MusicLM", "Model", "used", (), (), 0.9)], [set(), set()], own)
+    [{'cue:own_phrase'}, set()]
+    """
+    keys = {normalise_name(e.name) for e in own}
+    marked = []
+    for e, features in zip(entities, examples):
+        forms = {normalise_name(f) for f in (e.name, *e.aliases)}
+        if keys & forms:
+            features = features | {"cue:own_phrase"}
+        elif any(form and form in key for form in forms for key in keys):
+            features = features | {"cue:inside_own_phrase"}  # "feed-forward reconstruction" of "feed-forward reconstruction model"
+        marked.append(features)
+    return marked
 
 
 def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list[Entity]:

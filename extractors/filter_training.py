@@ -28,8 +28,10 @@ from pathlib import Path
 from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import (CLASSES, DROP, STATISTICAL, EntityFilter, Gazetteer, entity_features, gazetteer, is_introduced, new_entities,
-                                      span_scored_features)
+from extractors.entity_filter import (CLASSES, DROP, OWN_SOURCE, STATISTICAL, EntityFilter, Gazetteer, entity_features, gazetteer,
+                                      is_introduced, mark_own_phrases, new_entities, own_only, span_scored_features)
+from extractors.own_phrases import own_phrases as find_own_phrases
+from extractors.own_variants import promote_variants
 from extractors.external_data import external_names
 from extractors.jsonl import read_jsonl
 from extractors.records import Entity, PaperExtraction
@@ -136,7 +138,8 @@ def _sha256(path: str | Path) -> str:
 def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candidates: str = "rules", seed: int = 0,
                  folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15,
                  span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
-                 oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = ()) -> dict:
+                 oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = (),
+                 own_phrases: bool = False, own_variants: bool = False) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -151,6 +154,10 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     ``external`` names public annotated files (common JSONL form) whose Task, Metric and
     Method names and head words (`extractors.external_data.external_names`) become
     features (`extractors.entity_filter.external_features`) and ship in the filter's file.
+    ``own_phrases`` adds the phrases an abstract introduces ("we propose a novel X",
+    `extractors.own_phrases`) to the candidates and ``cue:own_phrase`` to the features;
+    ``own_variants`` makes the variants of an introduced name introduced
+    (`extractors.own_variants.promote_variants`) before the thresholds are chosen.
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -161,7 +168,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     table = external_names(list(external)) if external else None
     names = gazetteer(table)
     spans, span_classifier = _spans(annotated, records, candidates, folds=folds, seed=seed, l2=span_l2, threshold=span_threshold)
-    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names)
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names, own_phrases)
                    for (paper, gold_record), record, found in zip(annotated, records, spans)]
     order = list(range(len(papers_data)))
     random.Random(seed).shuffle(order)
@@ -182,14 +189,17 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
             kept.append([])
             for e, features, p, r in zip(data.entities, data.features, typing_p, role_p):
                 entity_type = max(CLASSES[1:], key=p.get)
-                if p[DROP] < per_type.get(entity_type, drop):
+                if p[DROP] < per_type.get(OWN_SOURCE if own_only(features) and OWN_SOURCE in per_type else entity_type, drop):
                     role_of = "introduced" if is_introduced(r["introduced"], introduced, features) else "used"
                     kept[-1].append(Entity(e.name, entity_type, role_of, e.aliases, e.mentions, e.confidence))
+            if own_variants:
+                kept[-1] = promote_variants(kept[-1])
         return kept
 
     by_threshold = {t: typed_scores(golds, decided(t, 0.5)) for t in _THRESHOLDS}
     best = max(_THRESHOLDS, key=lambda t: (by_threshold[t]["f1"], -abs(t - 0.5)))
-    per_type = _per_type_thresholds(lambda thresholds: typed_scores(golds, decided(best, 0.5, thresholds))["f1"], best) if per_type_drop else {}
+    keys = (*CLASSES[1:], OWN_SOURCE) if own_phrases else CLASSES[1:]
+    per_type = _per_type_thresholds(lambda thresholds: typed_scores(golds, decided(best, 0.5, thresholds))["f1"], best, keys) if per_type_drop else {}
     by_role_threshold = {t: typed_scores(golds, decided(best, t, per_type)) for t in _ROLE_THRESHOLDS}
     best_role = max(_ROLE_THRESHOLDS, key=lambda t: (by_role_threshold[t]["intro_f1"], -abs(t - 0.5)))
     kept_at_best = decided(best, best_role, per_type)
@@ -218,6 +228,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         "papers": {"path": Path(papers).name, "sha256": _sha256(papers), "count": len(papers_data)},
         "gold": {"path": Path(gold).name, "sha256": _sha256(gold)},
         "candidates": candidates, "seed": seed, "folds": folds, "l2": l2, "role_cues": cues, "per_type_drop": per_type_drop,
+        **({"own_phrases": True} if own_phrases else {}), **({"own_variants": True} if own_variants else {}),
         **({"span_classifier": {"l2": span_l2, "keep_below_none": span_threshold}} if span_classifier else {}),
         **({"external": [{"path": f"{Path(path).parent.name}/{Path(path).name}", "sha256": _sha256(path)} for path in external]} if external else {}),
         "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
@@ -236,13 +247,13 @@ def _write_predictions(path: str | Path, titles: list[str], entities: list[list[
             handle.write(json.dumps(record) + "\n")
 
 
-def _per_type_thresholds(typed_f1, drop: float, rounds: int = 2) -> dict[str, float]:
-    """Drop thresholds per predicted type, by coordinate ascent from ``drop`` on the
-    out-of-fold typed F1 (``typed_f1(thresholds)``); a type keeps ``drop`` unless another
-    value scores strictly better."""
-    thresholds = dict.fromkeys(CLASSES[1:], drop)
+def _per_type_thresholds(typed_f1, drop: float, keys: tuple[str, ...] = CLASSES[1:], rounds: int = 2) -> dict[str, float]:
+    """Drop thresholds per predicted type (and for the own phrases, `OWN_SOURCE`, among
+    ``keys``), by coordinate ascent from ``drop`` on the out-of-fold typed F1
+    (``typed_f1(thresholds)``); a key keeps ``drop`` unless another value scores strictly better."""
+    thresholds = dict.fromkeys(keys, drop)
     for _ in range(rounds):
-        for entity_type in CLASSES[1:]:
+        for entity_type in keys:
             scores = {t: typed_f1({**thresholds, entity_type: t}) for t in _THRESHOLDS}
             current = scores.get(thresholds[entity_type], typed_f1(thresholds))
             best = max(_THRESHOLDS, key=lambda t: (scores[t], -abs(t - drop)))
@@ -270,16 +281,21 @@ def _spans(annotated, records: list[PaperExtraction], candidates: str, **options
 
 
 def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool, spans: list[Entity] | None = None,
-              cues: bool = False, external: Gazetteer | None = None) -> _PaperExamples:
+              cues: bool = False, external: Gazetteer | None = None, own_phrases: bool = False) -> _PaperExamples:
     """The entities of one paper that are examples, with their features and labels
-    (with ``spans``, the span classifier's out-of-fold entities, the new ones join)."""
+    (with ``spans``, the span classifier's out-of-fold entities, the new ones join; with
+    ``own_phrases``, the phrases the abstract introduces, as `EntityFilter.candidates_of` does)."""
     entities = [e for e in record.entities if statistical or any(m.component != STATISTICAL for m in e.mentions)]
     abstract = paper.get("abstract") or ""
+    own = find_own_phrases(record.title, abstract) if own_phrases else []
     if spans is None:
+        entities += new_entities(tuple(entities), own)
         features = [entity_features(e, record.title, abstract, statistical=statistical, cues=cues, external=external) for e in entities]
     else:
         entities += new_entities(record.entities, spans)
+        entities += new_entities(tuple(entities), own)
         features = span_scored_features(entities, spans, record.title, abstract, statistical=statistical, cues=cues, external=external)
+    features = mark_own_phrases(entities, features, own)
     labels = [label_entity(e, gold_record["entities"]) for e in entities]
     return _PaperExamples(entities, features, labels, gold_record["entities"])
 

@@ -174,3 +174,29 @@ def test_external_names_become_features_and_ship_with_the_filter(tmp_path):
     record = PaperExtraction("p", "t", (_entity("graph search", "Task", start=0),), (), "x", "0")
     _, examples = loaded.candidates_of(record, ABSTRACT)
     assert "ext:Task" in examples[0]
+
+
+def test_own_phrases_join_the_candidates_and_mark_the_names_they_repeat():
+    text = "We introduce Zorbit for search. We also propose a learnable consistency loss. BaseNet is older."
+    zorbit = _entity("Zorbit", "Method", start=text.index("Zorbit"))
+    base = _entity("BaseNet", "Model", start=text.index("BaseNet"))
+    record = PaperExtraction("p", "Search", (zorbit, base), (), "x", "0")
+    with_phrases = _hand_filter()
+    with_phrases.own_phrases = True
+    entities, examples = with_phrases.candidates_of(record, text)
+    assert [e.name for e in entities] == ["Zorbit", "BaseNet", "learnable consistency loss"]
+    assert ["cue:own_phrase" in features for features in examples] == [True, False, True]
+    assert [e.name for e in _hand_filter().candidates_of(record, text)[0]] == ["Zorbit", "BaseNet"]  # an older filter file: as before
+
+
+def test_variants_of_an_introduced_name_are_introduced_when_the_filter_says_so():
+    text = "We propose Zorbit and its variant Zorbit-7B."
+    zorbit = _entity("Zorbit", "Model", start=text.index("Zorbit"), role="introduced")
+    variant = _entity("Zorbit-7B", "Model", start=text.index("Zorbit-7B"))
+    record = PaperExtraction("p", "Search", (zorbit, variant), (), "x", "0")
+    role = SparseLogisticModel(("used", "introduced"), ["role:introduced"], np.array([[0.0, 10.0]]), np.array([0.0, -5.0]), {"introduced": 0.5})
+    typing = SparseLogisticModel(CLASSES, [], np.zeros((0, len(CLASSES))), np.array([-5.0, 0, 1.0, 0, 0, 0, 0]), {DROP: 0.5})
+    plain = EntityFilter(typing, role, {"candidates": "rules"})
+    assert [e.role for e in plain.apply(record, text).entities] == ["introduced", "used"]
+    promoting = EntityFilter(typing, role, {"candidates": "rules", "own_variants": True})
+    assert [(e.name, e.role) for e in promoting.apply(record, text).entities] == [("Zorbit", "introduced"), ("Zorbit-7B", "introduced")]
