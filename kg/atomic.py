@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from kg.helperprocess import check_starter
+
 __all__ = ["atomic_write"]
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
@@ -54,6 +56,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(temp_name, 0o666 & ~umask)
+        check_starter(target)  # a helper process whose build was killed replaces nothing
         os.replace(temp_name, target)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):

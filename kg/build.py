@@ -121,6 +121,7 @@ def build(
     0
     """
     from kg.analytics import run_analytics
+    from kg.analytics.background import BACKGROUND_PAPERS, BackgroundAnalytics
     from kg.buildstate import BuildState
     from kg.corpus import read_corpus
     from kg.graph import write_graph
@@ -175,14 +176,25 @@ def build(
         stage("records")
 
         iris = ResourceIRIs(resolve_base_iri(base_iri))
+        tables: list = []
+        background = stack.enter_context(BackgroundAnalytics(out, seed=seed, base_iri=iris.base))
+
+        def mentions_ready(table) -> None:
+            tables.append(table)
+            # A large build's analytics go to files only: they run beside the store's last writes.
+            if graph_files is not True and len(table.papers) >= BACKGROUND_PAPERS:
+                background.start(table)
+
         with open_store(out, base_iri=iris.base) as dataset:
-            update = update_graph(dataset, state, iris=iris)
+            update = update_graph(dataset, state, iris=iris, mentions_ready=mentions_ready)
             stage("graph")
             files = graph_files if graph_files is not None else update.quads <= GRAPH_FILES_LIMIT
             if not files:
                 drop_analytics_graph(dataset, iris)
-            analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files,
-                                      table=mention_table(dataset, state))
+            analytics = background.finish()
+            if analytics is None or files:  # no helper, it failed, or the analytics go into the store after all
+                analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files,
+                                          table=tables[0] if tables else mention_table(dataset, state))
             written += list(analytics.files)
             stage("analytics")
             written[:0] = record_files.finish()  # first in the list, as they were written before

@@ -349,6 +349,11 @@ class BuildState:
                 self._db.executemany("INSERT OR REPLACE INTO paper_mentions VALUES (?, ?, ?, ?)",
                                      [(pid, paper, date, "\n".join(entities)) for pid, _, _, (paper, date, entities) in chunk])
 
+    def mention_rows(self) -> Iterator[tuple[str, str, str | None, list[str]]]:
+        """``(paper id, paper IRI, date, entity IRIs)`` of every paper graph's mention row, written or not."""
+        rows = self._db.execute("SELECT id, paper, date, entities FROM paper_mentions")
+        return ((pid, paper, date, entities.split("\n") if entities else []) for pid, paper, date, entities in rows)
+
     def paper_mentions(self) -> Iterator[tuple[str, str | None, list[str]]] | None:
         """``(paper IRI, date, entity IRIs)`` of every paper graph written, or None when one lacks them."""
         counts = self._db.execute(

@@ -34,9 +34,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import rdflib
-from rdflib import PROV, RDF, SKOS
+from rdflib import PROV, RDF, SKOS, URIRef
 
-from extractors.records import RELATION_TYPES, PaperExtraction
+from extractors.records import RELATION_TYPES, Entity as EntityRecord, PaperExtraction
 from kg.graphstore import QuadLoader, choose_store, new_dataset, write_graph
 from kg.iris import ResourceIRIs
 from kg.nquads import iri, predicate, quad_tail
@@ -48,7 +48,7 @@ from kg.resolve import ResolvedEntity, Resolution, resolve_entities
 from kg.vocab import DEFAULT_BASE, KG, resolve_base_iri
 
 __all__ = ["DEFAULT_BASE", "PaperFacts", "build_graph", "corpus_triples", "entity_triples", "paper_facts", "paper_graph_triples",
-           "resolved_relation", "support_triples", "write_graph"]
+           "paper_mentions", "resolved_relation", "support_triples", "write_graph"]
 
 log = logging.getLogger("kg.graph")
 
@@ -75,6 +75,25 @@ _MENTIONS, _INTRODUCES, _USES = (predicate(str(term)) for term in (KG.mentions, 
 _RELATION_PREDICATES = {relation: iri(str(KG[relation])) for relation in RELATION_TYPES}
 
 
+def _resolved_entities(pid: str, extraction: PaperExtraction, resolution: Resolution,
+                       iris: ResourceIRIs) -> Iterator[tuple[EntityRecord, ResolvedEntity, URIRef]]:
+    """Each entity record of ``extraction`` that resolves, with its entity and the entity's IRI."""
+    for entity in extraction.entities:
+        resolved = resolution.lookup(pid, entity.name)
+        if resolved is not None:
+            yield entity, resolved, iris.entity(resolved.slug)
+
+
+def paper_mentions(paper: Paper, extraction: PaperExtraction | None, resolution: Resolution,
+                   iris: ResourceIRIs) -> tuple[tuple[str, ...], str | None]:
+    """``(mentioned, date)`` of `paper_facts`, without making its lines."""
+    date = (paper.date or "").strip() or None
+    if extraction is None:
+        return (), date
+    resolved = _resolved_entities(paper.id, extraction, resolution, iris)
+    return tuple(sorted({str(entity_iri) for _, _, entity_iri in resolved})), date
+
+
 def paper_facts(paper: Paper, extraction: PaperExtraction | None, resolution: Resolution, iris: ResourceIRIs,
                 support: dict) -> PaperFacts:
     """The N-Quads lines of one paper's named graph (its metadata only without ``extraction``);
@@ -90,11 +109,7 @@ def paper_facts(paper: Paper, extraction: PaperExtraction | None, resolution: Re
     sentences = SentenceIndex(fields)
     seen_sentences: dict = {}
     introduced: dict[str, bool] = {}
-    for entity in extraction.entities:
-        resolved = resolution.lookup(pid, entity.name)
-        if resolved is None:
-            continue
-        entity_iri = iris.entity(resolved.slug)
+    for entity, resolved, entity_iri in _resolved_entities(pid, extraction, resolution, iris):
         introduced[entity_iri] = introduced.get(entity_iri, False) or entity.role == "introduced"
         entity_term = iri(entity_iri)
         for mention in entity.mentions:

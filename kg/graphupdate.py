@@ -34,11 +34,12 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import chain, groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -48,13 +49,16 @@ from extractors.records import PaperExtraction
 from kg.analytics.terms import ANALYTICS_GRAPH
 from kg.buildstate import BuildError, BuildState
 from kg.graphfile import BUILD_STORE
-from kg.graph import entity_triples, paper_facts, paper_graph_triples, support_triples
+from kg.graph import entity_triples, paper_facts, paper_graph_triples, paper_mentions, support_triples
 from kg.graphstore import QuadLoader, nquads_object
 from kg.graphdelta import GraphDelta, make_outlines, resolve_delta
 from kg.iris import ResourceIRIs
 from kg.namestate import NameState
 from kg.provenance import ExtractionRun, run_triples
 from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.analytics.mentions import MentionTable
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
 
@@ -100,12 +104,16 @@ def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
         dataset.store.close()
 
 
-def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs) -> GraphUpdate:
+def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs,
+                 mentions_ready: Callable[[MentionTable], None] | None = None) -> GraphUpdate:
     """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``.
 
     Records are parsed only when new (their outlines are kept in the state), entities are
     resolved over the distinct full names (`kg.namestate`), and only the papers and records
-    of graphs to rewrite are read back, ``_STEP`` at a time.
+    of graphs to rewrite are read back, ``_STEP`` at a time. ``mentions_ready`` is called
+    with the `kg.analytics.mentions.MentionTable` of the updated graph as soon as it is
+    known, before the last graphs and the corpus graph are written (the build starts the
+    analytics then); not called for a build directory from before mention rows were kept.
     """
     store: ox.Store = dataset.store._inner
     corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
@@ -129,20 +137,24 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     todo = sorted(pid for pid in wanted if keys.get(pid) != wanted[pid])
     state.set_meta("graphs", "dirty")
 
+    if not todo:
+        _announce_mentions(mentions_ready, state, delta, iris, {})
     for start in range(0, len(todo), _STEP):
         step = todo[start:start + _STEP]
+        papers, records = state.papers_by_ids(step), state.records_by_ids(step)
+        extractions = {pid: PaperExtraction.from_json(json.loads(records[pid])) for pid in step if pid in records}
+        if start + _STEP >= len(todo):  # the last step: every paper's mentions are known before the store changes
+            _announce_mentions(mentions_ready, state, delta, iris, {
+                pid: paper_mentions(papers[pid], extractions.get(pid), resolution, iris) for pid in step})
         for pid in step:
             graph = ox.NamedNode(str(iris.paper_graph(pid)))
             # remove_graph costs milliseconds even for an absent graph; a one-quad probe costs microseconds
             if store.contains_named_graph(graph) or next(store.quads_for_pattern(None, None, None, graph), None):
                 store.remove_graph(graph)
-        papers, records = state.papers_by_ids(step), state.records_by_ids(step)
         loader = QuadLoader(dataset)
         rows = []
         for pid in step:
-            record = records.get(pid)
-            extraction = None if record is None else PaperExtraction.from_json(json.loads(record))
-            facts = paper_facts(papers[pid], extraction, resolution, iris, defaultdict(set))
+            facts = paper_facts(papers[pid], extractions.get(pid), resolution, iris, defaultdict(set))
             loader.add_nquads(facts.lines)
             # what kg.analytics.mentions.read_mentions would read of the paper, kept for the analytics
             rows.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
@@ -170,6 +182,35 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
 
 def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.base + ANALYTICS_GRAPH)))
+
+
+def _announce_mentions(mentions_ready: Callable[[MentionTable], None] | None, state: BuildState, delta: GraphDelta,
+                       iris: ResourceIRIs, fresh: dict[str, tuple[tuple[str, ...], str | None]]) -> None:
+    """Call ``mentions_ready`` with the table of the graph this run leaves: the stored mention
+    rows of the papers kept, ``fresh`` ((mentioned, date) by paper id) for those rewritten."""
+    if mentions_ready is None:
+        return
+    from kg.analytics.mentions import EntityInfo, MentionTable
+
+    papers: dict[str, frozenset[str]] = {}
+    dates: dict[str, str] = {}
+    for pid, paper, date, entities in state.mention_rows():
+        if pid in delta.wanted and pid not in fresh:
+            papers[paper] = frozenset(entities)
+            if date:
+                dates[paper] = date
+    for pid, (mentioned, date) in fresh.items():
+        paper = str(iris.paper(pid))
+        papers[paper] = frozenset(mentioned)
+        if date:
+            dates[paper] = date
+    if len(papers) != len(delta.wanted):
+        return  # rows missing (a build directory from before they were kept): analytics read the store
+    mentioned = {entity for entities in papers.values() for entity in entities}
+    # labels and types as the corpus graph states them (entity_triples), without querying it
+    entities = {info.iri: info for info in (EntityInfo(str(iris.entity(e.slug)), str(e.pref_label), e.type)
+                                            for e in delta.resolution.entities) if info.iri in mentioned}
+    mentions_ready(MentionTable(entities, dict(sorted(papers.items())), dates))
 
 
 def mention_table(dataset: rdflib.Dataset, state: BuildState):

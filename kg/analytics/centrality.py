@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from kg.analytics.backends import Backend, choose_backend, seeded_igraph, to_igraph
 
@@ -94,6 +95,18 @@ def _scale_betweenness(raw: dict, n: int, sources: list | None) -> dict:
     return {node: value * factor for node, value in raw.items()}
 
 
+def _leading_eigenvector(graph: nx.Graph) -> dict:
+    """`nx.eigenvector_centrality_numpy` (weighted) from a fixed start vector. ARPACK's own
+    start is random, from a state that every call advances, so the last digits of the
+    values depended on what the process had computed before."""
+    from scipy.sparse.linalg import eigs
+
+    matrix = nx.to_scipy_sparse_array(graph, nodelist=list(graph), weight="weight", dtype=float)
+    _, vectors = eigs(matrix.T, k=1, which="LR", maxiter=1000, tol=0, v0=np.ones(len(graph)))
+    largest = vectors.flatten().real
+    return dict(zip(graph, (largest / (np.sign(largest.sum()) * np.linalg.norm(largest))).tolist()))
+
+
 def _networkx_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]:
     nodes = list(graph)
     if sources is None:
@@ -105,7 +118,7 @@ def _networkx_measures(graph: nx.Graph, sources: list | None) -> dict[str, dict]
     if len(giant) > 1:
         sub = graph.subgraph(giant)
         if len(giant) > 2:
-            values = nx.eigenvector_centrality_numpy(sub, weight="weight", max_iter=1000)
+            values = _leading_eigenvector(sub)
         else:  # ARPACK needs three nodes; two linked nodes share the centrality equally
             values = dict.fromkeys(giant, 1.0)
         top = max(values.values())
