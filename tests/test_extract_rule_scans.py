@@ -236,3 +236,44 @@ def test_authors_verbs_is_the_regex_it_replaces():
         assert _author_subjects(text) == whole_words(text, _AUTHORS), text
         # the regex finds non-overlapping matches left to right, as `authors_verbs` does
         assert authors_verbs(text) == [m.span() for m in regex.finditer(text)], text
+
+
+def _cue_before_by_every_word(text, start):
+    """The walk `extractors.entity_typing._cue_before` makes, without its early answer."""
+    from extractors.entity_typing import _EVALUATION_STEMS, _NAMING, _SENTENCE_ENDS, _TRAINING_STEMS, _words
+    from extractors.names import CUE_TYPES
+
+    words = _words(text[max(0, start - 90) : start])[-10:]
+    after_on = False
+    for k, word in enumerate(reversed(words)):
+        lower = word.lower()
+        if word in _SENTENCE_ENDS or word in {";", ":"}:
+            return None
+        cue = CUE_TYPES.get(lower)
+        if cue in ("Benchmark", "Dataset") and k < 6:
+            return cue
+        if cue == "Model" and k < 3 and all(w.lower() in _NAMING for w in reversed(words[len(words) - k :])):
+            return cue
+        if lower in {"on", "across"}:
+            after_on = True
+        elif after_on and lower.startswith(_EVALUATION_STEMS):
+            return "Benchmark"
+        elif after_on and lower.startswith(_TRAINING_STEMS):
+            return "Dataset"
+    return None
+
+
+def test_typing_context_answers_as_the_full_walk():
+    from extractors.entity_typing import _cue_before, _cue_in_apposition, _first_words
+
+    pieces = ["evaluated", "trained", "on", "across", "ON", "the", "Dataset", "benchmarks", "model", "called", "a", "an",
+              "new", "which", "is", "as", ",", "(", ":", ";", ".", " ", "X", "data", "task", "framework", "results"]
+    rng = random.Random(9)
+    for _ in range(20_000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        point = rng.randint(0, len(text))
+        assert _cue_before(text, point) == _cue_before_by_every_word(text, point), (text, point)
+        # the apposition's first word decides as the first of its eight words did
+        words = list(_first_words(text, point, point + 100, 8))
+        if len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}:
+            assert _cue_in_apposition(text, point) is None, (text, point)
