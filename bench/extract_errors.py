@@ -11,8 +11,10 @@ Run from the repository root::
     python bench/extract_errors.py --pred /tmp/train.pred.jsonl --introduced-breakdown
 
 ``--introduced-breakdown`` counts why introduced entities are missed: found with the right
-type but called ``used`` (role), found under another type (type:GOLD->PRED), or not
-found at all (missing); and the introduced predictions that match no gold entity.
+type but called ``used`` (role), found under another type (type:GOLD->PRED), found with
+another span (boundary: a prediction's name holds it or lies inside it), or not found at
+all (missing); and why introduced predictions are wrong (false:used, false:type,
+false:boundary, false:not_gold).
 """
 
 from __future__ import annotations
@@ -75,24 +77,41 @@ def errors(gold: list[dict], pred: list[dict], scorer, *, focus: str) -> tuple[l
 
 def introduced_breakdown(gold: list[dict], pred: list[dict], scorer) -> Counter:
     """Counts of each gold introduced entity's fate ("ok", "role", "type:Model->Method",
-    "missing") and of the introduced predictions that match no gold entity ("unmatched")."""
+    "boundary": no prediction of its name, but one whose name holds it or lies inside it,
+    "missing": nothing near) and of the introduced predictions that are wrong:
+    "false:used" (the gold entity is used), "false:type" (the gold entity under another
+    type), "false:boundary" (a name holding or inside a gold name), "false:not_gold"."""
     by_title = {scorer.title_key(p["title"]): p for p in pred}
     counts = Counter()
     for paper in gold:
+        gold_entities = paper["entities"]
         predicted = by_title.get(scorer.title_key(paper["title"]), {}).get("entities", [])
-        typed = dict(scorer.match(paper["entities"], predicted, True, False))
-        untyped = dict(scorer.match(paper["entities"], predicted, False, False))
-        for g, entity in enumerate(paper["entities"]):
+        typed = dict(scorer.match(gold_entities, predicted, True, False))
+        untyped = dict(scorer.match(gold_entities, predicted, False, False))
+        for g, entity in enumerate(gold_entities):
             if entity.get("role") != "introduced":
                 continue
             if g in typed:
                 counts["ok" if predicted[typed[g]].get("role") == "introduced" else "role"] += 1
             elif g in untyped:
                 counts[f"type:{entity['type']}->{predicted[untyped[g]]['type']}"] += 1
+            elif any(scorer.overlaps(scorer.forms(entity), scorer.forms(p)) for p in predicted):
+                counts["boundary"] += 1
             else:
                 counts["missing"] += 1
-        matched = set(typed.values())
-        counts["unmatched"] += sum(e.get("role") == "introduced" and p not in matched for p, e in enumerate(predicted))
+        typed_of = {p: g for g, p in typed.items()}
+        untyped_of = {p: g for g, p in untyped.items()}
+        for p, entity in enumerate(predicted):
+            if entity.get("role") != "introduced" or (p in typed_of and gold_entities[typed_of[p]].get("role") == "introduced"):
+                continue
+            if p in typed_of:
+                counts["false:used"] += 1
+            elif p in untyped_of:
+                counts["false:type"] += 1
+            elif any(scorer.overlaps(scorer.forms(entity), scorer.forms(g)) for g in gold_entities):
+                counts["false:boundary"] += 1
+            else:
+                counts["false:not_gold"] += 1
     return counts
 
 

@@ -17,7 +17,7 @@ def _module(path: Path, name: str):
     return module
 
 
-def test_introduced_breakdown_sorts_misses_into_role_type_and_missing():
+def test_introduced_breakdown_sorts_misses_into_role_type_boundary_and_missing():
     if not SCORER.is_file():
         pytest.skip(f"no scorer at {SCORER} (set KG_SHARED)")
     errors = _module(ROOT / "bench" / "extract_errors.py", "extract_errors")
@@ -26,12 +26,16 @@ def test_introduced_breakdown_sorts_misses_into_role_type_and_missing():
         {"name": "Quux", "type": "Model", "role": "introduced"},
         {"name": "ZorbitBench", "type": "Benchmark", "role": "introduced"},
         {"name": "graph search", "type": "Task", "role": "introduced"},
+        {"name": "soft graph verbalizer", "type": "Method", "role": "introduced"},
         {"name": "BERT", "type": "Model", "role": "used"}]}]
     pred = [{"title": "zorbit:  search", "entities": [
         {"name": "Zorbit", "type": "Method", "role": "introduced"},
         {"name": "Quux", "type": "Method", "role": "introduced"},
         {"name": "ZorbitBench", "type": "Benchmark", "role": "used"},
+        {"name": "graph verbalizer", "type": "Method", "role": "used"},
+        {"name": "BERT", "type": "Model", "role": "introduced"},
         {"name": "Glimmer", "type": "Method", "role": "introduced"}]}]
     counts = errors.introduced_breakdown(gold, pred, _module(SCORER, "score_entities"))
-    # "Quux" under the wrong type is also an introduced prediction without a typed match
-    assert counts == {"ok": 1, "type:Model->Method": 1, "role": 1, "missing": 1, "unmatched": 2}
+    # "Quux" under the wrong type is also a false introduced prediction
+    assert counts == {"ok": 1, "type:Model->Method": 1, "role": 1, "missing": 1, "boundary": 1,
+                      "false:type": 1, "false:used": 1, "false:not_gold": 1}
