@@ -25,7 +25,7 @@ from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relat
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
 
-__all__ = ["FIELD_SEPARATOR", "RELATION_FINDINGS", "normalise_name", "group_mentions", "typing_sources", "vote_type",
+__all__ = ["FIELD_SEPARATOR", "RELATION_FINDINGS", "normalise_name", "group_mentions", "group_types", "typing_sources", "vote_type",
            "doc_to_extraction"]
 
 FIELD_SEPARATOR = "\n\n"  # between title and abstract in the one Doc per paper
@@ -37,6 +37,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,4}s?$")
 _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
 _LEADING_THE = re.compile(r"^the\s+")
 _GROUPED = "grouped mentions"  # span_store key: (the entity Span list, its groups)
+_TYPED = "group types"  # span_store key: (the groups, their voted types)
 
 
 # names repeat across papers (a field's vocabulary of names); bounded, so memory stays flat
@@ -105,6 +106,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     text = text_of(doc)
     records = []
     names: dict[str, str] = {}
+    types = group_types(doc)
     for root, spans in group_mentions(doc).items():
         if _bare_acronym(spans, typed_by, introduced):
             continue
@@ -121,7 +123,7 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
         records.append(
             Entity(
                 name=name,
-                type=vote_type(spans, typed_by),
+                type=types[root],
                 role="introduced" if any((s.start, s.end) in introduced for s, _, _ in spans) else "used",
                 aliases=aliases,
                 mentions=tuple(mentions),
@@ -187,6 +189,20 @@ def group_mentions(doc: Doc) -> dict[str, list[tuple[Span, str, float]]]:
         members.setdefault(key, []).append((span, component, float(confidence)))
     store[_GROUPED] = (entities, members)
     return members
+
+
+def group_types(doc: Doc) -> dict[str, str]:
+    """The type each group of `group_mentions` votes for (`vote_type`), computed once per
+    entity list (the relation rules and the records both ask); callers must not change it."""
+    members = group_mentions(doc)
+    store = span_store(doc)
+    typed = store.get(_TYPED)
+    if typed is not None and typed[0] is members:
+        return typed[1]
+    typed_by = typing_sources(doc)
+    types = {key: vote_type(spans, typed_by) for key, spans in members.items()}
+    store[_TYPED] = (members, types)
+    return types
 
 
 def _relations(doc: Doc, names: dict[str, str], starts: list[int], where_of, abstract_start: int) -> tuple[Relation, ...]:

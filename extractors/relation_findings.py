@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc, Span
 
-from extractors.aggregate import group_mentions, normalise_name, typing_sources, vote_type
+from extractors.aggregate import group_mentions, group_types, normalise_name
 from extractors.offsets import span_text, spans_of
 from extractors.roles import INTRODUCED_SPANS
 
@@ -54,10 +54,9 @@ class EntityGroups:
     def entity(self, span: Span) -> tuple[str, str]:
         """(group key, voted type) of the mention ``span``."""
         if self.key_of is None:
-            typed_by = typing_sources(self.doc)
+            self.type_of = group_types(self.doc)
             self.key_of = {}
             for key, members in group_mentions(self.doc).items():
-                self.type_of[key] = vote_type(members, typed_by)
                 self.key_of.update(((s.start, s.end), key) for s, _, _ in members)
         key = self.key_of.get((span.start, span.end))
         if key is None:  # a mention no group holds: its own name
