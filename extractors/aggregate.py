@@ -110,6 +110,15 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
     for root, spans in group_mentions(doc).items():
         if _bare_acronym(spans, typed_by, introduced):
             continue
+        if len(spans) == 1:  # most entities: one mention, its text the name, no aliases
+            span, component, confidence = spans[0]
+            start_char = span.start_char
+            mention = _mention(text, start_char, span.end_char, component, confidence,
+                               where_of[max(0, bisect_right(starts, start_char) - 1)], abstract_start)
+            records.append(Entity(mention.text, types[root], "introduced" if (span.start, span.end) in introduced else "used", (),
+                                  (mention,), round(confidence, 4)))
+            names[root] = mention.text
+            continue
         forms: dict[str, str] = {}
         mentions = []
         for span, component, confidence in spans:
