@@ -44,8 +44,9 @@ log = logging.getLogger("kg.extract")
 PROFILES = ("accurate", "fast")
 # 0.2.0: span classifier in accurate, paper-level relation features; 0.3.0: accurate's relations
 # between the final entities (after the span classifier and filter), fast's from patterns alone;
-# 0.3.1: a Task keeps several appliedTo heads (retrained relation model); same entities
-EXTRACTOR_VERSION = "0.3.1"
+# 0.3.1: a Task keeps several appliedTo heads (retrained relation model); same entities;
+# 0.3.2: accurate's filter judges the abstract's own phrases and makes variants of introduced names introduced
+EXTRACTOR_VERSION = "0.3.2"
 _RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
 _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input
