@@ -176,14 +176,14 @@ def build(
         stage("records")
 
         iris = ResourceIRIs(resolve_base_iri(base_iri))
-        tables: list = []
+        sources: list = []
         background = stack.enter_context(BackgroundAnalytics(out, seed=seed, base_iri=iris.base))
 
-        def mentions_ready(table) -> None:
-            tables.append(table)
+        def mentions_ready(source) -> None:
+            sources.append(source)
             # A large build's analytics go to files only: they run beside the store's last writes.
-            if graph_files is not True and len(table.papers) >= BACKGROUND_PAPERS:
-                background.start(table)
+            if graph_files is not True and source.papers >= BACKGROUND_PAPERS:
+                background.start(source)
 
         with open_store(out, base_iri=iris.base) as dataset:
             update = update_graph(dataset, state, iris=iris, mentions_ready=mentions_ready)
@@ -193,8 +193,9 @@ def build(
                 drop_analytics_graph(dataset, iris)
             analytics = background.finish()
             if analytics is None or files:  # no helper, it failed, or the analytics go into the store after all
+                table = sources[0].table() if sources else None
                 analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files,
-                                          table=tables[0] if tables else mention_table(dataset, state))
+                                          table=table or mention_table(dataset, state))
             written += list(analytics.files)
             stage("analytics")
             written[:0] = record_files.finish()  # first in the list, as they were written before

@@ -155,6 +155,14 @@ class BuildState:
         except sqlite3.DatabaseError as error:
             raise BuildError(f"{self.path}: not a kg build state ({error}); remove it to start afresh") from None
 
+    @classmethod
+    def reader(cls, out: str | Path) -> "BuildState":
+        """The state of build directory ``out`` opened read-only (beside the build that writes it)."""
+        state = cls.__new__(cls)
+        state.path = Path(out) / STATE_FILE
+        state._db = sqlite3.connect(f"{state.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        return state
+
     def close(self) -> None:
         self._db.close()
 

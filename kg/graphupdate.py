@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import chain, groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import rdflib
@@ -53,12 +52,11 @@ from kg.graph import entity_triples, paper_facts, paper_graph_triples, paper_men
 from kg.graphstore import QuadLoader, nquads_object
 from kg.graphdelta import GraphDelta, make_outlines, resolve_delta
 from kg.iris import ResourceIRIs
+from kg.mentionsource import MentionSource
 from kg.namestate import NameState
 from kg.provenance import ExtractionRun, run_triples
 from kg.vocab import PREFIXES
 
-if TYPE_CHECKING:
-    from kg.analytics.mentions import MentionTable
 
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
 
@@ -105,15 +103,15 @@ def open_store(out: str | Path, *, base_iri: str) -> Iterator[rdflib.Dataset]:
 
 
 def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIRIs,
-                 mentions_ready: Callable[[MentionTable], None] | None = None) -> GraphUpdate:
+                 mentions_ready: Callable[[MentionSource], None] | None = None) -> GraphUpdate:
     """Bring the store behind ``dataset`` to the graph of the papers and records in ``state``.
 
     Records are parsed only when new (their outlines are kept in the state), entities are
     resolved over the distinct full names (`kg.namestate`), and only the papers and records
     of graphs to rewrite are read back, ``_STEP`` at a time. ``mentions_ready`` is called
-    with the `kg.analytics.mentions.MentionTable` of the updated graph as soon as it is
-    known, before the last graphs and the corpus graph are written (the build starts the
-    analytics then); not called for a build directory from before mention rows were kept.
+    with the `kg.mentionsource.MentionSource` of the updated graph as soon as it is known,
+    before the last graphs and the corpus graph are written (the build starts the
+    analytics then).
     """
     store: ox.Store = dataset.store._inner
     corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
@@ -184,33 +182,16 @@ def _analytics_quads(store: ox.Store, iris: ResourceIRIs) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iris.base + ANALYTICS_GRAPH)))
 
 
-def _announce_mentions(mentions_ready: Callable[[MentionTable], None] | None, state: BuildState, delta: GraphDelta,
+def _announce_mentions(mentions_ready: Callable[[MentionSource], None] | None, state: BuildState, delta: GraphDelta,
                        iris: ResourceIRIs, fresh: dict[str, tuple[tuple[str, ...], str | None]]) -> None:
-    """Call ``mentions_ready`` with the table of the graph this run leaves: the stored mention
-    rows of the papers kept, ``fresh`` ((mentioned, date) by paper id) for those rewritten."""
-    if mentions_ready is None:
-        return
-    from kg.analytics.mentions import EntityInfo, MentionTable
-
-    papers: dict[str, frozenset[str]] = {}
-    dates: dict[str, str] = {}
-    for pid, paper, date, entities in state.mention_rows():
-        if pid in delta.wanted and pid not in fresh:
-            papers[paper] = frozenset(entities)
-            if date:
-                dates[paper] = date
-    for pid, (mentioned, date) in fresh.items():
-        paper = str(iris.paper(pid))
-        papers[paper] = frozenset(mentioned)
-        if date:
-            dates[paper] = date
-    if len(papers) != len(delta.wanted):
-        return  # rows missing (a build directory from before they were kept): analytics read the store
-    mentioned = {entity for entities in papers.values() for entity in entities}
-    # labels and types as the corpus graph states them (entity_triples), without querying it
-    entities = {info.iri: info for info in (EntityInfo(str(iris.entity(e.slug)), str(e.pref_label), e.type)
-                                            for e in delta.resolution.entities) if info.iri in mentioned}
-    mentions_ready(MentionTable(entities, dict(sorted(papers.items())), dates))
+    """Call ``mentions_ready`` with the `MentionSource` of the graph this run leaves:
+    ``fresh`` holds (mentioned, date) by paper id of the papers rewritten."""
+    if mentions_ready is not None:
+        mentions_ready(MentionSource(
+            str(state.path.parent), frozenset(delta.wanted),
+            tuple((pid, str(iris.paper(pid)), date, mentioned) for pid, (mentioned, date) in fresh.items()),
+            # labels and types as the corpus graph states them (entity_triples), without querying it
+            tuple((str(iris.entity(e.slug)), str(e.pref_label), e.type) for e in delta.resolution.entities)))
 
 
 def mention_table(dataset: rdflib.Dataset, state: BuildState):

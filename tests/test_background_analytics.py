@@ -38,7 +38,7 @@ def _build(inputs, out, monkeypatch, *, least_papers):
     monkeypatch.setattr(background, "BACKGROUND_PAPERS", least_papers)
     started = []
     monkeypatch.setattr(background.BackgroundAnalytics, "start",
-                        lambda self, table: (started.append(len(table.papers)), _START(self, table)))
+                        lambda self, source: (started.append(source.papers), _START(self, source)))
     result = None
     for path in inputs:  # a first build, then an increment with a changed and ten new papers
         result = build(inputs=[str(path)], out=out, profile="fast", view=True, graph_files=False)
@@ -77,7 +77,7 @@ def test_the_handed_table_is_the_stores(inputs, tmp_path, monkeypatch):
     """Labels and types from the resolution, rows from the state and this run: what `read_mentions` reads."""
     out = tmp_path / "out"
     handed = []
-    monkeypatch.setattr(background.BackgroundAnalytics, "start", lambda self, table: handed.append(table))
+    monkeypatch.setattr(background.BackgroundAnalytics, "start", lambda self, source: handed.append(source.table()))
     monkeypatch.setattr(background, "BACKGROUND_PAPERS", 1)
     for path in inputs:  # the increment's table: ten papers and a changed one from this run, the rest stored
         build(inputs=[str(path)], out=out, profile="fast", view=False, graph_files=False)
@@ -90,7 +90,7 @@ def test_the_handed_table_is_the_stores(inputs, tmp_path, monkeypatch):
     iris = ResourceIRIs(resolve_base_iri(None))
     state = BuildState(out)
     with open_store(out, base_iri=iris.base) as dataset:
-        update = update_graph(dataset, state, iris=iris, mentions_ready=handed.append)
+        update = update_graph(dataset, state, iris=iris, mentions_ready=lambda source: handed.append(source.table()))
     state.close()
     assert update.rewritten == 0 and dict(handed[-1].papers) == dict(stored.papers)
 

@@ -3,23 +3,13 @@
 On a large build both the analytics (co-mention arrays, betweenness, Louvain, PageRank, the
 link files) and the store's last writes (the moved paper graphs, the corpus graph) take
 seconds to tens of seconds, and they share nothing: the mention table is known before the
-store is written (`kg.graphupdate.update_graph` hands it to ``mentions_ready``). The helper
-(`kg.helperprocess`) gets the table through its stdin, writes the analytics files exactly as
-`run_analytics` in the build's process would, and hands the `AnalyticsRun` back through its
+store is written (`kg.graphupdate.update_graph` hands its `kg.mentionsource.MentionSource`
+to ``mentions_ready``). The helper (`kg.helperprocess`) gets the source through its stdin,
+reads the table, writes the analytics files exactly as `run_analytics` in the build's
+process would, and hands the `AnalyticsRun` back through its
 stdout, without the result's ``comentions`` (they are in ``comentions.csv`` and
 ``analytics.ttl``; pickling a million links would cost seconds). A helper that cannot start
 or fails leaves the work to the caller (`finish` gives None).
-
-Examples
---------
->>> import tempfile
->>> from kg.analytics.mentions import MentionTable
->>> table = MentionTable.from_lists({"p1": ["a", "b"], "p2": ["a", "b", "c"], "p3": ["c"]})
->>> with BackgroundAnalytics(tempfile.mkdtemp(), seed=0, base_iri=None) as job:
-...     job.start(table)
-...     run = job.finish()
->>> run.entities, [label for label, _, _ in run.top_concepts][:1], len(run.result.comentions)
-(3, ['a'], 0)
 """
 
 from __future__ import annotations
@@ -32,8 +22,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from kg.analytics.mentions import EntityInfo, MentionTable
 from kg.helperprocess import start_helper
+from kg.mentionsource import MentionSource
 
 __all__ = ["BackgroundAnalytics", "BACKGROUND_PAPERS"]
 
@@ -44,7 +34,7 @@ BACKGROUND_PAPERS = 10_000
 
 
 class BackgroundAnalytics:
-    """One `run_analytics` of a `MentionTable` into ``out``, in a helper process.
+    """One `run_analytics` of a `kg.mentionsource.MentionSource`'s table into ``out``, in a helper process.
 
     `start` hands the table over (the helper starts then); `finish` waits and gives the
     helper's `AnalyticsRun`, or None when the caller is to run the analytics itself (no
@@ -60,15 +50,15 @@ class BackgroundAnalytics:
     def started(self) -> bool:
         return self._helper is not None
 
-    def start(self, table: MentionTable) -> None:
-        """Start the helper on ``table``; when none starts, nothing happens (`finish` gives None)."""
+    def start(self, source: MentionSource) -> None:
+        """Start the helper on the table of ``source``; when none starts, nothing happens (`finish` gives None)."""
         if self._helper is not None:
             raise RuntimeError("this BackgroundAnalytics has started already")
         helper = start_helper("kg.analytics.background", "_serve", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         if helper is None:
             return
         try:
-            pickle.dump((str(self.out), self.seed, self.base_iri, _table_to_job(table)), helper.stdin,
+            pickle.dump((str(self.out), self.seed, self.base_iri, source), helper.stdin,
                         protocol=pickle.HIGHEST_PROTOCOL)
             helper.stdin.close()
         except OSError:  # the helper is gone (it says why on stderr): the caller runs the analytics
@@ -104,31 +94,17 @@ class BackgroundAnalytics:
             helper.wait()
 
 
-def _table_to_job(table: MentionTable) -> tuple:
-    """``table`` as lists and index arrays (pickled 20 times smaller than its IRI sets)."""
-    nodes = sorted(table.entities)
-    index = {iri: i for i, iri in enumerate(nodes)}
-    infos = [(table.entities[iri].label, table.entities[iri].type) for iri in nodes]
-    papers = list(table.papers)
-    mentioned = [[index[iri] for iri in sorted(table.papers[paper])] for paper in papers]
-    return nodes, infos, papers, mentioned, dict(table.dates)
-
-
-def _table_from_job(job: tuple) -> MentionTable:
-    nodes, infos, papers, mentioned, dates = job
-    entities = {iri: EntityInfo(iri, label, kind) for iri, (label, kind) in zip(nodes, infos)}
-    by_paper = {paper: frozenset(map(nodes.__getitem__, indexes)) for paper, indexes in zip(papers, mentioned)}
-    return MentionTable(entities, by_paper, dates)
-
-
 def _serve() -> None:
     """The helper's side: read the job from stdin, run the analytics, write the run to stdout."""
     from kg.analytics.run import run_analytics
 
     result_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, not into the pickled run
-    out, seed, base_iri, job = pickle.load(sys.stdin.buffer)
-    run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=_table_from_job(job))
+    out, seed, base_iri, source = pickle.load(sys.stdin.buffer)
+    table = source.table()
+    if table is None:
+        raise SystemExit(f"{out}: a paper graph has no stored mention row")
+    run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=table)
     with result_out:
         pickle.dump(replace(run, result=replace(run.result, comentions=())), result_out,
                     protocol=pickle.HIGHEST_PROTOCOL)

@@ -1,0 +1,62 @@
+"""`MentionSource`: the analytics' mention table of the graph a build run is about to write.
+
+`kg.graphupdate.update_graph` knows, before it rewrites the paper graphs and the corpus
+graph, every paper's mention row: those of the papers it keeps are in the build state, those
+of the papers it rewrites it has just worked out, and the entities' labels and types are
+the resolution's. A `MentionSource` holds that much (small, picklable: the build hands it
+to a helper process, `kg.analytics.background`), and `table` assembles the
+`kg.analytics.mentions.MentionTable` wherever it is called, reading the stored rows through
+a read-only connection while the build goes on writing the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.analytics.mentions import EntityInfo, MentionTable
+from kg.buildstate import BuildState
+
+__all__ = ["MentionSource"]
+
+
+@dataclass(frozen=True)
+class MentionSource:
+    """The mention table of a build directory's graph as this run leaves it.
+
+    ``wanted`` are the ids of the papers the graph holds; ``fresh`` the rows of those whose
+    graphs this run writes, ``(paper id, paper IRI, date, mentioned entity IRIs)`` (the
+    stored rows of the others are read from ``out``'s state); ``entities`` are
+    ``(IRI, label, type)`` of every resolved entity, as the corpus graph states them.
+    """
+
+    out: str
+    wanted: frozenset[str]
+    fresh: tuple[tuple[str, str, str | None, tuple[str, ...]], ...]
+    entities: tuple[tuple[str, str, str], ...]
+
+    @property
+    def papers(self) -> int:
+        return len(self.wanted)
+
+    def table(self) -> MentionTable | None:
+        """The `MentionTable`, or None when a kept paper has no stored row (a build
+        directory from before they were kept: the analytics read the store then)."""
+        fresh = {pid: (paper, date, mentioned) for pid, paper, date, mentioned in self.fresh}
+        rows: dict[str, tuple[str | None, frozenset[str]]] = {}
+        state = BuildState.reader(Path(self.out))
+        try:
+            for pid, paper, date, entities in state.mention_rows():
+                if pid in self.wanted and pid not in fresh:
+                    rows[paper] = (date, frozenset(entities))
+        finally:
+            state.close()
+        for paper, date, mentioned in fresh.values():
+            rows[paper] = (date, frozenset(mentioned))
+        if len(rows) != len(self.wanted):
+            return None
+        papers = {paper: rows[paper][1] for paper in sorted(rows)}
+        dates = {paper: date for paper, (date, _) in rows.items() if date}
+        mentioned = {entity for entities in papers.values() for entity in entities}
+        entities = {iri: EntityInfo(iri, label, kind) for iri, label, kind in self.entities if iri in mentioned}
+        return MentionTable(entities, papers, dates)
