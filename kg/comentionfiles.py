@@ -55,6 +55,9 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 def link_columns(links: Sequence[CoMentionLink]) -> Columns:
     """Sources, targets, supports, NPMI and Jaccard values of ``links``, as five lists (what the writers take)."""
+    columns = getattr(links, "columns", None)  # kg.analytics.linkarrays.RankedLinks has them as arrays
+    if columns is not None:
+        return columns()
     return ([l.source for l in links], [l.target for l in links], [l.support for l in links],
             [l.npmi for l in links], [l.jaccard for l in links])
 

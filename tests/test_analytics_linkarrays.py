@@ -90,3 +90,20 @@ def test_comentions_csv_is_what_the_csv_module_writes(table, tmp_path):
         writer.writerows([l.source, odd[l.source], l.target, odd[l.target], l.support, l.npmi, l.jaccard]
                          for l in result.comentions)
     assert (tmp_path / "comentions.csv").read_bytes() == (tmp_path / "expected.csv").read_bytes()
+
+
+def test_ranked_links_as_arrays_read_as_records(table):
+    """`link_table` holds every ranked link as arrays: read, they are the records `strongest_links` gives."""
+    import pickle
+
+    from kg.analytics.linkarrays import link_table
+    from kg.comentionfiles import link_columns
+
+    graph = comention_graph(table)
+    expected = strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=2)
+    links = link_table(link_arrays(table), by="support", min_support=2)
+    assert len(links) == len(expected) > 1000
+    assert list(links) == expected and links == expected and links[:3] == expected[:3] and links[-1] == expected[-1]
+    assert link_columns(links) == link_columns(expected)
+    assert pickle.loads(pickle.dumps(links)) == expected
+    assert analyze_mentions(table, backend="igraph").comentions == tuple(expected)

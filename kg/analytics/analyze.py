@@ -12,7 +12,8 @@ from kg.analytics.centrality import (MEASURES, ConceptScore, betweenness_samples
                                      igraph_measures, rank_concepts, sampled_sources)
 from kg.analytics.comention import CoMentionLink, comention_graph, strongest_links
 from kg.analytics.communities import Communities, find_communities, igraph_louvain, name_communities
-from kg.analytics.linkarrays import LinkArrays, arrays_to_igraph, community_strength, degrees, link_arrays, ranked_links
+from kg.analytics.linkarrays import (LinkArrays, RankedLinks, arrays_to_igraph, community_strength, degrees, link_arrays,
+                                    link_table, ranked_links)
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.trends import RisingEntity, TrendTable, mention_trends, rising_entities
 
@@ -34,7 +35,7 @@ class AnalyticsResult:
     concepts: tuple[ConceptScore, ...]
     links_by_support: tuple[CoMentionLink, ...]
     links_by_npmi: tuple[CoMentionLink, ...]
-    comentions: tuple[CoMentionLink, ...]
+    comentions: Sequence[CoMentionLink]  # a tuple, or `RankedLinks` on large graphs
     communities: Communities
     trends: TrendTable
     rising: tuple[RisingEntity, ...]
@@ -114,7 +115,7 @@ def analyze_mentions(
         # Large: counted as arrays, measured in igraph, no NetworkX graph (the same results).
         arrays = link_arrays(table, min_support=min_support)
         chosen, nodes, links = "igraph", arrays.nodes, arrays.links
-        comentions = ranked_links(arrays, by="support", top=None, min_support=link_min_support)
+        comentions = link_table(arrays, by="support", min_support=link_min_support)
         if links_ready is not None:
             links_ready(comentions)
         concepts, communities = _igraph_measures(table, arrays, seed=seed, betweenness_samples=betweenness_samples,
@@ -151,7 +152,7 @@ def analyze_mentions(
         concepts=tuple(concepts),
         links_by_support=tuple(by_support),
         links_by_npmi=tuple(by_npmi),
-        comentions=tuple(comentions),
+        comentions=comentions if isinstance(comentions, RankedLinks) else tuple(comentions),
         communities=communities,
         trends=trends,
         rising=tuple(rising_entities(table, trends, min_mentions=rising_min_mentions, top=top)),

@@ -6,10 +6,9 @@ seconds to tens of seconds, and they share nothing: the mention table is known b
 store is written (`kg.graphupdate.update_graph` hands its `kg.mentionsource.MentionSource`
 to ``mentions_ready``). The helper (`kg.helperprocess`) gets the source through its stdin,
 reads the table, writes the analytics files exactly as `run_analytics` in the build's
-process would, and hands the `AnalyticsRun` back through its
-stdout, without the result's ``comentions`` (they are in ``comentions.csv`` and
-``analytics.ttl``; pickling a million links would cost seconds). A helper that cannot start
-or fails leaves the work to the caller (`finish` gives None).
+process would, and hands the `AnalyticsRun` back through its stdout (a large result's links
+travel as arrays: `kg.analytics.linkarrays.RankedLinks`). A helper that cannot start or
+fails leaves the work to the caller (`finish` gives None).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import os
 import pickle
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from kg.helperprocess import start_helper
@@ -106,5 +104,4 @@ def _serve() -> None:
         raise SystemExit(f"{out}: a paper graph has no stored mention row")
     run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=table)
     with result_out:
-        pickle.dump(replace(run, result=replace(run.result, comentions=())), result_out,
-                    protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(run, result_out, protocol=pickle.HIGHEST_PROTOCOL)

@@ -12,6 +12,7 @@ edges as these arrays are sorted), so both routes give the same results (tested)
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,8 @@ from scipy import sparse
 from kg.analytics.comention import CoMentionLink
 from kg.analytics.mentions import MentionTable
 
-__all__ = ["LinkArrays", "link_arrays", "arrays_to_igraph", "ranked_links", "degrees", "community_strength"]
+__all__ = ["LinkArrays", "RankedLinks", "link_arrays", "link_table", "arrays_to_igraph", "ranked_links", "degrees",
+           "community_strength"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +113,56 @@ def community_strength(arrays: LinkArrays, membership: list[int]) -> dict[str, i
     return dict(zip(arrays.nodes, strength.astype(np.int64).tolist()))
 
 
+class RankedLinks(Sequence[CoMentionLink]):
+    """Links of `LinkArrays` in ranked order, made `CoMentionLink` records only when read:
+    a million links as records cost seconds, and the link files want their columns."""
+
+    def __init__(self, arrays: LinkArrays, order: np.ndarray):
+        self._nodes = arrays.nodes
+        self._source, self._target = arrays.source[order], arrays.target[order]
+        self._support, self._npmi, self._jaccard = arrays.support[order], arrays.npmi[order], arrays.jaccard[order]
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        nodes = self._nodes
+        return CoMentionLink(nodes[self._source[index]], nodes[self._target[index]], int(self._support[index]),
+                             float(self._npmi[index]), float(self._jaccard[index]))
+
+    def __iter__(self) -> Iterator[CoMentionLink]:
+        nodes = self._nodes
+        for s, t, n, m, j in zip(*(column.tolist() for column in (self._source, self._target, self._support,
+                                                                   self._npmi, self._jaccard))):
+            yield CoMentionLink(nodes[s], nodes[t], n, m, j)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RankedLinks({len(self)} links)"
+
+    def columns(self) -> tuple[list[str], list[str], list[int], list[float], list[float]]:
+        """Sources, targets, supports, NPMI and Jaccard values, as five lists (`kg.comentionfiles.link_columns`)."""
+        nodes = self._nodes
+        return ([nodes[i] for i in self._source.tolist()], [nodes[i] for i in self._target.tolist()],
+                self._support.tolist(), self._npmi.tolist(), self._jaccard.tolist())
+
+
+def link_table(arrays: LinkArrays, *, by: str = "support", min_support: int = 1) -> RankedLinks:
+    """Every link with at least ``min_support`` papers, ranked as `ranked_links` ranks them."""
+    if by not in ("support", "npmi", "jaccard"):
+        raise ValueError(f"cannot rank links by {by!r}: use support, npmi or jaccard")
+    kept = np.flatnonzero(arrays.support >= min_support)
+    value = getattr(arrays, by)[kept]
+    # nodes are sorted, so index order is IRI order
+    return RankedLinks(arrays, kept[np.lexsort((arrays.target[kept], arrays.source[kept], -arrays.support[kept], -value))])
+
+
 def ranked_links(arrays: LinkArrays, *, by: str = "support", top: int | None = 20, min_support: int = 1) -> list[CoMentionLink]:
     """`kg.analytics.comention.strongest_links` of the same graph: the ``top`` links (all
     when None) by ``support``, ``npmi`` or ``jaccard``, ties broken by support, then IRIs.
@@ -122,15 +174,5 @@ def ranked_links(arrays: LinkArrays, *, by: str = "support", top: int | None = 2
     >>> [(l.source, l.target) for l in ranked_links(link_arrays(t), by="npmi", top=1, min_support=2)]
     [('x', 'y')]
     """
-    if by not in ("support", "npmi", "jaccard"):
-        raise ValueError(f"cannot rank links by {by!r}: use support, npmi or jaccard")
-    kept = np.flatnonzero(arrays.support >= min_support)
-    value = getattr(arrays, by)[kept]
-    # nodes are sorted, so index order is IRI order
-    order = kept[np.lexsort((arrays.target[kept], arrays.source[kept], -arrays.support[kept], -value))]
-    if top is not None:
-        order = order[:top]
-    nodes = arrays.nodes
-    return [CoMentionLink(nodes[s], nodes[t], n, m, j) for s, t, n, m, j in zip(
-        arrays.source[order].tolist(), arrays.target[order].tolist(), arrays.support[order].tolist(),
-        arrays.npmi[order].tolist(), arrays.jaccard[order].tolist())]
+    links = link_table(arrays, by=by, min_support=min_support)
+    return list(links) if top is None else links[:top]
