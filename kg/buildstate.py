@@ -24,7 +24,9 @@ nothing it had committed:
   it gave, so that the next read parses only changed files (`kg.inputfiles`);
 - ``corpus``: per subject of the corpus graph (an entity, a relation's support, a paper
   graph's description, a run), the digest of its triples as stored, kept the same way,
-  so that a run rewrites only the subjects whose triples changed.
+  so that a run rewrites only the subjects whose triples changed; ``corpus_lines`` keeps
+  the N-Quads lines of some of them (the entities), so that the quads a change removes
+  need not be read back from the store.
 
 Every method commits its own transaction: a build killed between two calls finds the
 state of the last one that returned.
@@ -67,6 +69,7 @@ CREATE TABLE IF NOT EXISTS extractions (
 CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS corpus (subject TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus_lines (subject TEXT PRIMARY KEY, lines TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outlines (id TEXT PRIMARY KEY, outline TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS paper_mentions (id TEXT PRIMARY KEY, paper TEXT NOT NULL, date TEXT, entities TEXT NOT NULL);
@@ -320,13 +323,27 @@ class BuildState:
         """The state's SQLite connection (`kg.namestate` keeps its tables in the same file)."""
         return self._db
 
+    def corpus_lines(self, subjects: Iterable[str]) -> dict[str, str]:
+        """Subject -> its N-Quads lines as stored, for those of ``subjects`` whose lines are kept."""
+        return self._by_ids("SELECT subject, lines FROM corpus_lines", list(subjects), column="subject")
+
     def forget_corpus(self, subjects: Iterable[str]) -> None:
         """Mark corpus subjects as not (or no longer) stored as their digest says: call before touching them."""
-        self._transaction("DELETE FROM corpus WHERE subject = ?", ((subject,) for subject in subjects))
+        with self._db:  # one transaction: a digest never without its lines
+            self._db.execute("BEGIN")
+            for chunk in batched(((subject,) for subject in subjects), _CHUNK):
+                self._db.executemany("DELETE FROM corpus WHERE subject = ?", chunk)
+                self._db.executemany("DELETE FROM corpus_lines WHERE subject = ?", chunk)
 
-    def put_corpus_digests(self, rows: Iterable[tuple[str, str, int]]) -> None:
-        """Record corpus subjects as stored, ``(subject, digest, quads)``: call after the store has them."""
-        self._transaction("INSERT OR REPLACE INTO corpus VALUES (?, ?, ?)", rows)
+    def put_corpus_digests(self, rows: Iterable[tuple[str, str, int, str | None]]) -> None:
+        """Record corpus subjects as stored, ``(subject, digest, quads, N-Quads lines or None)``:
+        call after the store has them."""
+        with self._db:
+            self._db.execute("BEGIN")
+            for chunk in batched(rows, _CHUNK):
+                self._db.executemany("INSERT OR REPLACE INTO corpus VALUES (?, ?, ?)", [row[:3] for row in chunk])
+                self._db.executemany("INSERT OR REPLACE INTO corpus_lines VALUES (?, ?)",
+                                     [(row[0], row[3]) for row in chunk if row[3] is not None])
 
     def stored_quads(self) -> int | None:
         """Quads of the paper and corpus graphs as recorded, or None when a paper graph's size is unknown."""

@@ -271,8 +271,9 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
     state.set_meta("corpus", "dirty")
     loader = QuadLoader(dataset)
     seen: set[str] = set()
-    written: list[tuple[str, str, int]] = []
+    written: list[tuple[str, str, int, str | None]] = []
     tail = f" <{iris.corpus_graph}> .\n"
+    entity_prefix = iris.base + "entity/"
     for subject, group in groupby(triples, key=lambda triple: triple[0]):
         key = str(subject)
         if key in seen:
@@ -283,13 +284,16 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
         if stored.get(key) == digest:
             continue
         if key in stored or key in unknown:
+            old = state.corpus_lines((key,)).get(key)
             state.forget_corpus((key,))
-            _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines)
+            _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines, old=old)
         loader.add_nquads(lines)
-        written.append((key, digest, len(set(lines))))
+        # an entity's lines are kept: its counts change in most increments
+        written.append((key, digest, len(set(lines)), "".join(lines) if key.startswith(entity_prefix) else None))
     gone = [key for key in gone_candidates if key not in seen]
+    old_lines = state.corpus_lines(gone)
     for key in gone:
-        _remove_subject(store, ox.NamedNode(key), corpus_node)
+        _remove_subject(store, ox.NamedNode(key), corpus_node, old=old_lines.get(key))
     loader.flush()
     store.flush()
     state.forget_corpus(gone)
@@ -298,15 +302,20 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
     return len(written) + len(gone)
 
 
-def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode, *, keep: list[str] = ()) -> None:
+def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode, *, keep: list[str] = (),
+                    old: str | None = None) -> None:
     """Remove the quads of ``subject`` in ``graph``, except those among the N-Quads lines ``keep``.
 
-    Removing costs about 100 us a quad (a transaction each) and reading one about 1 us, so
-    a subject whose counts moved loses only its old counts, and a relation with one more
-    supporting paper loses only its old count, not its whole list of papers.
+    ``old`` are the subject's lines as stored (`BuildState.corpus_lines`), when kept: then
+    nothing is read from the store (reading a subject's quads costs up to a millisecond
+    while the store's caches are cold). A subject whose counts moved loses only its old
+    counts, and a relation with one more supporting paper loses only its old count, not
+    its whole list of papers.
     """
     kept = set(ox.parse("".join(keep), format=ox.RdfFormat.N_QUADS)) if keep else set()
-    for quad in list(store.quads_for_pattern(subject, None, None, graph)):
+    quads = (ox.parse(old, format=ox.RdfFormat.N_QUADS) if old is not None
+             else list(store.quads_for_pattern(subject, None, None, graph)))
+    for quad in quads:
         if quad not in kept:
             store.remove(quad)
 

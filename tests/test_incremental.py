@@ -62,6 +62,21 @@ def test_store_equals_in_memory_build(grown, tmp_path):
     assert quads(out / "graph.trig", skip_graphs=("graph/analytics",)) == quads(tmp_path / "graph.trig")
 
 
+def test_kept_entity_lines_are_the_stores(grown):
+    """The lines an increment removes an entity's old quads by are what the store holds of it."""
+    import pyoxigraph as ox
+
+    out, _, _, _ = grown
+    with sqlite3.connect(out / STATE_FILE) as db:
+        kept = dict(db.execute("SELECT subject, lines FROM corpus_lines"))
+    store = ox.Store.read_only(str(out / "store"))
+    corpus = next(g for g in store.named_graphs() if g.value.endswith("/graph/corpus"))
+    assert len(kept) > 50 and all("/entity/" in subject for subject in kept)
+    for subject, lines in kept.items():
+        assert set(ox.parse(lines, format=ox.RdfFormat.N_QUADS)) == set(
+            store.quads_for_pattern(ox.NamedNode(subject), None, None, corpus))
+
+
 def test_without_prune_old_papers_stay(tmp_path):
     papers = bundled_papers()[:12]
     out = tmp_path / "out"
