@@ -182,7 +182,7 @@ def build(
         def mentions_ready(source) -> None:
             sources.append(source)
             # A large build's analytics go to files only: they run beside the store's last writes.
-            if graph_files is not True and source.papers >= BACKGROUND_PAPERS:
+            if source.before_writes and graph_files is not True and source.papers >= BACKGROUND_PAPERS:
                 background.start(source)
 
         with open_store(out, base_iri=iris.base) as dataset:

@@ -109,9 +109,9 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     Records are parsed only when new (their outlines are kept in the state), entities are
     resolved over the distinct full names (`kg.namestate`), and only the papers and records
     of graphs to rewrite are read back, ``_STEP`` at a time. ``mentions_ready`` is called
-    with the `kg.mentionsource.MentionSource` of the updated graph as soon as it is known,
-    before the last graphs and the corpus graph are written (the build starts the
-    analytics then).
+    with the `kg.mentionsource.MentionSource` of the updated graph as soon as it is known:
+    for a run that rewrites up to ``_STEP`` papers before anything is written (the build
+    starts the analytics then), for a bigger one after its paper graphs.
     """
     store: ox.Store = dataset.store._inner
     corpus_known = state.meta("corpus") != "dirty" and bool(state.corpus_digests(prefix=iris.base, limit=1))
@@ -136,19 +136,23 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     state.set_meta("graphs", "dirty")
 
     steps = [todo[start:start + _STEP] for start in range(0, len(todo), _STEP)]
-    # One step (an increment) is read first: its rows complete the analytics' mention table
-    # before anything is written, so they run beside all of it.
+    # An increment (one step) is read first: its rows complete the analytics' mention table
+    # before anything is written, so they can run beside all of it. A bigger run's table is
+    # complete after its last step (analytics beside that would add their memory to the
+    # build's at its peak), and its records are parsed one at a time.
     read = _read_step(state, steps[0]) if len(steps) == 1 else None
     if len(steps) <= 1:
-        _announce_mentions(mentions_ready, state, delta, iris, _fresh_mentions(read, resolution, iris))
+        _announce_mentions(mentions_ready, state, delta, iris, _fresh_mentions(read, resolution, iris),
+                           before_writes=True)
     # The corpus graph before the paper graphs: reading a changed subject's quads costs
-    # milliseconds right after a bulk load (fresh, overlapping SST files), a tenth of that before.
+    # milliseconds right after a bulk load, a fraction of that before.
     _write_corpus_graph(dataset, state, names_db, delta, iris, full=delta.anew or not corpus_known)
-    for index, step in enumerate(steps):
-        papers, extractions = read if read is not None else _read_step(state, step)
-        if len(steps) > 1 and index == len(steps) - 1:  # every paper's mentions known before the last writes
-            fresh = _fresh_mentions((papers, extractions), resolution, iris)
-            _announce_mentions(mentions_ready, state, delta, iris, fresh)
+    for step in steps:
+        if read is not None:
+            papers, extractions = read
+            records = {}
+        else:
+            papers, records, extractions = state.papers_by_ids(step), state.records_by_ids(step), {}
         for pid in step:
             graph = ox.NamedNode(str(iris.paper_graph(pid)))
             # remove_graph costs milliseconds even for an absent graph; a one-quad probe costs microseconds
@@ -157,7 +161,9 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
         loader = QuadLoader(dataset)
         rows = []
         for pid in step:
-            facts = paper_facts(papers[pid], extractions.get(pid), resolution, iris, defaultdict(set))
+            record = records.get(pid)
+            extraction = extractions.get(pid) if record is None else PaperExtraction.from_json(json.loads(record))
+            facts = paper_facts(papers[pid], extraction, resolution, iris, defaultdict(set))
             loader.add_nquads(facts.lines)
             # what kg.analytics.mentions.read_mentions would read of the paper, kept for the analytics
             rows.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
@@ -171,6 +177,8 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
             store.remove_graph(name)
             removed += 1
     store.flush()
+    if len(steps) > 1:  # every row is stored now
+        _announce_mentions(mentions_ready, state, delta, iris, {}, before_writes=False)
     state.set_meta("graphs", None)
     log.info("store: %d paper graphs (%d rewritten, %d removed), %d entities", len(wanted), len(todo), removed,
              len(resolution.entities))
@@ -201,7 +209,8 @@ def _fresh_mentions(read: tuple[dict, dict] | None, resolution, iris: ResourceIR
 
 
 def _announce_mentions(mentions_ready: Callable[[MentionSource], None] | None, state: BuildState, delta: GraphDelta,
-                       iris: ResourceIRIs, fresh: dict[str, tuple[tuple[str, ...], str | None]]) -> None:
+                       iris: ResourceIRIs, fresh: dict[str, tuple[tuple[str, ...], str | None]], *,
+                       before_writes: bool) -> None:
     """Call ``mentions_ready`` with the `MentionSource` of the graph this run leaves:
     ``fresh`` holds (mentioned, date) by paper id of the papers rewritten."""
     if mentions_ready is not None:
@@ -209,7 +218,8 @@ def _announce_mentions(mentions_ready: Callable[[MentionSource], None] | None, s
             str(state.path.parent), frozenset(delta.wanted),
             tuple((pid, str(iris.paper(pid)), date, mentioned) for pid, (mentioned, date) in fresh.items()),
             # labels and types as the corpus graph states them (entity_triples), without querying it
-            tuple((str(iris.entity(e.slug)), str(e.pref_label), e.type) for e in delta.resolution.entities)))
+            tuple((str(iris.entity(e.slug)), str(e.pref_label), e.type) for e in delta.resolution.entities),
+            before_writes))
 
 
 def mention_table(dataset: rdflib.Dataset, state: BuildState):

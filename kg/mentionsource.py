@@ -34,6 +34,7 @@ class MentionSource:
     wanted: frozenset[str]
     fresh: tuple[tuple[str, str, str | None, tuple[str, ...]], ...]
     entities: tuple[tuple[str, str, str], ...]
+    before_writes: bool = False  # known before the run wrote anything: the analytics can run beside the writes
 
     @property
     def papers(self) -> int:

@@ -58,6 +58,17 @@ def test_the_helper_writes_what_the_build_writes(inputs, tmp_path, monkeypatch):
     assert (tmp_path / "helper" / "graph.html").stat().st_size > 1000  # drawn from the helper's result
 
 
+def test_a_run_of_several_steps_runs_its_analytics_after_them(inputs, tmp_path, monkeypatch):
+    """A big run's table is complete after its paper graphs: no helper beside its memory peak."""
+    import kg.graphupdate
+
+    _build(inputs, tmp_path / "here", monkeypatch, least_papers=10**9)
+    monkeypatch.setattr(kg.graphupdate, "_STEP", 7)  # 30, then 11 papers to write: several steps each
+    _, started = _build(inputs, tmp_path / "steps", monkeypatch, least_papers=1)
+    assert started == []
+    assert _files(tmp_path / "steps") == _files(tmp_path / "here")
+
+
 def test_a_failing_helper_leaves_the_analytics_to_the_build(inputs, tmp_path, monkeypatch, caplog):
     _build(inputs[:1], tmp_path / "here", monkeypatch, least_papers=10**9)
     monkeypatch.setattr(sys, "executable", "false")  # the helper starts and exits 1 at once
