@@ -44,10 +44,6 @@ class BackgroundAnalytics:
         self.out, self.seed, self.base_iri = Path(out), seed, base_iri
         self._helper: subprocess.Popen | None = None
 
-    @property
-    def started(self) -> bool:
-        return self._helper is not None
-
     def start(self, source: MentionSource) -> None:
         """Start the helper on the table of ``source``; when none starts, nothing happens (`finish` gives None)."""
         if self._helper is not None:
