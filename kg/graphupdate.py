@@ -57,7 +57,6 @@ from kg.namestate import NameState
 from kg.provenance import ExtractionRun, run_triples
 from kg.vocab import PREFIXES
 
-
 __all__ = ["STORE_DIR", "GraphUpdate", "open_store", "update_graph", "mention_table", "drop_analytics_graph"]
 
 log = logging.getLogger("kg.graph")

@@ -6,8 +6,8 @@ seconds to tens of seconds, and they share nothing: the mention table is known b
 store is written (`kg.graphupdate.update_graph` hands its `kg.mentionsource.MentionSource`
 to ``mentions_ready``). The helper (`kg.helperprocess`) gets the source through its stdin,
 reads the table, writes the analytics files exactly as `run_analytics` in the build's
-process would, and hands the `AnalyticsRun` back through its stdout (a large result's links
-travel as arrays: `kg.analytics.linkarrays.RankedLinks`). A helper that cannot start or
+process would, and hands the `AnalyticsRun` back through its stdout (a large result's
+links travel as arrays: `kg.analytics.linkarrays.RankedLinks`). A helper that cannot start or
 fails leaves the work to the caller (`finish` gives None).
 """
 
