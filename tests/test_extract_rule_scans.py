@@ -60,7 +60,7 @@ def _hinted_words_by_every_hint(text):
 
 def test_hinted_words_is_the_loop_it_replaces():
     pieces = ["a", "B", "Ab", "x1", "1x", "7", "-", "--", " ", ".", "/", "+", "@", ":", "_", "é", "É", "(", ")", ",", "\n",
-              "LoRA", "GPT-4o", "e.g.", "v2", "3B"]
+              "LoRA", "GPT-4o", "e.g.", "v2", "3B", "The", "Large ", "A1", "1A", "\u0130", "\u212a", "\ufb01", "\u00df"]
     rng = random.Random(2)
     texts = ["We tune LLaMA-2 and GPT-4o, not Adam or (x2y).", "aB" * 50, "", "A", "1", "-1", "a-1"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
