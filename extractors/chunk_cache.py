@@ -58,14 +58,19 @@ class ChunkCache:
     def fill(self, text: str) -> list[str]:
         """Hand the tokenizer the chunks of ``text`` after its first trigger that it was
         not handed before (those without a trigger first); return them in that order."""
-        first = min((at for at in (text.find(trigger) for trigger in _TRIGGERS) if at >= 0), default=-1)
-        if first < 0 or len(self.seen) >= self.tokenizer.max_cache_size:
+        first = len(text)
+        for trigger in _TRIGGERS:  # each search stops where an earlier trigger was found
+            at = text.find(trigger, 0, first + len(trigger) - 1)
+            if at >= 0:
+                first = at
+        if first == len(text) or len(self.seen) >= self.tokenizer.max_cache_size:
             return []
         # the chunk that holds the trigger starts at the whitespace before it
         start = max(text.rfind(" ", 0, first), text.rfind("\n", 0, first), 0)
-        new = set(text[start:].split()).difference(self.seen)
-        if not new:
+        chunks = text[start:].split()
+        if all(map(self.seen.__contains__, chunks)):  # most texts, once a corpus is under way: no new set
             return []
+        new = set(chunks).difference(self.seen)
         self.seen.update(new)
         # after a chunk that hits a special case the call caches nothing: those go last
         ordered = sorted(new, key=lambda chunk: (_has_trigger(chunk), chunk))

@@ -7,9 +7,10 @@ LOWER array and hands each rule its own.
 """
 
 import numpy as np
-from spacy.attrs import LOWER
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+
+from extractors.offsets import token_lowers
 
 __all__ = [
     "CUE_TYPES", "STOP_CAPITALISED", "WORD_CHARS", "TASK_HEADS", "CUE_IDS", "TASK_HEAD_IDS", "METHOD_HEAD_IDS",
@@ -82,7 +83,7 @@ def tokens_in(doc: Doc, lowers: frozenset[int]) -> list[int]:
     """
     cached = doc.user_data.get(_RULE_WORDS)
     if cached is None or cached[0] != len(doc):
-        ids = doc.to_array(LOWER)
+        ids = token_lowers(doc)
         # the few tokens whose id shares its low 16 bits with a rule word's, then the exact test
         # (a Python int per token, and a set lookup each, cost twice as much)
         maybe = np.flatnonzero(_RULE_WORD_LOW_BITS[(ids & _LOW_BITS).astype(np.intp)])
