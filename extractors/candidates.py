@@ -247,7 +247,9 @@ class CandidateMerger(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold, self.min_repeats)
-        set_spans(doc, ENTITY_SPANS, [Span(doc, span.start, span.end, label=entity_type) for span, entity_type, _, _, _ in merged])
+        # a span that has its type as its label already (most: the lexicon's) is kept, not made again
+        set_spans(doc, ENTITY_SPANS, [span if span.label_ == entity_type else Span(doc, span.start, span.end, label=entity_type)
+                                      for span, entity_type, _, _, _ in merged])
         doc.spans[ENTITY_SPANS].attrs["typed_by"] = [typed_by for _, _, typed_by, _, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, _, component, _ in merged]
         doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, _, confidence in merged]

@@ -102,22 +102,31 @@ def _first_words(text: str, start: int, end: int, count: int) -> Iterator[str]:
     return (match.group() for match in islice(_WORD.finditer(text, start, end), count))
 
 
-def _cue_after(text: str, end: int) -> str | None:
-    """The head word after a name, skipping the rest of a list ("X, Y and Z benchmarks")."""
-    for word in _first_words(text, end, end + 120, 12):
+def _cue_after(text: str, end: int, first: re.Match) -> str | None:
+    """The head word after a name, skipping the rest of a list ("X, Y and Z benchmarks"):
+    of the first 12 words of the 120 characters after it, ``first`` the first."""
+    word, rest = first.group(), None
+    for _ in range(12):
         cue = CUE_TYPES.get(word.lower())
         if cue is not None:
             return cue
         if word in _SENTENCE_ENDS or not (word.lower() in _LEFT_LIST or word[:1].isupper() or any(c.isdigit() for c in word)):
+            return None  # most names: at the first word
+        if rest is None:
+            rest = _WORD.finditer(text, first.end(), end + 120)
+        following = next(rest, None)
+        if following is None:
             return None
+        word = following.group()
     return None
 
 
-def _cue_in_apposition(text: str, end: int) -> str | None:
-    """"X, a new benchmark for ..." / "X is a framework" / "X (a dataset ...)"."""
-    first = _WORD.search(text, end, end + 100)  # most names are followed by no apposition: one word decides
-    if first is None or first.group().lower() not in _APPOSITION_OPENERS:
-        return None
+def _cue_in_apposition(text: str, end: int, first: re.Match) -> str | None:
+    """"X, a new benchmark for ..." / "X is a framework" / "X (a dataset ...)": of the 100
+    characters after a name (``first``: the first word of the 120 after it)."""
+    if first.end() > end + 100 or first.group().lower() not in _APPOSITION_OPENERS:
+        # past the 100 characters, they hold at most a part of this word: no apposition of three
+        return None  # most names are followed by no apposition: one word decides
     words = list(_first_words(text, end, end + 100, 8))
     if len(words) < 3:
         return None
@@ -172,7 +181,8 @@ def typing_by_context(span: Span, prior: str) -> tuple[str, str]:
     if prior not in (UNTYPED, "Dataset", "Benchmark"):
         return prior, "prior"  # the text's words could not change it
     text, start, end = text_of(span.doc), span.start_char, span.end_char
-    word = _cue_in_apposition(text, end) or _cue_after(text, end)
+    first = _WORD.search(text, end, end + 120)  # the first word after the name: both cues read it
+    word = None if first is None else _cue_in_apposition(text, end, first) or _cue_after(text, end, first)
     if word == "Model" and prior != UNTYPED:
         word = None  # "the GSM8K models": the head is not the type here
     if word is not None and word != "Task":  # "the X task" usually names a dataset, not a task

@@ -11,6 +11,7 @@ import re
 from extractors.abbreviations import _last_words_start
 from extractors.head_phrases import modifier_words
 from extractors.names import _SHAPE_HINT, _WORD, hinted_words
+from extractors.entity_typing import _WORD as _WORD_OF_TYPING
 from extractors.rule_words import WORD_CHARS
 
 _PIECES = ["a", "ab", "x1", "1x", "-", "--", " ", "  ", ".", "/", "@", "_", "A", "é", "\n", "\t", "\u00a0",
@@ -313,5 +314,46 @@ def test_typing_context_answers_as_the_full_walk():
         assert _cue_before(text, point) == _cue_before_by_every_word(text, point), (text, point)
         # the apposition's first word decides as the first of its eight words did
         words = list(_first_words(text, point, point + 100, 8))
-        if len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}:
-            assert _cue_in_apposition(text, point) is None, (text, point)
+        first = _WORD_OF_TYPING.search(text, point, point + 120)
+        if first is not None and (len(words) < 3 or words[0].lower() not in {",", "(", ":", "is", "as"}):
+            assert _cue_in_apposition(text, point, first) is None, (text, point)
+
+
+def _cue_word_by_windows(text, end):
+    """The apposition's and the following words' cues, each read from its own window."""
+    from extractors.entity_typing import _APPOSITION_OPENERS, _BREAKS, _LEFT_LIST, _SENTENCE_ENDS, _first_words
+    from extractors.names import CUE_TYPES
+
+    words = list(_first_words(text, end, end + 100, 8))
+    if len(words) >= 3 and words[0].lower() in _APPOSITION_OPENERS and words[1].lower() in {"a", "an", "the", "which", "our"}:
+        head = None
+        for word in words[2:8]:
+            lower = word.lower()
+            if word in _SENTENCE_ENDS or word in {",", "(", ")"} or lower in _BREAKS:
+                break
+            head = CUE_TYPES.get(lower, head)
+        if head is not None:
+            return head
+    for word in _first_words(text, end, end + 120, 12):
+        cue = CUE_TYPES.get(word.lower())
+        if cue is not None:
+            return cue
+        if word in _SENTENCE_ENDS or not (word.lower() in _LEFT_LIST or word[:1].isupper() or any(c.isdigit() for c in word)):
+            return None
+    return None
+
+
+def test_the_words_after_a_name_read_once_answer_as_their_windows():
+    """The first word after a name, found once in the 120 characters after it, serves the
+    apposition (100 characters) and the cue after the name as each window's own search did."""
+    from extractors.entity_typing import _cue_after, _cue_in_apposition
+
+    pieces = [",", "(", ":", "is", "as", "a", "the", "which", "new", "benchmark", "dataset", "model", "X", "Y2", "and",
+              ".", " ", "  ", "of", "x" * 30, "Long" * 9, "3.5", "v1.2", "data"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        end = rng.randint(0, len(text))
+        first = _WORD_OF_TYPING.search(text, end, end + 120)
+        found = None if first is None else _cue_in_apposition(text, end, first) or _cue_after(text, end, first)
+        assert found == _cue_word_by_windows(text, end), (text, end)
