@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.batching import BatchedComponent
 from extractors.candidates import ENTITY_SPANS
+from extractors.keyword_gate import KeywordGate
 from extractors.offsets import set_spans, span_text, spans_of, text_of
 from extractors.sentences import sentence_starts
 from extractors.titles import TITLE_CHARS, title_name, title_phrases
@@ -166,6 +167,10 @@ def authors_verbs(text: str) -> list[tuple[int, int]]:
 _OWNER_BEFORE = re.compile(r"(?:\b[Oo]ur(?:\s+(?:proposed|new|novel|own))?|\b(?:called|named|dubbed|termed|coined|namely))\s+$")
 # a naming verb coins the name even where a list knows it ("a 7B LLM called Janus")
 _NAMING_BEFORE = re.compile(r"\b(?:called|named|dubbed|termed|coined)\s+$")
+# a word every match of `_OWNER_BEFORE` and `_NAMED_BEFORE` holds (their letters' case aside): most of
+# the 80 characters before a name hold none, and a few substring tests cost less than the two
+# searches (test: tests/test_extract_keyword_gate.py)
+_OWNED_OR_NAMED_GATE = KeywordGate(("our", "new", "novel", "call", "name", "term", "dub", "coin", "refer"))
 # "X, a new approach for ...", "a multi-perspective course learning (MCL) method is proposed"
 _CLAIM_AFTER = re.compile(
     r"\s*,\s*(?:a|an)\s+(?:new|novel)\b|(?:\s*\([^()]{1,20}\))?\s+(?:[\w-]+\s+){0,2}?(?:is|are)\s+(?:newly\s+)?(?:proposed|introduced|presented)\b"
@@ -212,9 +217,10 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     defined_forms = {span_text(s) for s in spans_of(doc, LONG_FORMS)} | {span_text(s) for s in spans_of(doc, SHORT_FORMS)}
     sentences = sentence_starts(doc)
     for k, mention in enumerate(mentions):
+        start = mention.start_char
         if (
-            _OWNER_BEFORE.search(text, max(0, mention.start_char - 20), mention.start_char)
-            or _NAMED_BEFORE.search(text, max(0, mention.start_char - 80), mention.start_char)
+            (_OWNED_OR_NAMED_GATE.may_match(text[max(0, start - 80) : start])
+             and (_OWNER_BEFORE.search(text, max(0, start - 20), start) or _NAMED_BEFORE.search(text, max(0, start - 80), start)))
             or _CLAIM_AFTER.match(text, mention.end_char)
         ):
             introduced[mention.start] = mention

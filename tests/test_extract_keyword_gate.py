@@ -49,3 +49,21 @@ def test_a_window_beyond_ascii_is_left_to_the_regex():
 def test_gate_words_are_lower_case_ascii():
     with pytest.raises(ValueError):
         KeywordGate(("Outperform",))
+
+
+def test_the_roles_gate_turns_away_only_windows_their_regexes_do_not_match():
+    from extractors.roles import _NAMED_BEFORE, _OWNED_OR_NAMED_GATE, _OWNER_BEFORE
+
+    phrases = ["our", "Our", "our proposed", "Our new", "our own", "called", "named", "dubbed", "termed", "coined", "namely",
+               "a new", "A novel", "we call", "We name", "we term", "We dub", "we coin", "we refer to", "as", ","]
+    fillers = ["the", "method", "X", "approach", "ours", "four", "a", "renamed", "-", ".", ";", "  ", "model", "neural"]
+    rng = random.Random(5)
+    matched = 0
+    for _ in range(20_000):
+        words = [rng.choice(phrases if rng.random() < 0.4 else fillers) for _ in range(rng.randint(0, 10))]
+        window = " ".join(words) + rng.choice((" ", "  ", "", "\n"))
+        if _OWNER_BEFORE.search(window) or _NAMED_BEFORE.search(window):
+            matched += 1
+            assert _OWNED_OR_NAMED_GATE.may_match(window), window
+    assert matched > 1_000
+    assert not _OWNED_OR_NAMED_GATE.may_match("results of the retrieval model, and ")
