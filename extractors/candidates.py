@@ -244,15 +244,23 @@ class CandidateMerger(BatchedComponent):
         self.extra_groups = extra_groups
         self.threshold = threshold
         self.min_repeats = min_repeats
+        self.label_ids: dict[str, int] = {}  # entity type -> its string id
 
     def __call__(self, doc: Doc) -> Doc:
         merged = merge_candidates(doc, self.lexicon, self.extra_groups, self.threshold, self.min_repeats)
-        # a span that has its type as its label already (most: the lexicon's) is kept, not made again
-        set_spans(doc, ENTITY_SPANS, [span if span.label_ == entity_type else Span(doc, span.start, span.end, label=entity_type)
-                                      for span, entity_type, _, _, _ in merged])
-        doc.spans[ENTITY_SPANS].attrs["typed_by"] = [typed_by for _, _, typed_by, _, _ in merged]
-        doc.spans[ENTITY_SPANS].attrs["components"] = [component for _, _, _, component, _ in merged]
-        doc.spans[ENTITY_SPANS].attrs["confidences"] = [confidence for _, _, _, _, confidence in merged]
+        spans = []
+        label_ids = self.label_ids
+        for span, entity_type, _, _, _ in merged:
+            label = label_ids.get(entity_type)
+            if label is None:
+                label = label_ids[entity_type] = doc.vocab.strings.add(entity_type)
+            # a span that has its type as its label already (most: the lexicon's) is kept, not made again;
+            # labels compared and given as string ids (a label's text is a string store lookup)
+            spans.append(span if span.label == label else Span(doc, span.start, span.end, label=label))
+        attrs = set_spans(doc, ENTITY_SPANS, spans).attrs
+        attrs["typed_by"] = [typed_by for _, _, typed_by, _, _ in merged]
+        attrs["components"] = [component for _, _, _, component, _ in merged]
+        attrs["confidences"] = [confidence for _, _, _, _, confidence in merged]
         return doc
 
 

@@ -11,7 +11,7 @@ from bisect import bisect_right
 
 import numpy as np
 from spacy.attrs import IDX, LOWER
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 __all__ = ["text_of", "span_text", "token_starts", "token_lowers", "token_at", "span_at", "spans_of", "set_spans", "span_store", "release_spans"]
 
@@ -117,11 +117,13 @@ def spans_of(doc: Doc, name: str) -> list[Span]:
     return spans
 
 
-def set_spans(doc: Doc, name: str, spans: list[Span]) -> None:
+def set_spans(doc: Doc, name: str, spans: list[Span]) -> SpanGroup:
     """``doc.spans[name] = spans``, and `spans_of` gives these Span objects back
-    (nothing to make again when a later component reads the group)."""
+    (nothing to make again when a later component reads the group); returns the group."""
     doc.spans[name] = spans
-    span_store(doc)[name] = (doc.spans[name], list(spans))
+    group = doc.spans[name]
+    span_store(doc)[name] = (group, list(spans))
+    return group
 
 
 def span_store(doc: Doc) -> dict:
