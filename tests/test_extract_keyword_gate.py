@@ -67,3 +67,12 @@ def test_the_roles_gate_turns_away_only_windows_their_regexes_do_not_match():
             assert _OWNED_OR_NAMED_GATE.may_match(window), window
     assert matched > 1_000
     assert not _OWNED_OR_NAMED_GATE.may_match("results of the retrieval model, and ")
+
+
+def test_a_gate_says_whether_a_window_holds_one_of_its_words():
+    gate = KeywordGate(("based on", "for", "a.b", "x|y"))
+    rng = random.Random(3)
+    pieces = ["based", " ", "on", "fo", "r", "a.b", "axb", "x|y", "x", "|", "y", "B", "FOR"]
+    for _ in range(5_000):
+        window = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        assert gate.may_match(window) == any(word in window.lower() for word in gate.words), window
