@@ -177,7 +177,10 @@ def build(
 
         iris = ResourceIRIs(resolve_base_iri(base_iri))
         sources: list = []
-        background = stack.enter_context(BackgroundAnalytics(out, seed=seed, base_iri=iris.base))
+        # An increment of a large build: the helper starts now and imports while the names resolve.
+        background = stack.enter_context(BackgroundAnalytics(
+            out, seed=seed, base_iri=iris.base,
+            prestart=graph_files is not True and state.graph_count() >= BACKGROUND_PAPERS))
 
         def mentions_ready(source) -> None:
             sources.append(source)

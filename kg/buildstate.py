@@ -358,6 +358,9 @@ class BuildState:
     def graph_keys(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT id, key FROM graphs"))
 
+    def graph_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM graphs").fetchone()[0]
+
     def forget_graphs(self, ids: Iterable[str]) -> None:
         """Mark graphs as not (or no longer fully) written: call before touching them."""
         self._transaction("DELETE FROM graphs WHERE id = ?", ((pid,) for pid in ids))

@@ -116,3 +116,11 @@ def test_a_helper_whose_build_is_gone_replaces_no_file(tmp_path, monkeypatch):
         with atomic_write(target) as handle:
             handle.write("a killed build's\n")
     assert target.read_text() == "the next build's\n" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+
+def test_a_prestarted_helper_without_a_job_ends_and_leaves_no_file(tmp_path):
+    with background.BackgroundAnalytics(tmp_path, seed=0, base_iri=None, prestart=True) as analytics:
+        idle = analytics._idle
+        assert idle is not None and idle.poll() is None  # started, waiting for its job
+        assert analytics.finish() is None
+    assert idle.returncode == 0 and list(tmp_path.iterdir()) == []

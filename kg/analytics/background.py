@@ -34,21 +34,26 @@ BACKGROUND_PAPERS = 10_000
 class BackgroundAnalytics:
     """One `run_analytics` of a `kg.mentionsource.MentionSource`'s table into ``out``, in a helper process.
 
-    `start` hands the table over (the helper starts then); `finish` waits and gives the
-    helper's `AnalyticsRun`, or None when the caller is to run the analytics itself (no
-    helper started, or it failed: it says why on stderr). Use it as a context manager: a
-    helper still running when the block ends on an error is stopped.
+    `start` hands the table over (the helper starts then, or at construction with
+    ``prestart``: its imports run meanwhile); `finish` waits and gives the helper's
+    `AnalyticsRun`, or None when the caller is to run the analytics itself (no helper
+    started, or it failed: it says why on stderr). Use it as a context manager: a helper
+    still running when the block ends on an error is stopped; one that got no job ends.
     """
 
-    def __init__(self, out: str | Path, *, seed: int, base_iri: str | None):
+    def __init__(self, out: str | Path, *, seed: int, base_iri: str | None, prestart: bool = False):
         self.out, self.seed, self.base_iri = Path(out), seed, base_iri
         self._helper: subprocess.Popen | None = None
+        self._idle: subprocess.Popen | None = None  # started, no job yet
+        if prestart:  # its imports (two CPU-seconds) run while the build resolves, not after
+            self._idle = _start()
 
     def start(self, source: MentionSource) -> None:
-        """Start the helper on the table of ``source``; when none starts, nothing happens (`finish` gives None)."""
+        """Hand the table of ``source`` to the helper (started now unless ``prestart``); when
+        none starts, nothing happens (`finish` gives None)."""
         if self._helper is not None:
             raise RuntimeError("this BackgroundAnalytics has started already")
-        helper = start_helper("kg.analytics.background", "_serve", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        helper, self._idle = self._idle or _start(), None
         if helper is None:
             return
         try:
@@ -64,6 +69,7 @@ class BackgroundAnalytics:
 
     def finish(self):
         """Wait for the helper: its `kg.analytics.run.AnalyticsRun`, or None (the caller runs the analytics)."""
+        self._stop_idle()
         helper, self._helper = self._helper, None
         if helper is None:
             return None
@@ -79,7 +85,16 @@ class BackgroundAnalytics:
     def __enter__(self) -> "BackgroundAnalytics":
         return self
 
+    def _stop_idle(self) -> None:
+        """A prestarted helper that got no job: its stdin closes, it ends."""
+        idle, self._idle = self._idle, None
+        if idle is not None:
+            idle.stdin.close()
+            idle.stdout.close()
+            idle.wait()
+
     def __exit__(self, kind, error, trace) -> None:
+        self._stop_idle()
         helper, self._helper = self._helper, None
         if helper is not None:
             if kind is not None:  # the build failed: its analytics are not wanted
@@ -88,13 +103,22 @@ class BackgroundAnalytics:
             helper.wait()
 
 
+def _start() -> subprocess.Popen | None:
+    return start_helper("kg.analytics.background", "_serve", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+
 def _serve() -> None:
     """The helper's side: read the job from stdin, run the analytics, write the run to stdout."""
+    import igraph  # noqa: F401  (a helper's graph is large: measured in igraph, imported before the job comes)
+
     from kg.analytics.run import run_analytics
 
     result_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, not into the pickled run
-    out, seed, base_iri, source = pickle.load(sys.stdin.buffer)
+    try:
+        out, seed, base_iri, source = pickle.load(sys.stdin.buffer)
+    except EOFError:  # prestarted, then not needed
+        return
     table = source.table()
     if table is None:
         raise SystemExit(f"{out}: a paper graph has no stored mention row")
