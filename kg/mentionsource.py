@@ -58,6 +58,6 @@ class MentionSource:
             return None
         papers = {paper: rows[paper][1] for paper in sorted(rows)}
         dates = {paper: date for paper, (date, _) in rows.items() if date}
-        mentioned = {entity for entities in papers.values() for entity in entities}
+        mentioned = set().union(*papers.values())
         entities = {iri: EntityInfo(iri, label, kind) for iri, label, kind in self.entities if iri in mentioned}
         return MentionTable(entities, papers, dates)

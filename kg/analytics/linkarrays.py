@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,18 +62,19 @@ def link_arrays(table: MentionTable, *, min_support: int = 1) -> LinkArrays:
         raise ValueError(f"min_support must be at least 1, not {min_support}")
     nodes = sorted(table.entities)
     index = {iri: i for i, iri in enumerate(nodes)}
-    rows, columns = [], []
-    for row, mentioned in enumerate(table.papers.values()):
-        columns.extend(index[entity] for entity in mentioned)
-        rows.extend([row] * len(mentioned))
+    mentioned = table.papers.values()
+    sizes = np.fromiter(map(len, mentioned), dtype=np.int64, count=len(mentioned))
+    rows = np.repeat(np.arange(len(mentioned), dtype=np.int64), sizes)
+    columns = np.fromiter(map(index.__getitem__, chain.from_iterable(mentioned)), dtype=np.int64, count=len(rows))
     shape = (len(table.papers), len(nodes))
-    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, columns)), shape=shape)
+    # int32 counts (a count never exceeds the papers): half the memory traffic of the product
+    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=shape)
     papers = np.asarray(incidence.sum(axis=0)).ravel().astype(np.int64)
-    both = sparse.triu(incidence.T @ incidence, k=1).tocoo()
+    both = sparse.triu((incidence.T.tocsr() @ incidence).tocsr(), k=1, format="csr")
+    both.sort_indices()  # row by row, columns ascending: the COO rows come sorted by (source, target)
+    both = both.tocoo()
     keep = both.data >= min_support
     source, target, support = both.row[keep].astype(np.int64), both.col[keep].astype(np.int64), both.data[keep].astype(np.int64)
-    order = np.lexsort((target, source))
-    source, target, support = source[order], target[order], support[order]
     total = len(table.papers)
     first, second = papers[source], papers[target]
     jaccard = support / (first + second - support)
@@ -81,7 +83,10 @@ def link_arrays(table: MentionTable, *, min_support: int = 1) -> LinkArrays:
     p_both = support / total
     ratio = p_both / ((first / total) * (second / total))
     logs_ratio = np.fromiter(map(math.log, ratio.tolist()), dtype=np.float64, count=len(ratio))
-    logs_both = np.fromiter(map(math.log, p_both.tolist()), dtype=np.float64, count=len(p_both))
+    # p_both takes one value per support: a logarithm each (up to the largest support, not per link)
+    most = int(support.max()) if len(support) else 0
+    logs_both = np.fromiter(map(math.log, (np.arange(1, most + 1) / total).tolist()), dtype=np.float64,
+                            count=most)[support - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         npmi = np.where(support == total, 1.0, np.maximum(-1.0, np.minimum(1.0, logs_ratio / -logs_both)))
     return LinkArrays(nodes, papers, total, source, target, support, npmi, jaccard)

@@ -44,7 +44,7 @@ class MentionTable:
     dates: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = {e for mentioned in self.papers.values() for e in mentioned} - set(self.entities)
+        unknown = set().union(*self.papers.values()) - self.entities.keys()
         if unknown:
             raise ValueError(f"mentioned entities without an EntityInfo: {sorted(unknown)[:5]}")
         # Read-only views: the dataclass is frozen, its mappings should be too.
