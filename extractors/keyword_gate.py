@@ -40,4 +40,8 @@ class KeywordGate:
     def may_match(self, window: str) -> bool:
         if not window.isascii():
             return True  # undecided: only ASCII text is lower-cased as the regex folds case
-        return self._any_word.search(window.lower()) is not None
+        return self.holds_word(window.lower())
+
+    def holds_word(self, lower: str, start: int = 0) -> bool:
+        """Whether ``lower[start:]``, lower-case text, holds one of the words."""
+        return self._any_word.search(lower, start) is not None

@@ -12,7 +12,7 @@ from extractors.keyword_gate import KeywordGate
 from extractors.relation_features import allowed
 from extractors.relation_findings import COMPONENT, CONFIDENCE, EntityGroups, Finding, RuleMention
 
-__all__ = ["pair_findings"]
+__all__ = ["pair_findings", "may_trigger"]
 
 _HEAD_GLUE = 40  # characters between the head and the trigger
 _REACH = 4  # mentions ahead of the head that a rule looks at (list items)
@@ -39,6 +39,29 @@ ANY_TRIGGER_GATE = KeywordGate((
     "derived from", "distilled from", "extension of", "variant of", "extend", "evaluated", "tested", "benchmarked",
     "validated", "assessed", "achiev", "for", "to", "address", "tackl", "solv",
 ))
+# `_ANY_TRIGGER` without ignoring case, for lower-case ASCII text (a third faster)
+_ANY_TRIGGER_LOWER = re.compile(_ANY_TRIGGER.pattern)
+
+
+def may_trigger(text: str, start: int, end: int) -> bool:
+    """Whether a trigger (`_ANY_TRIGGER`) stands in ``text[start:end]``: the window is
+    lower-cased once, for the gate and the search both (ASCII text; other text goes to the
+    case-blind regex).
+
+    Examples
+    --------
+    >>> text = "ToolX clearly Outperforms BaseNet"
+    >>> may_trigger(text, 5, 26), may_trigger(text, 5, 13), may_trigger("Xfor Y", 1, 6)
+    (True, False, False)
+    """
+    before = max(0, start - 1)  # the character before the window: the trigger's lookbehind reads it
+    window = text[before:end]
+    if not window.isascii():
+        return _ANY_TRIGGER.search(text, start, end) is not None
+    lower = window.lower()
+    return ANY_TRIGGER_GATE.holds_word(lower, start - before) and _ANY_TRIGGER_LOWER.search(lower, start - before) is not None
+
+
 # what may follow the trigger before the tail: articles, list glue, "(strong) baselines such as"
 _TAIL_GLUE = re.compile(
     r"(?:\s|,|\(|\)|\band\b|\bor\b|\bthe\b|\ba\b|\ban\b|\bstrong\b|\bexisting\b|\bprior\b|\bprevious\b|\bbaselines?\b|\bsuch as\b"
@@ -58,7 +81,7 @@ def pair_findings(mentions: list[RuleMention], text: str, bounds, groups: Entity
         if after.sentence != first.sentence:
             continue
         lead_end = min(after.start, first.end + _HEAD_GLUE + 60)
-        if not ANY_TRIGGER_GATE.may_match(text[first.end : lead_end]) or _ANY_TRIGGER.search(text, first.end, lead_end) is None:
+        if not may_trigger(text, first.end, lead_end):
             continue
         for j in range(i + 1, min(i + 1 + _REACH, len(mentions))):
             second = mentions[j]

@@ -76,3 +76,13 @@ def test_a_gate_says_whether_a_window_holds_one_of_its_words():
     for _ in range(5_000):
         window = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert gate.may_match(window) == any(word in window.lower() for word in gate.words), window
+
+
+def test_may_trigger_is_the_case_blind_search_of_the_window():
+    from extractors.pair_rules import may_trigger
+
+    for k, window in enumerate(_windows(8, 20_000)):
+        text = ("Xé-", "ab ", "", "(")[k % 4] + window + " tail"
+        start = (0, 1, 2, 3)[k % 4] if k % 8 < 4 else len(text) - len(window) - 5
+        end = len(text) - (k % 3)
+        assert may_trigger(text, start, end) == (_ANY_TRIGGER.search(text, start, end) is not None), (text, start, end)
