@@ -143,9 +143,16 @@ def _cue_in_apposition(text: str, end: int, first: re.Match) -> str | None:
 
 def _cue_before(text: str, start: int) -> str | None:
     """"benchmarks such as X", "the dataset X"; "evaluated on X" (Benchmark), "trained on X" (Dataset)."""
-    words = _words(text[max(0, start - 90) : start])[-10:]
-    if _CONTEXT_WORDS.isdisjoint([word.lower() for word in words]):
-        return None  # every answer but None needs a cue word or "on" (most names have neither)
+    window = text[max(0, start - 90) : start]
+    if window.isascii():
+        # the same words, lower-cased once (the walk reads them lower-cased but for punctuation)
+        words = _words(window.lower())[-10:]
+        if _CONTEXT_WORDS.isdisjoint(words):
+            return None  # every answer but None needs a cue word or "on" (most names have neither)
+    else:
+        words = _words(window)[-10:]
+        if _CONTEXT_WORDS.isdisjoint([word.lower() for word in words]):
+            return None
     after_on = False
     for k, word in enumerate(reversed(words)):
         lower = word.lower()

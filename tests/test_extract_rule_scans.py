@@ -306,7 +306,8 @@ def test_typing_context_answers_as_the_full_walk():
     from extractors.entity_typing import _cue_before, _cue_in_apposition, _first_words
 
     pieces = ["evaluated", "trained", "on", "across", "ON", "the", "Dataset", "benchmarks", "model", "called", "a", "an",
-              "new", "which", "is", "as", ",", "(", ":", ";", ".", " ", "X", "data", "task", "framework", "results"]
+              "new", "which", "is", "as", ",", "(", ":", ";", ".", " ", "X", "data", "task", "framework", "results",
+              "Évaluated", "\u0130n", "BENCHMARK"]
     rng = random.Random(9)
     for _ in range(20_000):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
