@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extractors.batching import batched
-from extractors.offsets import set_spans, span_at, text_of
+from extractors.offsets import set_spans, span_at, span_text, text_of
 
 __all__ = ["best_long_form", "initials_long_form", "find_abbreviations", "detect_abbreviations", "LONG_FORMS", "SHORT_FORMS"]
 
@@ -234,7 +234,7 @@ def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     inside = text_of(doc)[inside_start : bracket.end(1)]
     lead = len(inside) - len(inside.lstrip())
     short_span = span_at(doc, inside_start + lead, inside_start + lead + len(short))
-    if long_span is None or short_span is None or not _plausible(long_span.text, short):
+    if long_span is None or short_span is None or not _plausible(span_text(long_span), short):
         return None
     return long_span, short_span
 
@@ -257,7 +257,7 @@ def _definition_inside(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     inside_start = bracket.start(1) + len(bracket.group(1)) - len(bracket.group(1).lstrip())
     long_span = _trimmed(doc, inside_start + offset, inside_start + len(candidate))
     short_span = span_at(doc, word.start(1), word.end(1))
-    if long_span is None or short_span is None or not _plausible(long_span.text, short):
+    if long_span is None or short_span is None or not _plausible(span_text(long_span), short):
         return None
     return long_span, short_span
 

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from extractors.abbreviations import LONG_FORMS, SHORT_FORMS
 from extractors.candidates import ENTITY_SPANS, TITLE_CHARS
-from extractors.offsets import span_store, spans_of, text_of
+from extractors.offsets import span_store, span_text, spans_of, text_of
 from extractors.records import Entity, Evidence, Mention, PaperExtraction, Relation
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -167,7 +167,7 @@ def _bare_acronym(spans: list[tuple[Span, str, float]], typed_by: dict, introduc
         component == "kg_names"
         and typed_by.get((span.start, span.end)) == "default"
         and (span.start, span.end) not in introduced
-        and _ACRONYM.match(span.text) is not None
+        and _ACRONYM.match(span_text(span)) is not None
         for span, component, _ in spans
     )
 

@@ -64,7 +64,7 @@ def collect_candidates(doc: Doc, lexicon, extra_groups: tuple[str, ...]) -> list
             found.append(Candidate(span, known or span.label_ or UNTYPED, group, score))
     span = title_name(doc)
     if span is not None:
-        found.append(Candidate(span, lexicon.type_of(span.text) or UNTYPED, "kg_title", RELIABILITY["kg_title"]))
+        found.append(Candidate(span, lexicon.type_of(text[span.start_char : span.end_char]) or UNTYPED, "kg_title", RELIABILITY["kg_title"]))
     for phrase in title_phrases(doc):
         prior = lexicon.type_of(span_text(phrase.span)) or phrase.type
         found.append(Candidate(phrase.span, prior, "kg_title", RELIABILITY["kg_title"]))

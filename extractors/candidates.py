@@ -184,7 +184,7 @@ def _other_occurrences(doc: Doc, kept: list[Candidate]) -> list[Candidate]:
             if not text.startswith(name, position) or (end < len(text) and text[end].isalnum()):
                 continue
             span = span_at(doc, position, end)
-            if span is not None and span.text == name:
+            if span is not None and text[span.start_char : span.end_char] == name:  # span.text, without joining tokens
                 source = names[name]
                 added.append(Candidate(span, source.prior, source.component, source.confidence))
                 taken.add(position)

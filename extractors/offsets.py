@@ -77,8 +77,9 @@ def span_at(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     """The tokens that ``[start, end)`` touches, or None when it holds no token."""
     if end <= start:
         return None
-    first, last = token_at(doc, start), token_at(doc, end - 1)
-    if doc[first].idx + len(doc[first].text) <= start:
+    starts = token_starts(doc)
+    first, last = max(0, bisect_right(starts, start) - 1), max(0, bisect_right(starts, end - 1) - 1)  # `token_at`
+    if starts[first] + len(doc[first]) <= start:  # a token's length is its text's
         first += 1
     if first > last:
         return None
