@@ -197,7 +197,7 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
     text = text_of(doc)
     title_end = doc.user_data.get(TITLE_CHARS, 0)
     everything = spans_of(doc, ENTITY_SPANS)
-    texts = {m.start: span_text(m) for m in everything}
+    texts = {m.start: text[m.start_char : m.end_char] for m in everything}
     introduced: dict[int, Span] = {}
     defined = title_name(doc)
     if defined is not None:
@@ -212,7 +212,8 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
         # title names it ("FIRST: ... with Single Token Decoding" introduces FIRST)
         if defined is None and phrase.introduced and span_text(phrase.span).lower() not in known and phrase.span.start in by_start:
             introduced[phrase.span.start] = by_start[phrase.span.start]
-    mentions = [m for m in everything if texts[m.start].lower() not in known and m.label_ not in ("Task", "Metric")]
+    candidates = [m for m in everything if m.label_ not in ("Task", "Metric")]
+    mentions = [m for m in candidates if texts[m.start].lower() not in known]
     in_title = {texts[m.start] for m in mentions if m.end_char <= title_end}
     defined_forms = {span_text(s) for s in spans_of(doc, LONG_FORMS)} | {span_text(s) for s in spans_of(doc, SHORT_FORMS)}
     sentences = sentence_starts(doc)
@@ -225,14 +226,16 @@ def introduced_mentions(doc: Doc, known: frozenset[str] = frozenset()) -> list[S
         ):
             introduced[mention.start] = mention
             _follow_list(mentions, k, text, sentences, defined_forms, introduced)
-    for mention in everything:
-        if mention.label_ not in ("Task", "Metric") and _NAMING_BEFORE.search(text, max(0, mention.start_char - 10), mention.start_char):
+    for mention in candidates:
+        start = mention.start_char
+        # every naming verb ends in "ed": most names have none before them
+        if "ed" in text[max(0, start - 10) : start] and _NAMING_BEFORE.search(text, max(0, start - 10), start):
             introduced[mention.start] = mention
+    for mention in everything:
         # a name the abstract defines (an acronym) that the title also uses
         if texts[mention.start] in in_title and texts[mention.start] in defined_forms:
             introduced[mention.start] = mention
     starts = [m.start_char for m in mentions]
-    candidates = [m for m in everything if m.label_ not in ("Task", "Metric")]
     candidate_starts = [m.start_char for m in candidates]
     verbs = authors_verbs(text)
     for _, verb_end in verbs:
