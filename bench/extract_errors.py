@@ -10,6 +10,10 @@ Run from the repository root::
     python bench/extract_errors.py --pred /tmp/train.pred.jsonl --focus introduced
     python bench/extract_errors.py --pred /tmp/train.pred.jsonl --introduced-breakdown
 
+``--missing-examples N`` lists N introduced gold entities that no prediction holds or
+touches (the breakdown's "missing" bucket), each with the first sentence of the title or
+abstract that names it (``--papers``), so they can be grouped by how the paper introduces them.
+
 ``--introduced-breakdown`` counts why introduced entities are missed: found with the right
 type but called ``used`` (role), found under another type (type:GOLD->PRED), found with
 another span (boundary: a prediction's name holds it or lies inside it), or not found at
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -115,6 +120,34 @@ def introduced_breakdown(gold: list[dict], pred: list[dict], scorer) -> Counter:
     return counts
 
 
+def _sentence(paper: dict, names: list[str]) -> str:
+    """The title, or the first abstract sentence, that holds one of ``names`` (case folded)."""
+    folded = [n.lower() for n in names if n]
+    if any(n in paper.get("title", "").lower() for n in folded):
+        return "TITLE: " + paper["title"]
+    for sentence in re.split(r"(?<=[.!?])\s+", paper.get("abstract", "")):
+        if any(n in sentence.lower() for n in folded):
+            return sentence
+    return ""
+
+
+def missing_introduced(gold: list[dict], pred: list[dict], papers: list[dict], scorer) -> list[tuple[dict, str, str]]:
+    """(entity, paper title, sentence) for every introduced gold entity of the breakdown's
+    "missing" bucket: no prediction matches it, holds it or lies inside it."""
+    by_title = {scorer.title_key(p["title"]): p for p in pred}
+    text_of = {scorer.title_key(p["title"]): p for p in papers}
+    found = []
+    for paper in gold:
+        key = scorer.title_key(paper["title"])
+        predicted = by_title.get(key, {}).get("entities", [])
+        for entity in paper["entities"]:
+            if entity.get("role") != "introduced" or any(scorer.overlaps(scorer.forms(entity), scorer.forms(p)) for p in predicted):
+                continue
+            names = [entity["name"], *(entity.get("aliases") or [])]
+            found.append((entity, paper["title"], _sentence(text_of.get(key, {}), names)))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=_DEFAULT_GOLD)
@@ -122,9 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scorer", type=Path, default=_SCORER)
     parser.add_argument("--focus", default="typed", help="typed, introduced, or one of the six types")
     parser.add_argument("--kind", choices=("FN", "FP", "both"), default="both")
+    parser.add_argument("--papers", type=Path, default=_DEFAULT_GOLD.with_name("train.papers.jsonl"))
+    parser.add_argument("--missing-examples", type=int, default=0, help="list this many introduced entities nothing found, with their sentence")
     parser.add_argument("--introduced-breakdown", action="store_true", help="only count why introduced entities are missed")
     args = parser.parse_args(argv)
     scorer = _scorer(args.scorer)
+    if args.missing_examples:
+        missing = missing_introduced(_records(args.gold), _records(args.pred), _records(args.papers), scorer)
+        for entity, title, sentence in missing[: args.missing_examples]:
+            print(f"{entity['type']}\t{entity['name']}\t| {sentence}")
+        print(f"{len(missing)} introduced gold entities not found at all", file=sys.stderr)
+        return 0
     if args.introduced_breakdown:
         for fate, count in introduced_breakdown(_records(args.gold), _records(args.pred), scorer).most_common():
             print(f"{fate}\t{count}")
