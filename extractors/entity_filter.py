@@ -35,11 +35,12 @@ from kg.atomic import atomic_write
 from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
 from extractors.own_phrases import COMPONENT as OWN_COMPONENT, own_phrases
+from extractors.own_spans import OwnSpanModel, own_span_scores
 from extractors.own_variants import promote_variants
 from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "OWN_SOURCE", "own_only",
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "add_own_spans", "OWN_SOURCE", "own_only",
            "span_scored_features", "default_filter_path",
            "Gazetteer", "gazetteer", "external_features"]
 
@@ -250,8 +251,9 @@ class EntityFilter:
     ``"introduced"``), with the provenance of their training."""
 
     def __init__(self, typing: SparseLogisticModel, role: SparseLogisticModel, provenance: dict | None = None, spans: SpanClassifier | None = None,
-                 external: dict | None = None):
+                 external: dict | None = None, own_spans: OwnSpanModel | None = None):
         self.spans = spans
+        self.own_spans = own_spans  # the proposer of introduced names (`extractors.own_spans`), or None
         self.external_table = external  # an `extractors.external_data.external_names` table, or None
         self.external = gazetteer(external)
         self.cues = bool((provenance or {}).get("role_cues"))
@@ -275,7 +277,8 @@ class EntityFilter:
         data = {"kind": "entity filter: keep/type and role logistic regressions over entity features",
                 "provenance": self.provenance, "typing": self.typing.to_json(), "role": self.role.to_json(),
                 **({"spans": self.spans.model.to_json()} if self.spans is not None else {}),
-                **({"external": self.external_table} if self.external_table else {})}
+                **({"external": self.external_table} if self.external_table else {}),
+                **({"own_spans": self.own_spans.model.to_json()} if self.own_spans is not None else {})}
         with atomic_write(Path(path)) as handle:
             json.dump(data, handle, separators=(",", ":"))  # compact: the span classifier alone has ~30,000 features
             handle.write("\n")
@@ -286,8 +289,9 @@ class EntityFilter:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             spans = SpanClassifier(SparseLogisticModel.from_json(data["spans"])) if "spans" in data else None
+            own_spans = OwnSpanModel(SparseLogisticModel.from_json(data["own_spans"])) if "own_spans" in data else None
             return cls(SparseLogisticModel.from_json(data["typing"]), SparseLogisticModel.from_json(data["role"]), data.get("provenance"), spans,
-                       data.get("external"))
+                       data.get("external"), own_spans)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ValueError(f"{path}: not an entity filter ({error})") from None
 
@@ -302,7 +306,9 @@ class EntityFilter:
             entities = [*record.entities, *new_entities(record.entities, found)]
             entities += new_entities(tuple(entities), own)
             examples = span_scored_features(entities, found, record.title, abstract, cues=self.cues, external=self.external)
-        return entities, mark_own_phrases(entities, examples, own)
+        proposed = self.own_spans.entities(record.title, abstract) if self.own_spans is not None else []
+        return add_own_spans(entities, mark_own_phrases(entities, examples, own), proposed, record.title, abstract,
+                             span_scored=self.spans is not None, cues=self.cues, external=self.external)
 
     def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
         """For each entity's features: ``("drop", "")`` or the (type, role) it should have."""
@@ -376,6 +382,22 @@ def mark_own_phrases(entities: list[Entity], examples: list[set[str]], own: list
             features = features | {"cue:inside_own_phrase"}  # "feed-forward reconstruction" of "feed-forward reconstruction model"
         marked.append(features)
     return marked
+
+
+def add_own_spans(entities: list[Entity], examples: list[set[str]], proposed: list[Entity], title: str, abstract: str, *,
+                  span_scored: bool = True, statistical: bool = True, cues: bool = False,
+                  external: Gazetteer | None = None) -> tuple[list[Entity], list[set[str]]]:
+    """``entities`` and their features with the proposed names of `extractors.own_spans`
+    that none of them has (span score 0 where the others have one: ``span_scored``), and
+    ``own_span>=0.x`` on every entity a proposed phrase names."""
+    if not proposed:
+        return entities, examples
+    added = new_entities(tuple(entities), proposed)
+    entities = [*entities, *added]
+    examples = [*examples, *(entity_features(e, title, abstract, statistical=statistical, cues=cues, span_score=0.0 if span_scored else None,
+                                             external=external) for e in added)]
+    marks = own_span_scores(entities, proposed)
+    return entities, [features | {mark} if mark else features for features, mark in zip(examples, marks)]
 
 
 def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list[Entity]:

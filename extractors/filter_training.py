@@ -28,8 +28,9 @@ from pathlib import Path
 from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import (CLASSES, DROP, OWN_SOURCE, STATISTICAL, EntityFilter, Gazetteer, entity_features, gazetteer,
-                                      is_introduced, mark_own_phrases, new_entities, own_only, span_scored_features)
+from extractors.entity_filter import (CLASSES, DROP, OWN_SOURCE, STATISTICAL, EntityFilter, Gazetteer, add_own_spans, entity_features,
+                                      gazetteer, is_introduced, mark_own_phrases, new_entities, own_only, span_scored_features)
+from extractors.own_spans import cross_validated_own_spans
 from extractors.own_phrases import own_phrases as find_own_phrases
 from extractors.own_variants import promote_variants
 from extractors.external_data import external_names
@@ -139,7 +140,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
                  folds: int = 5, l2: float = 10.0, ner_seed: int = 0, ner_holdout: float = 0.15,
                  span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
                  oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = (),
-                 own_phrases: bool = False, own_variants: bool = False) -> dict:
+                 own_phrases: bool = False, own_variants: bool = False, own_spans: bool = False, own_span_l2: float = 1.0,
+                 own_span_threshold: float = 0.3) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -158,6 +160,9 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     `extractors.own_phrases`) to the candidates and ``cue:own_phrase`` to the features;
     ``own_variants`` makes the variants of an introduced name introduced
     (`extractors.own_variants.promote_variants`) before the thresholds are chosen.
+    ``own_spans`` trains the proposer of introduced names (`extractors.own_spans`, L2
+    ``own_span_l2``, keep threshold ``own_span_threshold``) on the same folds: the filter
+    learns from each paper's out-of-fold proposals and ships with the proposer fitted on all.
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -168,8 +173,13 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     table = external_names(list(external)) if external else None
     names = gazetteer(table)
     spans, span_classifier = _spans(annotated, records, candidates, folds=folds, seed=seed, l2=span_l2, threshold=span_threshold)
-    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names, own_phrases)
-                   for (paper, gold_record), record, found in zip(annotated, records, spans)]
+    if own_spans:
+        proposed, own_span_model = cross_validated_own_spans([paper for paper, _ in annotated], [g["entities"] for _, g in annotated],
+                                                             folds=folds, seed=seed, l2=own_span_l2, threshold=own_span_threshold)
+    else:
+        proposed, own_span_model = [[] for _ in annotated], None
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names, own_phrases, own)
+                   for (paper, gold_record), record, found, own in zip(annotated, records, spans, proposed)]
     order = list(range(len(papers_data)))
     random.Random(seed).shuffle(order)
     fold_of = {paper: k % folds for k, paper in enumerate(order)}
@@ -229,6 +239,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         "gold": {"path": Path(gold).name, "sha256": _sha256(gold)},
         "candidates": candidates, "seed": seed, "folds": folds, "l2": l2, "role_cues": cues, "per_type_drop": per_type_drop,
         **({"own_phrases": True} if own_phrases else {}), **({"own_variants": True} if own_variants else {}),
+        **({"own_spans": {"l2": own_span_l2, "keep_name_at": own_span_threshold}} if own_spans else {}),
         **({"span_classifier": {"l2": span_l2, "keep_below_none": span_threshold}} if span_classifier else {}),
         **({"external": [{"path": f"{Path(path).parent.name}/{Path(path).name}", "sha256": _sha256(path)} for path in external]} if external else {}),
         "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
@@ -236,7 +247,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         **{k: v for k, v in summary.items() if k != "typed_f1_by_drop_threshold"},
         "note": "scores on the training papers, out of fold; where the tagger trained on a paper, entities only it found are left out",
     }
-    EntityFilter(typing, role, provenance, span_classifier, table).save(out)
+    EntityFilter(typing, role, provenance, span_classifier, table, own_span_model).save(out)
     return summary
 
 
@@ -281,10 +292,12 @@ def _spans(annotated, records: list[PaperExtraction], candidates: str, **options
 
 
 def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool, spans: list[Entity] | None = None,
-              cues: bool = False, external: Gazetteer | None = None, own_phrases: bool = False) -> _PaperExamples:
+              cues: bool = False, external: Gazetteer | None = None, own_phrases: bool = False,
+              proposed: list[Entity] = ()) -> _PaperExamples:
     """The entities of one paper that are examples, with their features and labels
     (with ``spans``, the span classifier's out-of-fold entities, the new ones join; with
-    ``own_phrases``, the phrases the abstract introduces, as `EntityFilter.candidates_of` does)."""
+    ``own_phrases``, the phrases the abstract introduces, and ``proposed``, the out-of-fold
+    proposals of `extractors.own_spans`, as `EntityFilter.candidates_of` does)."""
     entities = [e for e in record.entities if statistical or any(m.component != STATISTICAL for m in e.mentions)]
     abstract = paper.get("abstract") or ""
     own = find_own_phrases(record.title, abstract) if own_phrases else []
@@ -296,6 +309,8 @@ def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistic
         entities += new_entities(tuple(entities), own)
         features = span_scored_features(entities, spans, record.title, abstract, statistical=statistical, cues=cues, external=external)
     features = mark_own_phrases(entities, features, own)
+    entities, features = add_own_spans(entities, features, list(proposed), record.title, abstract, span_scored=spans is not None,
+                                       statistical=statistical, cues=cues, external=external)
     labels = [label_entity(e, gold_record["entities"]) for e in entities]
     return _PaperExamples(entities, features, labels, gold_record["entities"])
 
