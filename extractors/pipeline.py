@@ -37,7 +37,7 @@ from extractors.entity_filter import default_filter_path, load_filter
 from extractors.offsets import release_spans
 from extractors.records import PaperExtraction
 
-__all__ = ["PROFILES", "EXTRACTOR_VERSION", "load_pipeline", "paper_doc", "extract"]
+__all__ = ["PROFILES", "EXTRACTOR_VERSION", "BATCH_SIZE", "load_pipeline", "paper_doc", "extract"]
 
 log = logging.getLogger("kg.extract")
 
@@ -52,6 +52,10 @@ _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input
 _MAX_LENGTH = 2_000_000
 _TOKENIZER_CACHE = 100_000  # distinct chunks whose tokens spaCy keeps (its default: 10,000)
+# papers per batch: each rule component runs over a batch before the next one starts, and longer
+# runs of one component are faster (fast profile on the bundled corpus, passes interleaved: 1.12 ms
+# an abstract at 64, 1.05 at 256, 1.03 at 400; the same records) for ~20 MB more at the peak
+BATCH_SIZE = 256
 
 
 def _register_components() -> None:
@@ -156,7 +160,7 @@ def paper_doc(nlp: Language, paper_id: str, title: str, abstract: str) -> Doc:
     return doc
 
 
-def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size: int = 64) -> Iterator[PaperExtraction]:
+def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size: int = BATCH_SIZE) -> Iterator[PaperExtraction]:
     """One `PaperExtraction` per ``(paper_id, title, abstract)``, in input order.
 
     Offsets in the records index the strings as given.

@@ -37,7 +37,7 @@ def extract_papers(
     papers: Iterable[Paper],
     *,
     profile: str = "accurate",
-    batch_size: int = 64,
+    batch_size: int = 256,  # extractors.pipeline.BATCH_SIZE (kg/ imports no spaCy module until it extracts)
     progress: bool = False,
 ) -> Iterator[PaperExtraction]:
     """One `PaperExtraction` per paper, in input order.
