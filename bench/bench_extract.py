@@ -129,7 +129,7 @@ def _component_ms(nlp, items, repeat: int) -> list[tuple[str, float]]:
 
 def _speed_section(repeat: int, command: str) -> str:
     pinned = _one_core()
-    from extractors.pipeline import extract, load_pipeline
+    from extractors.pipeline import BATCH_SIZE, extract, load_pipeline
     from kg.corpus import read_corpus
 
     papers = read_corpus().papers
@@ -143,7 +143,7 @@ def _speed_section(repeat: int, command: str) -> str:
         rates[profile] = _rate(lambda: list(extract(nlp, items)), count, repeat)
         if profile == "fast":
             components = _component_ms(nlp, items, repeat)
-        rows.append((f"`{profile}` ({nlp.meta['name']}: {', '.join(nlp.pipe_names)})", rates[profile]))
+        rows.append((f"`{profile}` ({nlp.meta['name']}: {', '.join(nlp.pipe_names)}; batches of {BATCH_SIZE})", rates[profile]))
         if "kg_relations" in nlp.pipe_names:
             with nlp.select_pipes(disable=["kg_relations"]):
                 entities_only = _rate(lambda: list(extract(nlp, items)), count, repeat)
