@@ -38,6 +38,7 @@ _FOLD = re.compile(r"[\s\-\u2010-\u2015_]+")
 _LEADING_THE = re.compile(r"^the\s+")
 _GROUPED = "grouped mentions"  # span_store key: (the entity Span list, its groups)
 _TYPED = "group types"  # span_store key: (the groups, their voted types)
+_SOURCES = "typing sources"  # span_store key: (the entity Span list, how each mention got its type)
 
 
 # names repeat across papers (a field's vocabulary of names); bounded, so memory stays flat
@@ -145,9 +146,19 @@ def doc_to_extraction(doc: Doc, *, paper_id: str, title: str, extractor: str, ve
 
 
 def typing_sources(doc: Doc) -> dict[tuple[int, int], str]:
-    """How each entity mention got its type (token span -> "word", "context", ...)."""
+    """How each entity mention got its type (token span -> "word", "context", ...).
+
+    Computed once per entity list (the group types and the records both ask); callers must
+    not change it.
+    """
     entities = spans_of(doc, ENTITY_SPANS)
-    return dict(zip(((s.start, s.end) for s in entities), doc.spans[ENTITY_SPANS].attrs.get("typed_by", ()) if entities else ()))
+    store = span_store(doc)
+    kept = store.get(_SOURCES)
+    if kept is not None and kept[0] is entities:
+        return kept[1]
+    sources = dict(zip(((s.start, s.end) for s in entities), doc.spans[ENTITY_SPANS].attrs.get("typed_by", ()) if entities else ()))
+    store[_SOURCES] = (entities, sources)
+    return sources
 
 
 def vote_type(members: list[tuple[Span, str, float]], typed_by: dict[tuple[int, int], str]) -> str:
