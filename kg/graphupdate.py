@@ -64,6 +64,8 @@ log = logging.getLogger("kg.graph")
 STORE_DIR = BUILD_STORE
 # Papers rewritten per step: one step = forget keys, remove + load graphs, flush, store keys.
 _STEP = 5_000
+# Changed corpus subjects forgotten (one state transaction) and replaced together.
+_REPLACED_BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,17 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
     written: list[tuple[str, str, int, str | None]] = []
     tail = f" <{iris.corpus_graph}> .\n"
     entity_prefix = iris.base + "entity/"
+    replaced: list[tuple[str, list[str]]] = []  # changed subjects the store holds: replaced a batch at a time
+
+    def replace_batch() -> None:
+        keys = [key for key, _ in replaced]
+        old = state.corpus_lines(keys)
+        state.forget_corpus(keys)  # one transaction for the batch, before any of it is touched
+        for key, lines in replaced:
+            _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines, old=old.get(key))
+            loader.add_nquads(lines)
+        replaced.clear()
+
     for subject, group in groupby(triples, key=lambda triple: triple[0]):
         key = str(subject)
         if key in seen:
@@ -293,12 +306,14 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
         if stored.get(key) == digest:
             continue
         if key in stored or key in unknown:
-            old = state.corpus_lines((key,)).get(key)
-            state.forget_corpus((key,))
-            _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines, old=old)
-        loader.add_nquads(lines)
+            replaced.append((key, lines))
+            if len(replaced) >= _REPLACED_BATCH:
+                replace_batch()
+        else:
+            loader.add_nquads(lines)
         # an entity's lines are kept: its counts change in most increments
         written.append((key, digest, len(set(lines)), "".join(lines) if key.startswith(entity_prefix) else None))
+    replace_batch()
     gone = [key for key in gone_candidates if key not in seen]
     old_lines = state.corpus_lines(gone)
     for key in gone:
@@ -321,10 +336,14 @@ def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode,
     counts, and a relation with one more supporting paper loses only its old count, not
     its whole list of papers.
     """
+    if old is not None:  # compared as lines (one writer, one form per term): only the lines gone are parsed
+        kept_lines = set(keep)
+        gone = "".join(line for line in old.splitlines(keepends=True) if line not in kept_lines)
+        for quad in ox.parse(gone, format=ox.RdfFormat.N_QUADS):
+            store.remove(quad)
+        return
     kept = set(ox.parse("".join(keep), format=ox.RdfFormat.N_QUADS)) if keep else set()
-    quads = (ox.parse(old, format=ox.RdfFormat.N_QUADS) if old is not None
-             else list(store.quads_for_pattern(subject, None, None, graph)))
-    for quad in quads:
+    for quad in list(store.quads_for_pattern(subject, None, None, graph)):
         if quad not in kept:
             store.remove(quad)
 
