@@ -53,8 +53,9 @@ _STATISTICAL = "kg_ner"
 _MAX_LENGTH = 2_000_000
 _TOKENIZER_CACHE = 100_000  # distinct chunks whose tokens spaCy keeps (its default: 10,000)
 # papers per batch: each rule component runs over a batch before the next one starts, and longer
-# runs of one component are faster (fast profile on the bundled corpus, passes interleaved: 1.12 ms
-# an abstract at 64, 1.05 at 256, 1.03 at 400; the same records) for ~20 MB more at the peak
+# runs of one component are faster (fast profile, passes interleaved, median ms an abstract at 64 /
+# 256 papers: bundled corpus 1.12 / 1.05, corpus + train + dev 1.06 / 1.04, 512 no faster; the same
+# records) for ~20 MB more at the peak
 BATCH_SIZE = 256
 
 
