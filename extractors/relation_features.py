@@ -18,7 +18,8 @@ Features are strings (types, roles, the words between, trigger hits of
 classifier of `extractors.sparse_logistic` weighs, and what the whole paper says of the
 pair, joined with its types: whether the head is the paper's main or an introduced
 system, whether the two share a sentence, the tail's standing (rivals of its type, where
-it first stands, the title), the relations its sentences signal. A relation of the
+it first stands, the title), the relations its sentences signal, and where its sentences
+stand in the abstract's story (`extractors.relation_discourse`). A relation of the
 paper's own system is often read across sentences (a third of the annotated ones): a
 benchmark in the results sentence, a task in the title. The context with the strongest
 trigger gives the evidence sentence.
@@ -39,6 +40,7 @@ from extractors.aggregate import FIELD_SEPARATOR, group_mentions, typing_sources
 from extractors.candidates import TITLE_CHARS
 from extractors.offsets import span_at, span_text, text_of
 from extractors.records import Entity
+from extractors.relation_discourse import family, own_work_start, story_features
 from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -458,6 +460,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
     for view in views:
         type_counts[view.type] = type_counts.get(view.type, 0) + 1
     sentence_count = len(sentence_spans)
+    boundary = own_work_start(text, sentence_spans)
     standings: dict[str, str] = {}
     # what each entity adds to its pairs' features: (spans bin, introduced, in the title)
     marks = {id(v): (_bin(len(v.spans)), int(v.introduced), int(0 in v.by_sentence)) for v in views}
@@ -490,5 +493,6 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         if standing is None:
             standing = standings[tail.key] = _standing(tail, type_counts, sentence_count)
         features.update(_paper_features(pair, types, head is main, shared, standing))
+        features.update(story_features(pair.contexts, head.by_sentence, tail.by_sentence, family(head.type, tail.type), boundary))
         candidates.append(pair)
     return candidates
