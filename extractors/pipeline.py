@@ -145,8 +145,11 @@ def load_pipeline(profile: str = "accurate", *, entity_filter: bool = True) -> L
 
 
 def _clean(text: str) -> str:
-    """Control characters become spaces (offsets stay valid: one character for one)."""
-    return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text) if not text.isprintable() else text
+    """Control characters become spaces (offsets stay valid: one character for one); line
+    breaks and tabs are kept."""
+    if text.isprintable() or text.replace("\n", " ").replace("\t", " ").isprintable():
+        return text  # most text, and text whose only other characters are line breaks and tabs
+    return "".join(c if c.isprintable() or c in "\n\t" else " " for c in text)
 
 
 def paper_doc(nlp: Language, paper_id: str, title: str, abstract: str) -> Doc:

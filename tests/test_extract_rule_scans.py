@@ -358,3 +358,14 @@ def test_the_words_after_a_name_read_once_answer_as_their_windows():
         first = _WORD_OF_TYPING.search(text, end, end + 120)
         found = None if first is None else _cue_in_apposition(text, end, first) or _cue_after(text, end, first)
         assert found == _cue_word_by_windows(text, end), (text, end)
+
+
+def test_clean_is_the_per_character_rule():
+    """Text whose only non-printable characters are line breaks and tabs comes back as it is."""
+    from extractors.pipeline import _clean
+
+    rng = random.Random(12)
+    pieces = ["a", " ", "\n", "\t", "\x00", "\x07", "\u2028", "é", "\x85", "\r", "\ufeff"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert _clean(text) == "".join(c if c.isprintable() or c in "\n\t" else " " for c in text), repr(text)
