@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS corpus_lines (subject TEXT PRIMARY KEY, lines TEXT NO
 CREATE TABLE IF NOT EXISTS graph_quads (id TEXT PRIMARY KEY, quads INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outlines (id TEXT PRIMARY KEY, outline TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS paper_mentions (id TEXT PRIMARY KEY, paper TEXT NOT NULL, date TEXT, entities TEXT NOT NULL);
+-- Covering indexes: which papers need extracting is answered without reading the JSON texts
+-- (hundreds of megabytes at 100,000 papers; a second of a 1,000-paper increment when cold).
+CREATE INDEX IF NOT EXISTS papers_text ON papers (id, text_hash);
+CREATE INDEX IF NOT EXISTS extractions_current ON extractions (id, text_hash, profile, version);
 CREATE TABLE IF NOT EXISTS input_files (source TEXT PRIMARY KEY, options TEXT NOT NULL, size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, read INTEGER NOT NULL, merged INTEGER NOT NULL, ids TEXT NOT NULL,
     keys TEXT NOT NULL);
