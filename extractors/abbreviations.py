@@ -27,6 +27,7 @@ SHORT_FORMS = "kg_short_forms"
 
 _BRACKET = re.compile(r"\(([^()\n]{1,100})\)")  # longer brackets are prose, not definitions
 _WINDOW_CHARS = 200  # enough for the longest long form Schwartz-Hearst allows
+_LIST_BREAK = re.compile(r"[,;]")  # the short form ends at the bracket's first comma or semicolon
 # a clause ends at ".", "!", "?", ";" or ":" and a space, or at a line break (r"[.!?;:]\s|\n"), written
 # to open with one character class: the regex engine skips to those few characters
 _CLAUSE_END = re.compile(r"[.!?;:\n](?:(?<=\n)|(?<=[.!?;:])\s)")
@@ -216,7 +217,7 @@ def _definition_before(doc: Doc, bracket: re.Match) -> tuple[Span, Span] | None:
     # "(or PBT)", "(aka PBT)": the connective is not part of the short form
     connective = _ALSO.match(bracket.group(1))
     inside_start = bracket.start(1) + (connective.end() if connective else 0)
-    short = re.split(r"[,;]", bracket.group(1)[connective.end() if connective else 0 :], maxsplit=1)[0].strip()
+    short = _LIST_BREAK.split(bracket.group(1)[connective.end() if connective else 0 :], maxsplit=1)[0].strip()
     if not _is_short_form(short):
         return None
     open_char = bracket.start()

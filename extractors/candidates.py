@@ -44,19 +44,22 @@ _NOT_LIST_ITEMS = frozenset({"We", "Our", "The", "This", "These", "It", "In", "O
 def _resolve_overlaps(candidates: list[Candidate], statistical: frozenset[str] = frozenset()) -> list[Candidate]:
     """Rules before the statistical groups, then longest first, then most reliable;
     a token belongs to one candidate at most."""
+    # each candidate's span read once into a tuple that sorts as the ranking does (ties: in input
+    # order, as a stable sort by the ranking alone keeps them)
     ranked = sorted(
-        candidates,
-        key=lambda c: (c.component in statistical, -(c.span.end_char - c.span.start_char), -c.confidence, c.span.start),
+        [(c.component in statistical, (span := c.span).start_char - span.end_char, -c.confidence, span.start, span.end, k)
+         for k, c in enumerate(candidates)]
     )
     taken: set[int] = set()
     kept = []
-    for candidate in ranked:
-        tokens = range(candidate.span.start, candidate.span.end)
+    for _, _, _, start, end, k in ranked:
+        tokens = range(start, end)
         if not taken.isdisjoint(tokens):
             continue
         taken.update(tokens)
-        kept.append(candidate)
-    return sorted(kept, key=lambda c: c.span.start)
+        kept.append((start, len(kept), k))  # by start, and in the ranking's order at one start
+    kept.sort()
+    return [candidates[k] for _, _, k in kept]
 
 
 # the next item of a list: ", Item", ", and Item", " and Item" (an item: 1-3 capitalised words)

@@ -61,7 +61,8 @@ class EntityGroups:
         key = self.key_of.get((span.start, span.end))
         if key is None:  # a mention no group holds: its own name
             key = normalise_name(span_text(span))
-        return key, self.type_of.get(key, span.label_)
+        voted = self.type_of.get(key)
+        return key, voted if voted is not None else span.label_  # a label's text is a string store lookup
 
     def introduced(self) -> set[str]:
         """The keys of the entities the paper introduces."""
