@@ -18,14 +18,13 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.tokens import Doc, Span
 
 from extractors.batching import BatchedComponent
 from extractors.offsets import set_spans
 from extractors.records import ENTITY_TYPES
 
-__all__ = ["Lexicon", "LexiconError", "load_lexicon", "LexiconMatcher", "LEXICON_SPANS"]
+__all__ = ["Lexicon", "LexiconError", "load_lexicon", "LexiconMatcher", "LEXICON_SPANS", "longest_matches"]
 
 LEXICON_SPANS = "kg_lexicon"
 _PLURAL_TYPES = {"Method", "Task", "Metric"}
@@ -122,9 +121,32 @@ class LexiconMatcher(BatchedComponent):
                 matcher.add(entity_type, list(nlp.tokenizer.pipe(forms)))
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = self.exact(doc, as_spans=True) + self.folded(doc, as_spans=True)
-        set_spans(doc, LEXICON_SPANS, filter_spans(spans))
+        # Spans only for the matches kept (each Span reads three Token objects)
+        kept = longest_matches(self.exact(doc) + self.folded(doc))
+        set_spans(doc, LEXICON_SPANS, [Span(doc, start, end, label=key) for key, start, end in kept])
         return doc
+
+
+def longest_matches(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """``spacy.util.filter_spans`` on a matcher's (key, start, end) tuples: longest first
+    (ties: the earlier start, then the earlier match), no two sharing a first or last
+    token, in order of start.
+
+    Examples
+    --------
+    >>> longest_matches([(1, 0, 1), (2, 0, 2), (3, 1, 3), (4, 3, 4)])
+    [(2, 0, 2), (4, 3, 4)]
+    """
+    ranked = sorted(matches, key=lambda match: (match[2] - match[1], -match[1]), reverse=True)
+    kept = []
+    seen: set[int] = set()
+    for match in ranked:
+        # the first and last tokens, as filter_spans tests them
+        if match[1] not in seen and match[2] - 1 not in seen:
+            kept.append(match)
+            seen.update(range(match[1], match[2]))
+    kept.sort(key=lambda match: match[1])
+    return kept
 
 
 @Language.factory("kg_lexicon", default_config={"path": None})

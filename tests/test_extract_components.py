@@ -216,3 +216,22 @@ def test_generic_phrases_are_dropped_from_merged_candidates(rules):
 def test_roles(rules, title, abstract, introduced):
     doc = run(rules, title, abstract)
     assert [s.text for s in doc.spans[INTRODUCED_SPANS]] == introduced
+
+
+def test_longest_matches_is_filter_spans_on_tuples(blank):
+    import random
+
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from extractors.lexicon import longest_matches
+
+    doc = blank(" ".join(["w"] * 12))
+    rng = random.Random(6)
+    for _ in range(3_000):
+        matches = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randint(0, 11)
+            matches.append((rng.randint(1, 3), start, rng.randint(start + 1, min(12, start + 4))))
+        expected = filter_spans([Span(doc, start, end, label=key) for key, start, end in matches])
+        assert [(s.label, s.start, s.end) for s in expected] == longest_matches(matches), matches
