@@ -64,6 +64,8 @@ __all__ = ["STATE_FILE", "BuildError", "BuildState", "text_hash", "extractor_ver
 STATE_FILE = "state.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, json TEXT NOT NULL);
+-- each paper's `json_digest`, kept beside it: the graph update asks for all of them on every run
+CREATE TABLE IF NOT EXISTS paper_digests (id TEXT PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS extractions (
     id TEXT PRIMARY KEY, text_hash TEXT NOT NULL, profile TEXT NOT NULL, version TEXT NOT NULL, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS graphs (id TEXT PRIMARY KEY, key TEXT NOT NULL);
@@ -101,6 +103,11 @@ def text_hash(paper: Paper) -> str:
     """
     data = "\x1f".join((paper.id, paper.title, paper.abstract)).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def json_digest(text: str) -> str:
+    """Digest of a paper's stored JSON text (`BuildState.paper_hashes`): metadata included."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def extractor_version(profile: str) -> str:
@@ -198,8 +205,13 @@ class BuildState:
             rows = [(paper.id, text_hash(paper), json.dumps(paper_to_json(paper), ensure_ascii=False, sort_keys=True))
                     for paper in chunk]
             known = self._by_ids("SELECT id, json FROM papers", [pid for pid, _, _ in rows])
-            changed += self._transaction("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)",
-                                         [row for row in rows if known.get(row[0]) != row[2]])
+            rows = [row for row in rows if known.get(row[0]) != row[2]]
+            with self._db:  # one transaction: a paper never without its digest
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO paper_digests VALUES (?, ?)",
+                                     [(pid, json_digest(text)) for pid, _, text in rows])
+            changed += len(rows)
         return changed
 
     def papers_by_ids(self, ids: Iterable[str]) -> dict[str, Paper]:
@@ -215,6 +227,7 @@ class BuildState:
         ids = [(pid,) for pid in ids]
         self._transaction("DELETE FROM outlines WHERE id = ?", ids)
         self._transaction("DELETE FROM extractions WHERE id = ?", ids)
+        self._transaction("DELETE FROM paper_digests WHERE id = ?", ids)
         return self._transaction("DELETE FROM papers WHERE id = ?", ids)
 
     def paper_ids(self) -> set[str]:
@@ -232,8 +245,12 @@ class BuildState:
 
     def paper_hashes(self) -> dict[str, str]:
         """Paper id -> digest of its stored JSON (metadata included)."""
-        return {pid: hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-                for pid, text in self._db.execute("SELECT id, json FROM papers")}
+        missing = list(self._db.execute(  # papers stored before the digests were kept: digested once
+            "SELECT p.id, p.json FROM papers p LEFT JOIN paper_digests d ON d.id = p.id WHERE d.id IS NULL"))
+        if missing:
+            self._transaction("INSERT OR REPLACE INTO paper_digests VALUES (?, ?)",
+                              ((pid, json_digest(text)) for pid, text in missing))
+        return dict(self._db.execute("SELECT d.id, d.digest FROM paper_digests d JOIN papers p ON p.id = d.id"))
 
     # extractions
     def pending_extraction(self, *, profile: str, version: str) -> list[str]:
