@@ -369,3 +369,16 @@ def test_clean_is_the_per_character_rule():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert _clean(text) == "".join(c if c.isprintable() or c in "\n\t" else " " for c in text), repr(text)
+
+
+def test_own_subject_lookahead_finds_what_the_bare_regex_finds():
+    from extractors.relation_patterns import OWN_SUBJECT
+
+    bare = re.compile(OWN_SUBJECT.pattern.removeprefix("(?=[OoWwIiTt])"))
+    assert bare.pattern != OWN_SUBJECT.pattern
+    pieces = ["our", "Our", "we", "We", "it", "It", "its", "the proposed", "The proposed", "model", "models", "new",
+              "-", " ", "x", "owe", "twit", "framework", "dataset", ",", "Ü"]
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) + rng.choice(("", " ", " ")) for _ in range(rng.randint(0, 9)))
+        assert [m.span() for m in OWN_SUBJECT.finditer(text)] == [m.span() for m in bare.finditer(text)], text
