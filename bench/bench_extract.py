@@ -188,7 +188,7 @@ def _speed_section(repeat: int, command: str) -> str:
     lines += [
         "",
         "Where a `fast` abstract's time goes (CPU ms per abstract, best pass; each step over all the corpus's Docs "
-        "in turn, where `extract` runs each component over 64 at a time, so the sum differs a little from 1 / rate):",
+        f"in turn, where `extract` runs each component over {BATCH_SIZE} at a time, so the sum differs a little from 1 / rate):",
         "",
         "| step | ms per abstract |",
         "|---|---|",
