@@ -35,12 +35,13 @@ from kg.atomic import atomic_write
 from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
 from extractors.own_phrases import COMPONENT as OWN_COMPONENT, own_phrases
+from extractors.nesting import nesting_features
 from extractors.own_spans import OwnSpanModel, own_span_scores
 from extractors.own_variants import promote_variants
 from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "add_own_spans", "OWN_SOURCE", "own_only",
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "add_own_spans", "add_nesting", "OWN_SOURCE", "own_only",
            "span_scored_features", "default_filter_path",
            "Gazetteer", "gazetteer", "external_features"]
 
@@ -259,6 +260,7 @@ class EntityFilter:
         self.cues = bool((provenance or {}).get("role_cues"))
         self.own_phrases = bool((provenance or {}).get("own_phrases"))
         self.own_variants = bool((provenance or {}).get("own_variants"))
+        self.nesting = bool((provenance or {}).get("nesting"))
         self.typing = typing
         self.role = role
         self.drop_threshold = float(typing.thresholds.get(DROP, 0.5))
@@ -307,8 +309,9 @@ class EntityFilter:
             entities += new_entities(tuple(entities), own)
             examples = span_scored_features(entities, found, record.title, abstract, cues=self.cues, external=self.external)
         proposed = self.own_spans.entities(record.title, abstract) if self.own_spans is not None else []
-        return add_own_spans(entities, mark_own_phrases(entities, examples, own), proposed, record.title, abstract,
-                             span_scored=self.spans is not None, cues=self.cues, external=self.external)
+        entities, examples = add_own_spans(entities, mark_own_phrases(entities, examples, own), proposed, record.title, abstract,
+                                           span_scored=self.spans is not None, cues=self.cues, external=self.external)
+        return entities, (add_nesting(entities, examples) if self.nesting else examples)
 
     def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
         """For each entity's features: ``("drop", "")`` or the (type, role) it should have."""
@@ -398,6 +401,11 @@ def add_own_spans(entities: list[Entity], examples: list[set[str]], proposed: li
                                              external=external) for e in added)]
     marks = own_span_scores(entities, proposed)
     return entities, [features | {mark} if mark else features for features, mark in zip(examples, marks)]
+
+
+def add_nesting(entities: list[Entity], examples: list[set[str]]) -> list[set[str]]:
+    """``examples`` with how each entity's name nests in the others' (`extractors.nesting`)."""
+    return [features | nest for features, nest in zip(examples, nesting_features(entities))]
 
 
 def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list[Entity]:
