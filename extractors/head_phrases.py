@@ -11,7 +11,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from extractors.offsets import text_of, token_starts
+from extractors.offsets import aligned_span, text_of, token_starts
 from extractors.rule_words import STOP_CAPITALISED, TITLE_CASE_METHOD_HEAD_IDS, WORD_CHARS, tokens_in
 
 __all__ = ["modifier_words", "head_phrases", "title_case_methods"]
@@ -107,7 +107,7 @@ def head_phrases(doc: Doc, heads: frozenset[int], label: str, max_words: int) ->
             start += len(word) + 1
         if cut == len(words):
             continue
-        span = doc.char_span(start, head_start + len(head_text), label=label)
+        span = aligned_span(doc, start, head_start + len(head_text), label)
         if span is not None:
             found.append(span)
     return found

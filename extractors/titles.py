@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from extractors.entity_typing import type_of_phrase
 from extractors.generic import is_generic
 from extractors.names import looks_like_name, not_entities
-from extractors.offsets import text_of
+from extractors.offsets import aligned_span, text_of
 
 __all__ = ["TITLE_CHARS", "TitlePhrase", "title_name", "title_phrases"]
 
@@ -137,7 +137,7 @@ def _title_phrases(doc: Doc) -> list[TitlePhrase]:
             continue
         if entity_type not in ("Method", "Task", "Benchmark"):
             continue  # "... with Limited Data", "... Contrastive Loss": descriptions, not names
-        span = doc.char_span(piece_start, piece_end)
+        span = aligned_span(doc, piece_start, piece_end)
         if span is not None:
             found.append(TitlePhrase(span, entity_type, introduced and entity_type in ("Method", "Model", "Dataset", "Benchmark")))
     return found

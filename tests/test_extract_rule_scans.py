@@ -8,10 +8,12 @@ strings built from the characters each one cares about.
 import random
 import re
 
+import pytest
+
 from extractors.abbreviations import _last_words_start
+from extractors.entity_typing import _WORD as _WORD_OF_TYPING
 from extractors.head_phrases import modifier_words
 from extractors.names import _SHAPE_HINT, _WORD, hinted_words
-from extractors.entity_typing import _WORD as _WORD_OF_TYPING
 from extractors.rule_words import WORD_CHARS
 
 _PIECES = ["a", "ab", "x1", "1x", "-", "--", " ", "  ", ".", "/", "@", "_", "A", "é", "\n", "\t", "\u00a0",
@@ -382,3 +384,27 @@ def test_own_subject_lookahead_finds_what_the_bare_regex_finds():
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) + rng.choice(("", " ", " ")) for _ in range(rng.randint(0, 9)))
         assert [m.span() for m in OWN_SUBJECT.finditer(text)] == [m.span() for m in bare.finditer(text)], text
+
+
+def test_aligned_span_is_char_span_strict():
+    import spacy
+
+    from extractors.offsets import aligned_span
+
+    nlp = spacy.blank("en")
+    rng = random.Random(14)
+    pieces = ["a", "bc", "LLaMA-2", " ", "  ", "\n", "e.g.", "(x)", "don't", "-", ".", "é", "\t"]
+    for _ in range(1_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        doc = nlp(text)
+        for _ in range(10):
+            start, end = rng.randint(-2, len(text) + 2), rng.randint(-2, len(text) + 2)
+            try:
+                expected = doc.char_span(start, end, label="L")
+            except IndexError:
+                with pytest.raises(IndexError):
+                    aligned_span(doc, start, end, "L")
+                continue
+            found = aligned_span(doc, start, end, "L")
+            assert (found is None) == (expected is None), (text, start, end)
+            assert found is None or (found.start, found.end, found.label_) == (expected.start, expected.end, "L"), (text, start, end)
