@@ -68,7 +68,7 @@ class ChunkCache:
         # the chunk that holds the trigger starts at the whitespace before it
         start = max(text.rfind(" ", 0, first), text.rfind("\n", 0, first), 0)
         chunks = text[start:].split()
-        if all(map(self.seen.__contains__, chunks)):  # most texts, once a corpus is under way: no new set
+        if self.seen.issuperset(chunks):  # most texts, once a corpus is under way (a C loop, no new set)
             return []
         new = set(chunks).difference(self.seen)
         self.seen.update(new)
