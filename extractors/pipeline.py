@@ -189,7 +189,8 @@ def extract(nlp: Language, items: Iterable[tuple[str, str, str]], *, batch_size:
         # `release_spans`), yet it allocates so many objects that the collector ran a young
         # collection every 700 of them, several per abstract, each walking what the batch's Docs
         # hold: ~4 % of the ``fast`` profile's time. (Plain calls: a context manager's objects
-        # would be new objects before the collector is off.)
+        # would be new objects before the collector is off. The switch is process-wide: another
+        # thread's cyclic garbage waits for the collector's next run after this record.)
         collecting = gc.isenabled()
         gc.disable()
         try:
