@@ -174,6 +174,8 @@ def vote_type(members: list[tuple[Span, str, float]], typed_by: dict[tuple[int, 
 def _bare_acronym(spans: list[tuple[Span, str, float]], typed_by: dict, introduced: set) -> bool:
     """An acronym that only its shape found, that the text neither expands, types nor
     claims ("SAT", "ROS", "MAE"): as often a test, a unit or an organisation as a method."""
+    if spans[0][1] != "kg_names":
+        return False  # most entities: their first mention says no (without a generator's set-up)
     return all(
         component == "kg_names"
         and typed_by.get((span.start, span.end)) == "default"
