@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -110,6 +111,9 @@ def json_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+_STATED_VERSION = re.compile(r'^EXTRACTOR_VERSION = "([^"]+)"$', re.MULTILINE)
+
+
 def extractor_version(profile: str) -> str:
     """What a stored record must have been made by to be reused: the extractor's version
     and a digest of its code, rule files and trained models.
@@ -118,20 +122,27 @@ def extractor_version(profile: str) -> str:
 
     Examples
     --------
-    >>> extractor_version("fast").startswith("0.")
+    >>> from extractors.pipeline import EXTRACTOR_VERSION
+    >>> extractor_version("fast").startswith(EXTRACTOR_VERSION + "+")
     True
     """
     import extractors
-    from extractors.pipeline import EXTRACTOR_VERSION
 
     root = Path(extractors.__file__).parent
-    digest = hashlib.sha256(f"{EXTRACTOR_VERSION}\x1f{profile}".encode())
+    # Read from the source, as the digest reads it: importing the pipeline imports spaCy
+    # (most of a second), which a build that extracts in worker processes never needs.
+    stated = _STATED_VERSION.search((root / "pipeline.py").read_text(encoding="utf-8"))
+    if stated is not None:
+        version = stated.group(1)
+    else:
+        from extractors.pipeline import EXTRACTOR_VERSION as version
+    digest = hashlib.sha256(f"{version}\x1f{profile}".encode())
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if not path.is_file() or any(part.startswith((".", "__pycache__")) for part in relative.parts):
             continue
         digest.update(str(relative).encode() + b"\x00" + path.read_bytes())
-    return f"{EXTRACTOR_VERSION}+{digest.hexdigest()[:16]}"
+    return f"{version}+{digest.hexdigest()[:16]}"
 
 
 def paper_from_json(data: dict) -> Paper:
