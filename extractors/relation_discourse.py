@@ -13,12 +13,16 @@ each joining sentence stands:
   "we", "our", "this paper" or "the proposed" (`own_work_start`); a sentence is the
   ``title``, ``background`` (before the boundary), ``boundary`` or ``after`` it;
 * against the head's first mention: ``before``, ``same`` sentence or ``after``; and where
-  the tail first stands against it.
+  the tail first stands against it;
+* and what kind of story it is: how many systems the paper introduces (`contribution`). A
+  study that introduces none is annotated with few relations: 35 of the 65 training papers
+  without an introduced entity list none, against 15 of the other 217.
 
 Each is joined with the kind of context (``same``, ``own``, ``near``) and the pair's
 relation family (`family`), since a background sentence says different things of a Task
 than of a Method. (Cross-validated on the training papers, 3 seeds: relation F1 0.355 ->
-0.382 with the pipeline's entities, 0.507 -> 0.532 with the gold ones.)
+0.382 with the pipeline's entities, 0.507 -> 0.532 with the gold ones; the contribution on
+top, on the entity filter of extractor 0.3.3: 0.388 -> 0.402 and 0.535 -> 0.544.)
 
 Examples
 --------
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["OWN_WORK", "against", "family", "own_work_start", "place", "story_features"]
+__all__ = ["OWN_WORK", "against", "contribution", "family", "own_work_start", "place", "story_features"]
 
 # what marks the paper's own work in a sentence ("us": "allows us to ...")
 OWN_WORK = re.compile(r"\b(?:we|our|us|this (?:paper|work|study)|the proposed)\b", re.IGNORECASE)
@@ -101,3 +105,15 @@ def story_features(contexts: list, head_sentences, tail_sentences, pair_family: 
         features.add(f"STP:{context.kind}:{pair_family}:{place(context.sentence, boundary=boundary)}")
         features.add(f"STH:{context.kind}:{pair_family}:{against(context.sentence, head_first)}")
     return features
+
+
+def contribution(pair_family: str, introduced: int) -> str:
+    """The feature of how many systems the paper introduces (none, 1, 2, 3 or more), with
+    the pair's family.
+
+    Examples
+    --------
+    >>> contribution("task", 0), contribution("data", 5)
+    ('NI:task:0', 'NI:data:3')
+    """
+    return f"NI:{pair_family}:{min(introduced, 3)}"

@@ -40,7 +40,7 @@ from extractors.aggregate import FIELD_SEPARATOR, group_mentions, typing_sources
 from extractors.candidates import TITLE_CHARS
 from extractors.offsets import span_at, span_text, text_of
 from extractors.records import Entity
-from extractors.relation_discourse import family, own_work_start, story_features
+from extractors.relation_discourse import contribution, family, own_work_start, story_features
 from extractors.relation_patterns import LIST_GLUE, OWN_SUBJECT, Trigger, between_triggers, sentence_triggers
 from extractors.roles import INTRODUCED_SPANS
 from extractors.sentences import sentence_starts
@@ -461,6 +461,7 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         type_counts[view.type] = type_counts.get(view.type, 0) + 1
     sentence_count = len(sentence_spans)
     boundary = own_work_start(text, sentence_spans)
+    introduced = sum(1 for view in views if view.introduced)
     standings: dict[str, str] = {}
     # what each entity adds to its pairs' features: (spans bin, introduced, in the title)
     marks = {id(v): (_bin(len(v.spans)), int(v.introduced), int(0 in v.by_sentence)) for v in views}
@@ -493,6 +494,8 @@ def pair_candidates(doc: Doc, views: list[EntityView] | None = None) -> list[Pai
         if standing is None:
             standing = standings[tail.key] = _standing(tail, type_counts, sentence_count)
         features.update(_paper_features(pair, types, head is main, shared, standing))
-        features.update(story_features(pair.contexts, head.by_sentence, tail.by_sentence, family(head.type, tail.type), boundary))
+        pair_family = family(head.type, tail.type)
+        features.update(story_features(pair.contexts, head.by_sentence, tail.by_sentence, pair_family, boundary))
+        features.add(contribution(pair_family, introduced))
         candidates.append(pair)
     return candidates

@@ -53,3 +53,11 @@ def test_pair_features_say_where_their_sentences_stand():
     assert {"STP:own:data:after", "STH:own:data:after", "STT:data:after"} <= late
     # the title joins the head and its Task: the tail first stands where the head does
     assert {"STP:same:task:title", "STH:same:task:same", "STT:task:same"} <= pairs["toolx", "planning"]
+
+
+def test_pairs_know_how_many_systems_their_paper_introduces():
+    introduces = [p.features & {"NI:actors:0", "NI:actors:1"} for p in pair_candidates(_doc()) if p.tail.key == "oldnet" and p.head.type == "Method"]
+    assert introduces and all(found == {"NI:actors:1"} for found in introduces)
+    study = make_doc("A study. We compare BaseNet and OldNet on planning.",
+                     [("BaseNet", "Method"), ("OldNet", "Method"), ("planning", "Task")])
+    assert all("NI:task:0" in p.features for p in pair_candidates(study) if p.tail.key == "planning")
