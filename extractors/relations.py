@@ -30,10 +30,13 @@ Examples
 [('toolx', 'outperforms', 'basenet', 'outperforms')]
 
 The shipped classifier leans on paper-level signals (the paper's own system, its roles:
-`RelationFinder.relate` gives them); on a bare sentence it reads the trigger and the list:
+`RelationFinder.relate` gives them); told which system a bare sentence introduces, it
+reads the trigger and the list:
 
+>>> from extractors.roles import INTRODUCED_SPANS
 >>> doc = split_sentences(spacy.blank("en")("ToolX outperforms BaseNet and OldNet."))
 >>> doc.spans["kg_entities"] = [Span(doc, 0, 1, "Model"), Span(doc, 2, 3, "Model"), Span(doc, 4, 5, "Model")]
+>>> doc.spans[INTRODUCED_SPANS] = [Span(doc, 0, 1, "Model")]
 >>> doc = RelationFinder(SparseLogisticModel.load(default_model_path()))(doc)
 >>> [(f.head, f.relation, f.tail, f.component) for f in doc.user_data[RELATION_FINDINGS]]
 [('toolx', 'outperforms', 'basenet', 'kg_relations'), ('toolx', 'outperforms', 'oldnet', 'kg_relations')]
