@@ -46,8 +46,9 @@ PROFILES = ("accurate", "fast")
 # between the final entities (after the span classifier and filter), fast's from patterns alone;
 # 0.3.1: a Task keeps several appliedTo heads (retrained relation model); same entities;
 # 0.3.2: accurate's filter judges the abstract's own phrases and makes variants of introduced names introduced
-# 0.3.3: accurate's filter reads how candidate names nest in one another (extractors.nesting)
-EXTRACTOR_VERSION = "0.3.3"
+# 0.3.3: accurate's filter reads how candidate names nest in one another (extractors.nesting);
+# 0.3.4: accurate's relation model reads where a pair's sentences stand in the abstract's story
+EXTRACTOR_VERSION = "0.3.4"
 _RULES = ("kg_sentences", "kg_abbreviations", "kg_lexicon", "kg_names")
 _STATISTICAL = "kg_ner"
 # an abstract is a few thousand characters; this bounds memory for pathological input

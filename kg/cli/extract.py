@@ -16,7 +16,8 @@ import click
 @click.option("--format", "format_", default=None, help="Input format (default: detected from extension and content).")
 @click.option("--field", "fields", multiple=True, metavar="NAME=KEY", help="Read paper field NAME from input key KEY.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (exit code 2).")
-@click.option("--batch-size", default=64, show_default=True, help="Papers per spaCy batch.")
+@click.option("--batch-size", default=256, show_default=True,  # extractors.pipeline.BATCH_SIZE
+              help="Papers per spaCy batch.")
 @click.pass_context
 def command(ctx, inputs, output, profile, format_, fields, strict, batch_size):
     """Extract the methods, models, datasets, benchmarks, tasks and metrics of INPUT papers.
