@@ -256,11 +256,15 @@ class BuildState:
 
     def paper_hashes(self) -> dict[str, str]:
         """Paper id -> digest of its stored JSON (metadata included)."""
-        missing = list(self._db.execute(  # papers stored before the digests were kept: digested once
-            "SELECT p.id, p.json FROM papers p LEFT JOIN paper_digests d ON d.id = p.id WHERE d.id IS NULL"))
+        # Papers stored before the digests were kept are digested once; found on the index
+        # alone (a scan of the table would read every JSON text, which this avoids).
+        missing = [pid for (pid,) in self._db.execute(
+            "SELECT p.id FROM papers p INDEXED BY papers_text LEFT JOIN paper_digests d ON d.id = p.id"
+            " WHERE d.id IS NULL")]
         if missing:
+            texts = self._by_ids("SELECT id, json FROM papers", missing)
             self._transaction("INSERT OR REPLACE INTO paper_digests VALUES (?, ?)",
-                              ((pid, json_digest(text)) for pid, text in missing))
+                              ((pid, json_digest(text)) for pid, text in texts.items()))
         return dict(self._db.execute("SELECT d.id, d.digest FROM paper_digests d JOIN papers p ON p.id = d.id"))
 
     # extractions
