@@ -42,7 +42,7 @@ from extractors.sparse_logistic import SparseLogisticModel
 from extractors.relations import choose
 from extractors.roles import INTRODUCED_SPANS
 
-__all__ = ["CLASSES", "load_annotated", "predicted_docs", "gold_entity_docs", "score_docs", "train_relations"]
+__all__ = ["CLASSES", "load_annotated", "predicted_docs", "gold_entity_docs", "score_docs", "fit_with_thresholds", "train_relations"]
 
 CLASSES = ("none", *ALLOWED)
 Annotated = tuple[dict, dict]  # (paper: title, abstract), (gold: entities, relations)
@@ -248,6 +248,19 @@ def _out_of_fold(predicted: list[EntityDoc], gold_docs: list[EntityDoc], golds: 
     return out_predicted, out_gold
 
 
+def fit_with_thresholds(predicted: list[EntityDoc], gold_docs: list[EntityDoc], golds: list[dict], *, folds: int, seed: int,
+                        l2: float, min_precision: float, thresholds_on: str) -> tuple[SparseLogisticModel, dict, bool]:
+    """The whole training procedure on these papers: thresholds chosen on the seeded
+    k-fold out-of-fold predictions, a model fit on all of them carrying those thresholds.
+    Returns the model, the out-of-fold scores at its thresholds (``"predicted"`` and
+    ``"gold"`` entities) and whether ``min_precision`` was reached."""
+    oof_predicted, oof_gold = _out_of_fold(predicted, gold_docs, golds, folds=folds, seed=seed, l2=l2)
+    thresholds, _, reached = choose_thresholds(oof_gold if thresholds_on == "gold" else oof_predicted, min_precision)
+    final = _fit(predicted + gold_docs, golds * 2, l2)
+    final.thresholds = thresholds
+    return final, {"predicted": _score(oof_predicted, thresholds), "gold": _score(oof_gold, thresholds)}, reached
+
+
 def _sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -269,10 +282,9 @@ def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, se
     golds = [g for _, g in annotated]
     predicted = predicted_docs(annotated)
     gold_docs = gold_entity_docs(annotated)
-    oof_predicted, oof_gold = _out_of_fold(predicted, gold_docs, golds, folds=folds, seed=seed, l2=l2)
-    thresholds, _, reached = choose_thresholds(oof_gold if thresholds_on == "gold" else oof_predicted, min_precision)
-    final = _fit(predicted + gold_docs, golds * 2, l2)
-    final.thresholds = thresholds
+    final, cross_validated, reached = fit_with_thresholds(predicted, gold_docs, golds, folds=folds, seed=seed, l2=l2,
+                                                          min_precision=min_precision, thresholds_on=thresholds_on)
+    thresholds = final.thresholds
     final.provenance = {
         "trained_by": "kg train-relations",
         "data": {Path(papers).name: _sha256(papers), Path(gold).name: _sha256(gold)},
@@ -284,9 +296,9 @@ def train_relations(*, papers: str | Path, gold: str | Path, out: str | Path, se
         "thresholds_on": thresholds_on,
         "papers": len(annotated),
         "examples": len(_examples(predicted + gold_docs, golds * 2)[1]),
-        "cross_validated_predicted_entities": _score(oof_predicted, thresholds),
+        "cross_validated_predicted_entities": cross_validated["predicted"],
         "precision_reached": reached,
-        "cross_validated_gold_entities": _score(oof_gold, thresholds),
+        "cross_validated_gold_entities": cross_validated["gold"],
     }
     final.save(out)
     return {"out": str(out), **final.provenance, "thresholds": thresholds}
