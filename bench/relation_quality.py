@@ -11,7 +11,9 @@ match gold entities. Three figures keep the two sources of error apart:
 - fast: `kg extract --profile fast` (the precise patterns of `extractors.relation_rules`,
   no model), scored by the scorer;
 
-and the pipeline's figures per relation label.
+and the pipeline's figures per relation label. Sixty papers measure coarsely: each figure
+comes with a 90 % interval from resampling the papers (`relation_validation.paper_bootstrap`,
+seed 0).
 
 Run: python bench/relation_quality.py [--papers P --gold G] [--write]
 (--write updates the section in docs/benchmarks.md). The shipped model must not have
@@ -55,6 +57,15 @@ def per_relation(score, gold_papers: dict, predicted_papers: dict) -> dict[str, 
     return {relation: score.score_relations(only(gold_papers, relation), only(predicted_papers, relation)) for relation in ALLOWED}
 
 
+def each_paper(score, gold_papers: dict, predicted_papers: dict) -> list[tuple[int, int, int]]:
+    """The scorer's (right, predicted, gold) relations of each paper alone."""
+    figures = []
+    for key, paper in gold_papers.items():
+        alone = score.score_relations({key: paper}, {key: predicted_papers[key]} if key in predicted_papers else {})
+        figures.append((alone["tp"], alone["pred"], alone["gold"]))
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", default=str(SHARED / "eval" / "dev.papers.jsonl"))
@@ -63,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from extractors.relation_training import gold_entity_docs, load_annotated, score_docs
+    from extractors.relation_validation import paper_bootstrap
     from extractors.relations import default_model_path
     from extractors.sparse_logistic import SparseLogisticModel
     from kg.corpus import read_corpus
@@ -71,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     corpus = read_corpus([args.papers])
     score = scorer()
-    profiles, by_relation = {}, {}
+    profiles, by_relation, intervals = {}, {}, {}
     with tempfile.TemporaryDirectory() as folder:
         for profile in ("accurate", "fast"):
             predictions = Path(folder) / f"{profile}.jsonl"
@@ -81,20 +93,26 @@ def main(argv: list[str] | None = None) -> int:
             gold_papers, predicted_papers = score.load([args.gold]), score.load([str(predictions)])
             profiles[profile] = score.score(gold_papers, predicted_papers)["relations"]
             by_relation[profile] = per_relation(score, gold_papers, predicted_papers)
+            intervals[profile] = paper_bootstrap(each_paper(score, gold_papers, predicted_papers))
     model = SparseLogisticModel.load(default_model_path())
     annotated = load_annotated(args.papers, args.gold)
     golds = [g for _, g in annotated]
-    with_gold = score_docs(gold_entity_docs(annotated), golds, model)
-    rows = [("pipeline, `accurate` (`kg extract` + scorer)", profiles["accurate"]), ("gold entities, the classifier", with_gold),
-            ("pipeline, `fast`: patterns, no model (`kg extract --profile fast` + scorer)", profiles["fast"])]
+    gold_docs = gold_entity_docs(annotated)
+    with_gold = score_docs(gold_docs, golds, model)
+    alone = [score_docs([doc], [gold], model) for doc, gold in zip(gold_docs, golds)]
+    intervals["gold"] = paper_bootstrap([(s["tp"], s["pred"], s["gold"]) for s in alone])
+    rows = [("pipeline, `accurate` (`kg extract` + scorer)", profiles["accurate"], intervals["accurate"]),
+            ("gold entities, the classifier", with_gold, intervals["gold"]),
+            ("pipeline, `fast`: patterns, no model (`kg extract --profile fast` + scorer)", profiles["fast"], intervals["fast"])]
     trained = model.provenance
     for key, name in (("cross_validated_predicted_entities", "train, 5-fold cross-validation, pipeline entities"),
                       ("cross_validated_gold_entities", "train, 5-fold cross-validation, gold entities")):
         if key in trained:
-            rows.append((name, trained[key]))
-    table = ["| entities | P | R | F1 | tp / pred / gold |", "| --- | --- | --- | --- | --- |"]
-    for name, r in rows:
-        table.append(f"| {name} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['tp']} / {r['pred']} / {r['gold']} |")
+            rows.append((name, trained[key], None))
+    table = ["| entities | P | R | F1 | tp / pred / gold | 90 % interval P; F1 (papers resampled) |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, r, interval in rows:
+        spread = f"{interval['p'][0]:.2f}-{interval['p'][1]:.2f}; {interval['f1'][0]:.2f}-{interval['f1'][1]:.2f}" if interval else ""
+        table.append(f"| {name} | {r['p']:.3f} | {r['r']:.3f} | {r['f1']:.3f} | {r['tp']} / {r['pred']} / {r['gold']} | {spread} |")
     relation_table = ["| relation | `accurate` P / R / F1 | tp / pred / gold | `fast` P / R / F1 | tp / pred / gold |",
                       "| --- | --- | --- | --- | --- |"]
     for relation, accurate in by_relation["accurate"].items():
