@@ -36,12 +36,13 @@ from extractors.aggregate import normalise_name
 from extractors.records import ENTITY_TYPES, Entity, PaperExtraction
 from extractors.own_phrases import COMPONENT as OWN_COMPONENT, own_phrases
 from extractors.nesting import nesting_features
+from extractors.context_kinds import context_kind_features
 from extractors.own_spans import OwnSpanModel, own_span_scores
 from extractors.own_variants import promote_variants
 from extractors.sparse_logistic import SparseLogisticModel
 from extractors.span_classifier import SpanClassifier
 
-__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "add_own_spans", "add_nesting", "OWN_SOURCE", "own_only",
+__all__ = ["DROP", "CLASSES", "STATISTICAL", "EntityFilter", "entity_features", "cue_features", "is_introduced", "new_entities", "mark_own_phrases", "add_own_spans", "add_nesting", "add_context_kinds", "OWN_SOURCE", "own_only",
            "span_scored_features", "default_filter_path",
            "Gazetteer", "gazetteer", "external_features"]
 
@@ -261,6 +262,7 @@ class EntityFilter:
         self.own_phrases = bool((provenance or {}).get("own_phrases"))
         self.own_variants = bool((provenance or {}).get("own_variants"))
         self.nesting = bool((provenance or {}).get("nesting"))
+        self.context_kinds = bool((provenance or {}).get("context_kinds"))
         self.typing = typing
         self.role = role
         self.drop_threshold = float(typing.thresholds.get(DROP, 0.5))
@@ -311,6 +313,8 @@ class EntityFilter:
         proposed = self.own_spans.entities(record.title, abstract) if self.own_spans is not None else []
         entities, examples = add_own_spans(entities, mark_own_phrases(entities, examples, own), proposed, record.title, abstract,
                                            span_scored=self.spans is not None, cues=self.cues, external=self.external)
+        if self.context_kinds:
+            examples = add_context_kinds(entities, examples, record.title, abstract)
         return entities, (add_nesting(entities, examples) if self.nesting else examples)
 
     def decisions(self, examples: list[set[str]]) -> list[tuple[str, str]]:
@@ -406,6 +410,11 @@ def add_own_spans(entities: list[Entity], examples: list[set[str]], proposed: li
 def add_nesting(entities: list[Entity], examples: list[set[str]]) -> list[set[str]]:
     """``examples`` with how each entity's name nests in the others' (`extractors.nesting`)."""
     return [features | nest for features, nest in zip(examples, nesting_features(entities))]
+
+
+def add_context_kinds(entities: list[Entity], examples: list[set[str]], title: str, abstract: str) -> list[set[str]]:
+    """``examples`` with what the words around each entity's mentions say it is (`extractors.context_kinds`)."""
+    return [features | context_kind_features(e, title, abstract) for e, features in zip(entities, examples)]
 
 
 def new_entities(rule_entities: tuple[Entity, ...], spans: list[Entity]) -> list[Entity]:

@@ -28,7 +28,8 @@ from pathlib import Path
 from kg.atomic import atomic_write
 
 from extractors.aggregate import normalise_name
-from extractors.entity_filter import (CLASSES, DROP, OWN_SOURCE, STATISTICAL, EntityFilter, Gazetteer, add_nesting, add_own_spans, entity_features,
+from extractors.entity_filter import (CLASSES, DROP, OWN_SOURCE, STATISTICAL, EntityFilter, Gazetteer, add_context_kinds, add_nesting, add_own_spans,
+                                      entity_features,
                                       gazetteer, is_introduced, mark_own_phrases, new_entities, own_only, span_scored_features)
 from extractors.own_spans import cross_validated_own_spans
 from extractors.own_phrases import own_phrases as find_own_phrases
@@ -141,7 +142,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
                  span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
                  oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = (),
                  own_phrases: bool = False, own_variants: bool = False, own_spans: bool = False, own_span_l2: float = 1.0,
-                 own_span_threshold: float = 0.3, nesting: bool = False) -> dict:
+                 own_span_threshold: float = 0.3, nesting: bool = False, context_kinds: bool = False) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -163,7 +164,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     ``own_spans`` trains the proposer of introduced names (`extractors.own_spans`, L2
     ``own_span_l2``, keep threshold ``own_span_threshold``) on the same folds: the filter
     learns from each paper's out-of-fold proposals and ships with the proposer fitted on all.
-    ``nesting`` adds how each candidate's name nests in the others' (`extractors.nesting`).
+    ``nesting`` adds how each candidate's name nests in the others' (`extractors.nesting`);
+    ``context_kinds`` what the words around every mention say it is (`extractors.context_kinds`).
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -179,7 +181,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
                                                              folds=folds, seed=seed, l2=own_span_l2, threshold=own_span_threshold)
     else:
         proposed, own_span_model = [[] for _ in annotated], None
-    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names, own_phrases, own, nesting)
+    options = {"nesting": nesting, "context_kinds": context_kinds}
+    papers_data = [_examples(paper, gold_record, record, _title_key(paper["title"]) in heldout, found, cues, names, own_phrases, own, **options)
                    for (paper, gold_record), record, found, own in zip(annotated, records, spans, proposed)]
     order = list(range(len(papers_data)))
     random.Random(seed).shuffle(order)
@@ -242,6 +245,7 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
         **({"own_phrases": True} if own_phrases else {}), **({"own_variants": True} if own_variants else {}),
         **({"own_spans": {"l2": own_span_l2, "keep_name_at": own_span_threshold}} if own_spans else {}),
         **({"nesting": True} if nesting else {}),
+        **({"context_kinds": True} if context_kinds else {}),
         **({"span_classifier": {"l2": span_l2, "keep_below_none": span_threshold}} if span_classifier else {}),
         **({"external": [{"path": f"{Path(path).parent.name}/{Path(path).name}", "sha256": _sha256(path)} for path in external]} if external else {}),
         "tagger_split": {"seed": ner_seed, "holdout": ner_holdout, "heldout_papers": len(heldout)},
@@ -295,7 +299,8 @@ def _spans(annotated, records: list[PaperExtraction], candidates: str, **options
 
 def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistical: bool, spans: list[Entity] | None = None,
               cues: bool = False, external: Gazetteer | None = None, own_phrases: bool = False,
-              proposed: list[Entity] = (), nesting: bool = False) -> _PaperExamples:
+              proposed: list[Entity] = (), nesting: bool = False,
+              context_kinds: bool = False) -> _PaperExamples:
     """The entities of one paper that are examples, with their features and labels
     (with ``spans``, the span classifier's out-of-fold entities, the new ones join; with
     ``own_phrases``, the phrases the abstract introduces, and ``proposed``, the out-of-fold
@@ -313,6 +318,8 @@ def _examples(paper: dict, gold_record: dict, record: PaperExtraction, statistic
     features = mark_own_phrases(entities, features, own)
     entities, features = add_own_spans(entities, features, list(proposed), record.title, abstract, span_scored=spans is not None,
                                        statistical=statistical, cues=cues, external=external)
+    if context_kinds:
+        features = add_context_kinds(entities, features, record.title, abstract)
     if nesting:
         features = add_nesting(entities, features)
     labels = [label_entity(e, gold_record["entities"]) for e in entities]

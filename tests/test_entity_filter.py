@@ -200,3 +200,15 @@ def test_variants_of_an_introduced_name_are_introduced_when_the_filter_says_so()
     assert [e.role for e in plain.apply(record, text).entities] == ["introduced", "used"]
     promoting = EntityFilter(typing, role, {"candidates": "rules", "own_variants": True})
     assert [(e.name, e.role) for e in promoting.apply(record, text).entities] == [("Zorbit", "introduced"), ("Zorbit-7B", "introduced")]
+
+
+def test_a_filter_trained_with_context_kinds_reads_them_around_every_mention():
+    text = "It helps on tasks such as data imputation and molecule optimization. Data imputation scores reach 0.9."
+    task = _entity("molecule optimization", "Task", start=text.index("molecule optimization"))
+    record = PaperExtraction("p", "A title", (task,), (), "x", "0")
+    reading = _hand_filter()
+    reading.context_kinds = True
+    _, examples = reading.candidates_of(record, text)
+    assert "kind_list:task" in examples[0]
+    assert not any(f.startswith(("kind_", "ctx:")) for f in _hand_filter().candidates_of(record, text)[1][0])  # an older filter file: as before
+    assert EntityFilter(reading.typing, reading.role, {"candidates": "rules", "context_kinds": True}).context_kinds
