@@ -14,6 +14,11 @@ Run from the repository root::
 touches (the breakdown's "missing" bucket), each with the first sentence of the title or
 abstract that names it (``--papers``), so they can be grouped by how the paper introduces them.
 
+``--type-breakdown Task`` counts the fates of one type's gold entities and its wrong
+predictions the same way; with ``--candidates`` (the filter's inputs, as
+``bench/filter_error_buckets.py`` writes them) it tells the candidates the filter dropped
+from the names no candidate holds.
+
 ``--introduced-breakdown`` counts why introduced entities are missed: found with the right
 type but called ``used`` (role), found under another type (type:GOLD->PRED), found with
 another span (boundary: a prediction's name holds it or lies inside it), or not found at
@@ -111,12 +116,61 @@ def introduced_breakdown(gold: list[dict], pred: list[dict], scorer) -> Counter:
                 continue
             if p in typed_of:
                 counts["false:used"] += 1
-            elif p in untyped_of:
-                counts["false:type"] += 1
-            elif any(scorer.overlaps(scorer.forms(entity), scorer.forms(g)) for g in gold_entities):
-                counts["false:boundary"] += 1
             else:
-                counts["false:not_gold"] += 1
+                counts["false:" + _why_wrong(entity, untyped_of.get(p), gold_entities, scorer).split(":")[0]] += 1
+    return counts
+
+
+def _why_wrong(entity: dict, gold_index: int | None, gold_entities: list[dict], scorer) -> str:
+    """Why a prediction no gold entity matches with its type is wrong: "type:Method" (the gold
+    entity of its name, ``gold_index``, has that type), "boundary" or "not_gold"."""
+    if gold_index is not None:
+        return f"type:{gold_entities[gold_index]['type']}"
+    if any(scorer.overlaps(scorer.forms(entity), scorer.forms(g)) for g in gold_entities):
+        return "boundary"
+    return "not_gold"
+
+
+def type_breakdown(gold: list[dict], pred: list[dict], scorer, entity_type: str, candidates: list[dict] | None = None) -> Counter:
+    """Counts of each gold entity of ``entity_type`` by its fate: "ok"; "type:Task->Method"
+    (predicted under another type); "dropped" (no prediction, but a candidate of that name:
+    ``candidates`` are the filter's inputs in the prediction shape); "boundary" (a prediction
+    holds it or lies inside it), "boundary_candidate" (only a candidate does); "missing".
+    And of the wrong predictions of the type: "false:type:Method" (the gold has the name
+    under that type), "false:boundary", "false:not_gold"."""
+    by_title = {scorer.title_key(p["title"]): p for p in pred}
+    candidates_of = {scorer.title_key(p["title"]): p for p in candidates or []}
+    counts = Counter()
+    for paper in gold:
+        key = scorer.title_key(paper["title"])
+        gold_entities = paper["entities"]
+        predicted = by_title.get(key, {}).get("entities", [])
+        proposed = candidates_of.get(key, {}).get("entities", [])
+        typed = dict(scorer.match(gold_entities, predicted, True, False))
+        untyped = dict(scorer.match(gold_entities, predicted, False, False))
+        named = dict(scorer.match(gold_entities, proposed, False, False))
+        for g, entity in enumerate(gold_entities):
+            if entity["type"] != entity_type:
+                continue
+            forms = scorer.forms(entity)
+            if g in typed:
+                counts["ok"] += 1
+            elif g in untyped:
+                counts[f"type:{entity_type}->{predicted[untyped[g]]['type']}"] += 1
+            elif g in named:
+                counts["dropped"] += 1
+            elif any(scorer.overlaps(forms, scorer.forms(p)) for p in predicted):
+                counts["boundary"] += 1
+            elif any(scorer.overlaps(forms, scorer.forms(p)) for p in proposed):
+                counts["boundary_candidate"] += 1
+            else:
+                counts["missing"] += 1
+        typed_of = set(typed.values())
+        untyped_of = {p: g for g, p in untyped.items()}
+        for p, entity in enumerate(predicted):
+            if entity["type"] != entity_type or p in typed_of:
+                continue
+            counts["false:" + _why_wrong(entity, untyped_of.get(p), gold_entities, scorer)] += 1
     return counts
 
 
@@ -158,8 +212,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=Path, default=_DEFAULT_GOLD.with_name("train.papers.jsonl"))
     parser.add_argument("--missing-examples", type=int, default=0, help="list this many introduced entities nothing found, with their sentence")
     parser.add_argument("--introduced-breakdown", action="store_true", help="only count why introduced entities are missed")
+    parser.add_argument("--type-breakdown", metavar="TYPE", help="only count why the gold entities of TYPE are missed and its wrong predictions")
+    parser.add_argument("--candidates", type=Path, help="the filter's candidates (prediction shape) for --type-breakdown's 'dropped' bucket")
     args = parser.parse_args(argv)
     scorer = _scorer(args.scorer)
+    if args.type_breakdown:
+        candidates = _records(args.candidates) if args.candidates else None
+        for fate, count in type_breakdown(_records(args.gold), _records(args.pred), scorer, args.type_breakdown, candidates).most_common():
+            print(f"{fate}\t{count}")
+        return 0
     if args.missing_examples:
         missing = missing_introduced(_records(args.gold), _records(args.pred), _records(args.papers), scorer)
         for entity, title, sentence in missing[: args.missing_examples]:

@@ -142,7 +142,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
                  span_l2: float = 1.0, span_threshold: float = 0.9, cues: bool = False, per_type_drop: bool = False,
                  oof_predictions: str | Path | None = None, external: tuple[str | Path, ...] | list[str | Path] = (),
                  own_phrases: bool = False, own_variants: bool = False, own_spans: bool = False, own_span_l2: float = 1.0,
-                 own_span_threshold: float = 0.3, nesting: bool = False, context_kinds: bool = False) -> dict:
+                 own_span_threshold: float = 0.3, nesting: bool = False, context_kinds: bool = False,
+                 candidates_out: str | Path | None = None) -> dict:
     """Cross-validate, fit and write the entity filter; return its summary.
 
     ``candidates`` is what the filter judges: ``"rules"`` (the fast profile's entities),
@@ -166,6 +167,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     learns from each paper's out-of-fold proposals and ships with the proposer fitted on all.
     ``nesting`` adds how each candidate's name nests in the others' (`extractors.nesting`);
     ``context_kinds`` what the words around every mention say it is (`extractors.context_kinds`).
+    ``candidates_out`` names a JSON Lines file for every paper's candidates as the filter
+    judges them (the error analysis's "dropped by the filter" bucket: ``bench/filter_error_buckets.py``).
     """
     if candidates not in CANDIDATE_SOURCES:
         raise ValueError(f"unknown candidates {candidates!r}; choose one of {', '.join(CANDIDATE_SOURCES)}")
@@ -219,6 +222,8 @@ def train_filter(*, papers: str | Path, gold: str | Path, out: str | Path, candi
     kept_at_best = decided(best, best_role, per_type)
     if oof_predictions is not None:
         _write_predictions(oof_predictions, [paper["title"] for paper, _ in annotated], kept_at_best)
+    if candidates_out is not None:
+        _write_predictions(candidates_out, [paper["title"] for paper, _ in annotated], [data.entities for data in papers_data])
     # the papers the tagger never saw: the one fair comparison of the candidate sources
     unseen = [k for k, (paper, _) in enumerate(annotated) if _title_key(paper["title"]) in heldout]
     summary = {

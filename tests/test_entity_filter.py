@@ -133,8 +133,11 @@ def test_tiny_training_run_is_seeded_and_ships_provenance(tmp_path):
                             for (t, _), g in zip(_PAPERS, _GOLD)), encoding="utf-8")
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     summary = train_filter(papers=papers, gold=gold, out=first, folds=2, seed=1, l2=1.0)
-    train_filter(papers=papers, gold=gold, out=second, folds=2, seed=1, l2=1.0)
+    train_filter(papers=papers, gold=gold, out=second, folds=2, seed=1, l2=1.0, candidates_out=tmp_path / "candidates.jsonl")
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+    # the candidates the filter judged, per paper in the prediction shape (the error analysis's "dropped" bucket)
+    judged = [json.loads(line) for line in (tmp_path / "candidates.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["title"] for r in judged] == [t for t, _ in _PAPERS] and all({"name", "type"} <= set(e) for r in judged for e in r["entities"])
     assert 0.0 < summary["fast_profile_typed"]["f1"] <= 1.0
     assert summary["drop_threshold"] in {float(t) for t in summary["typed_f1_by_drop_threshold"]}
     loaded = EntityFilter.load(first)

@@ -39,3 +39,24 @@ def test_introduced_breakdown_sorts_misses_into_role_type_boundary_and_missing()
     # "Quux" under the wrong type is also a false introduced prediction
     assert counts == {"ok": 1, "type:Model->Method": 1, "role": 1, "missing": 1, "boundary": 1,
                       "false:type": 1, "false:used": 1, "false:not_gold": 1}
+
+
+def test_type_breakdown_tells_dropped_candidates_from_missing_names_and_counts_wrong_predictions():
+    if not SCORER.is_file():
+        pytest.skip(f"no scorer at {SCORER} (set KG_SHARED)")
+    errors = _module(ROOT / "bench" / "extract_errors.py", "extract_errors")
+    gold = [{"title": "T", "entities": [
+        {"name": "question answering", "type": "Task"}, {"name": "data imputation", "type": "Task"},
+        {"name": "reward modeling", "type": "Task"}, {"name": "Image-to-3D Generation", "type": "Task"},
+        {"name": "regret minimization", "type": "Task"}, {"name": "pathfinding", "type": "Task"},
+        {"name": "self-correction", "type": "Method"}, {"name": "BERT", "type": "Model"}]}]
+    pred = [{"title": "t", "entities": [
+        {"name": "Question Answering", "type": "Task"}, {"name": "reward modeling", "type": "Method"},
+        {"name": "3D Generation", "type": "Task"}, {"name": "self-correction", "type": "Task"}, {"name": "molecules", "type": "Task"}]}]
+    candidates = [{"title": "T", "entities": [{"name": "data imputation", "type": "Task"}, {"name": "regret minimization problem", "type": "Task"}]}]
+    scorer = _module(SCORER, "score_entities")
+    assert errors.type_breakdown(gold, pred, scorer, "Task", candidates) == {
+        "ok": 1, "dropped": 1, "type:Task->Method": 1, "boundary": 1, "boundary_candidate": 1, "missing": 1,
+        "false:type:Method": 1, "false:boundary": 1, "false:not_gold": 1}
+    # without the candidates, a dropped name is missing
+    assert errors.type_breakdown(gold, pred, scorer, "Task")["missing"] == 3

@@ -1,0 +1,65 @@
+"""Why the entities of some types are missed on the training papers, out of fold, by bucket.
+
+Trains the entity filter as ``kg train-filter`` does (its defaults, into a scratch file),
+keeping its out-of-fold predictions and every paper's candidates (what the filter judged),
+then counts for each type the gold entities matched, kept under another type, dropped by
+the filter, found with another span or not among the candidates at all, and the wrong
+predictions of the type (``bench/extract_errors.py --type-breakdown``). About 3 minutes on
+one core. Run from the repository root::
+
+    python bench/filter_error_buckets.py --types Task Metric Benchmark --seed 0
+
+The training papers only: the dev set stays for the final check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
+
+
+def _module(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--types", nargs="+", default=["Task", "Metric", "Benchmark"])
+    parser.add_argument("--seed", type=int, default=0, help="seed of the cross-validation folds")
+    parser.add_argument("--keep", type=Path, help="folder to keep the predictions and candidates in (default: a temporary one)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from extractors.filter_training import train_filter
+
+    errors = _module(ROOT / "bench" / "extract_errors.py", "extract_errors")
+    scorer = _module(SHARED / "eval" / "score_entities.py", "score_entities")
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        oof, candidates = folder / "oof.jsonl", folder / "candidates.jsonl"
+        # the options of `kg train-filter`'s defaults (kg/cli/train_filter.py)
+        train_filter(papers=SHARED / "annotation" / "train.papers.jsonl", gold=SHARED / "annotation" / "train.gold.jsonl",
+                     out=Path(scratch) / "filter.json", candidates="rules+spans", seed=args.seed, folds=5, l2=30.0, span_l2=0.3,
+                     span_threshold=0.9, cues=True, per_type_drop=True, oof_predictions=oof, own_phrases=True, own_variants=True,
+                     nesting=True, candidates_out=candidates)
+        gold = errors._records(SHARED / "annotation" / "train.gold.jsonl")
+        pred, proposed = errors._records(oof), errors._records(candidates)
+        for entity_type in args.types:
+            counts = errors.type_breakdown(gold, pred, scorer, entity_type, proposed)
+            print(entity_type, "\t".join(f"{fate} {count}" for fate, count in sorted(counts.items())), sep="\t")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
