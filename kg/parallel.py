@@ -43,7 +43,7 @@ def extract_batch(items: Sequence[Item], profile: str) -> Done:
 
     nlp = worker_pipeline(profile)
     return [(record.paper_id, json.dumps(record.to_json(), ensure_ascii=False))
-            for record in extract(nlp, items, batch_size=64)]
+            for record in extract(nlp, items)]
 
 
 def batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
