@@ -4,9 +4,10 @@ RocksDB (under Oxigraph) merges the files a bulk load ingests in background thre
 (``rocksdb:low``). Whatever a build has not merged when it closes the store, the next
 process that opens it for writing merges: the first increment after a large first build
 pays the first build's leftover compaction. This script opens the store of a build
-directory for writing, does nothing else, and samples the CPU time of the process's
-RocksDB threads (Linux: ``/proc/self/task``) until the store's files have not changed
-for ``--quiet`` seconds; with ``--optimize`` it then runs Oxigraph's full compaction
+directory for writing, does nothing else until the store's files have not changed for
+``--quiet`` seconds, and then reads the CPU time of the process's RocksDB threads (Linux:
+``/proc/self/task``; a thread that ended before is not counted); with ``--optimize`` it
+then runs Oxigraph's full compaction
 (``Store.optimize``) and reports that too. It changes the store (compaction rewrites its
 files, not its quads): run it on a copy.
 
