@@ -136,7 +136,7 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
              if name.value not in shared and (graph_of.get(name.value) is None or keys.get(graph_of[name.value]) is None)]
     # In the store's order of graph names: each bulk-loaded batch then has a key range of its own
     # in the graph-major indexes, which RocksDB never has to merge again (kg.storeorder).
-    todo = in_store_order(sorted(pid for pid in wanted if keys.get(pid) != wanted[pid]), iris.paper_graph)
+    todo = in_store_order((pid for pid in wanted if keys.get(pid) != wanted[pid]), iris.paper_graph)
     state.set_meta("graphs", "dirty")
 
     steps = [todo[start:start + _STEP] for start in range(0, len(todo), _STEP)]
