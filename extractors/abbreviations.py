@@ -167,11 +167,44 @@ def _trimmed(doc: Doc, start_char: int, end_char: int) -> Span | None:
     return span_at(doc, start_char, end_char)
 
 
+# words a long form may hold beyond those that give the short form its letters
+_JOINING_WORDS = _FUNCTION_WORDS | frozenset({"using", "through", "then", "based"})
+_LOWER_RUN = re.compile(r"[a-z]{3,}")
+
+
+def _spelled_by_initials(short: str, long_text: str) -> bool:
+    return initials_long_form(short, long_text) == 0 or initials_long_form(
+        "".join(c for c in short if not c.isdigit()), long_text) == 0
+
+
+def _tight(long_text: str, short: str) -> bool:
+    """Whether a long form whose letters were found inside its words is short enough to be one.
+
+    Matching characters anywhere finds the letters of a long short form in any long clause
+    ("TinyLlama (training data on client devices and exclusively sharing ...)"). Such a long
+    form has at most one content word more than the short form has letters, and a word-like
+    short form (a run of three lower-case letters: "DeMamba", "GraphRAG") about one word per
+    two letters ("Detail Mamba", "graph-enhanced retrieval augmented generation").
+
+    Examples
+    --------
+    >>> _tight("ShampoO with Adam in the Preconditioner's eigenbasis", "SOAP"), _tight("Detail Mamba", "DeMamba")
+    (True, True)
+    >>> _tight("training data on client devices and exclusively sharing local models", "TinyLlama")
+    False
+    """
+    letters = sum(c.isalnum() for c in short)
+    content = sum(1 for word in long_text.split() if word.lower() not in _JOINING_WORDS)
+    return content <= (letters / 2 + 1 if _LOWER_RUN.search(short) else letters + 1)
+
+
 def _plausible(long_text: str, short: str) -> bool:
     words = long_text.split()
     if len(long_text) <= len(short) or long_text.lower() == short.lower():
         return False
     if len(words) > min(len(short) + 5, 2 * len(short)) + 1:
+        return False
+    if not _spelled_by_initials(short, long_text) and not _tight(long_text, short):
         return False
     # a long form sits in one clause
     return not any(c in long_text for c in ";:()[]") and "\n" not in long_text

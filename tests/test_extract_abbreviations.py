@@ -87,3 +87,15 @@ def test_unbalanced_and_empty_brackets_do_not_crash(nlp):
 def test_connective_before_the_short_form(nlp, connective):
     text = f"To balance persuasion, we introduce Persuasion-Balanced Training ({connective} PBT), which helps."
     assert pairs(nlp, text) == [("Persuasion-Balanced Training", "PBT")]
+
+
+def test_a_clause_that_merely_holds_the_letters_is_no_long_form(nlp):
+    # letters found inside words of a long clause: no definition (a name followed by a remark in brackets)
+    assert pairs(nlp, "We train TinyLlama (training data on client devices and exclusively sharing local models).") == []
+    assert pairs(nlp, "Diffusion samplers have significantly reduced the required latency (DG-QAT) here.") == []
+
+
+def test_long_forms_spelled_inside_their_words_are_kept(nlp):
+    assert pairs(nlp, "We propose Detail Mamba (DeMamba) for video.") == [("Detail Mamba", "DeMamba")]
+    text = "We use ShampoO with Adam in the Preconditioner's eigenbasis (SOAP) to train."
+    assert pairs(nlp, text) == [("ShampoO with Adam in the Preconditioner's eigenbasis", "SOAP")]
