@@ -20,10 +20,11 @@ Merging is the least fixed point of these rules, so the result does not depend o
 order of papers or entities. Each entity takes the type most of its mentions vote for,
 its most frequent full form as preferred label and every other form as alternative
 labels. Its slug (the last IRI segment) does not follow the label, which new papers move:
-it is made from the full form with the smallest normal form, with a hash of that normal
-form added where the slug alone does not give it back (no ASCII letters left, characters
-dropped, longer than 60), so an entity keeps its IRI as the corpus grows unless papers
-merge it with another or spell it in a new way.
+it is made from the full name that most papers use (among equals, one that is no alias,
+then the smallest normal form), with a hash of that normal form added where the slug alone
+does not give it back (no ASCII letters left, characters dropped, longer than 60). A new
+spelling, or a clause that one paper pairs with an acronym, does not move the IRI of an
+entity many papers name: a merge moves only the IRIs of the names fewer papers use.
 
 Examples
 --------
@@ -285,16 +286,20 @@ def _describe(members: list[NameStats]) -> tuple[str, str, tuple[str, ...], int,
     kind = main_type(types)
     alt = tuple(sorted(s for s in surfaces if s != pref))
     mentions = sum(stats.mentions for stats in members)
-    return pref, kind, alt, mentions, _entity_slug(full)
+    # The slug's name: the one most papers use, so a rare spelling or a merge with a rare
+    # name never moves the IRI of a popular entity (every paper graph naming it is rewritten then).
+    most = max(stats.papers for stats in members)
+    leading = {s for stats in members if stats.papers == most for s, _ in stats.fulls}
+    return pref, kind, alt, mentions, _entity_slug({s for s in leading if _name_key(s) not in aliases} or leading)
 
 
 def _entity_slug(full: set[str]) -> str:
-    """The entity's slug, from its full forms (as a set: no counts, no order), never from its preferred label.
+    """The slug of full forms ``full`` (as a set: no counts, no order), never from the preferred label.
 
-    A label is the most frequent form, so new papers move it; a slug made from it would move
-    the entity's IRI, and with it every paper graph that mentions the entity. The slug is
-    made from the forms of the smallest normal form instead, the smallest slug among them,
-    which only a new spelling of the entity can change. It is the plain slug where the slug
+    A label is the most frequent surface form, so new papers move it; a slug made from it
+    would move the entity's IRI, and with it every paper graph that mentions the entity.
+    `_describe` passes the forms of the full name most papers use; the slug is made from the
+    forms of their smallest normal form, the smallest slug among them. It is the plain slug where the slug
     alone gives back that normal form (two entities, two normal forms: never one slug), else
     the slug with a digest of the normal form (``c++`` -> ``c-<digest>``), so no entity's
     slug depends on which other entities exist.

@@ -55,6 +55,23 @@ def test_abbreviation_alias_joins_lora_and_versions_stay_apart():
     assert len(slugs(resolution, ("p3", "BERT"), ("p4", "BERTScore"))) == 2
 
 
+def test_slug_follows_the_name_most_papers_use_so_a_rare_pairing_does_not_move_it():
+    # An entity's IRI names every paper graph that mentions it: one paper that pairs a popular
+    # name with a variant or a clause must not rename it (a corpus that grows would rewrite
+    # every paper graph naming "DG-QAT").
+    popular = [paper(f"p{i}", entity("DG-QAT"), entity("TinyLlama", "Model")) for i in range(3)]
+    alone = resolve_entities(popular)
+    assert slugs(alone, ("p0", "DG-QAT")) == {"dg-qat"} and slugs(alone, ("p0", "TinyLlama")) == {"tinyllama"}
+    grown = resolve_entities(popular + [
+        paper("p8", entity("DG-QAT-v4", aliases=["DG-QAT"])),
+        paper("p9", entity("training data on client devices", "Model", aliases=["TinyLlama"]))])
+    assert slugs(grown, ("p0", "DG-QAT"), ("p8", "DG-QAT-v4")) == {"dg-qat"}  # merged, under the popular name
+    assert slugs(grown, ("p0", "TinyLlama"), ("p9", "training data on client devices")) == {"tinyllama"}
+    # Among names as many papers use, the spelled-out one (not an alias) names the entity.
+    even = resolve_entities([paper("p1", entity("Direct Nash Optimization", aliases=["DNO"])), paper("p2", entity("DNO"))])
+    assert slugs(even, ("p1", "Direct Nash Optimization"), ("p2", "DNO")) == {"direct-nash-optimization"}
+
+
 def test_ambiguous_acronym_gets_two_nodes_and_chains_nothing():
     resolution = resolve_entities([
         paper("p1", entity("reinforcement learning", aliases=["RL"])),
