@@ -42,6 +42,10 @@ _UNESCAPED_AMP_HASH = re.compile(r"(?<!\\)([&#])")
 # `~` is a LaTeX tie only between a word and the next (`Fig.~3`); `(~10x)` means "about".
 _TIE = re.compile(r"(?<=[\w.,])~(?=[\w\\])")
 _LONE_TILDE = re.compile(r"(?<!\\)~")
+# `\textcolor{teal}{Tool-use}` that a listing page flattened to `teal{Tool-use}`: the colour
+# (an xcolor name glued to a brace group) is markup, not a word of the abstract.
+_COLOUR_LEFTOVER = re.compile(r"(?<![\w\\{])(?:red|green|blue|cyan|magenta|yellow|black|gray|grey|white|darkgray|"
+                              r"lightgray|brown|lime|olive|orange|pink|purple|teal|violet)(?=\{[^{}]*\})")
 # pylatexenc does not know `\href` takes two arguments; its text is what a reader sees.
 _HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*\{([^{}]*)\}")
 # U+FFFE/U+FFFF are no characters at all: XML 1.0 (RDF/XML, SPARQL XML results) cannot hold them.
@@ -82,6 +86,8 @@ def _converter() -> LatexNodes2Text:
         macros=[
             # Citations and cross-references carry no words of the abstract.
             *(MacroTextSpec(name, discard=True) for name in ("cite", "citep", "citet", "ref", "eqref", "label", "footnote")),
+            # `{\color{blue} GPT-4}`: a colour switch, no text of its own.
+            MacroTextSpec("color", discard=True),
             # A `\url` reads as its address, without pylatexenc's <>.
             MacroTextSpec("url", simplify_repl=_last_argument_text),
         ],
@@ -117,6 +123,7 @@ def _escape_outside_math(text: str) -> str:
     text = _UNESCAPED_DOLLAR.sub(r"\\$", text)  # a lone `$` is money, not math
     text = _UNESCAPED_AMP_HASH.sub(r"\\\1", text)
     text = _HREF.sub(r"\1", text)
+    text = _COLOUR_LEFTOVER.sub("", text)
     text = _MACRO_THEN_WORD.sub(_keep_space_after_macro, text)
     text = _TIE.sub(" ", text)
     return _LONE_TILDE.sub(r"\\textasciitilde{}", text)

@@ -23,6 +23,11 @@ from kg.textclean import clean_text, latex_to_text
         ("see \\href{https://x.org}{our site}", "see our site"),
         ("Task~Arithmetic and Fig.~3", "Task Arithmetic and Fig. 3"),
         ("an \\alpha only bound, \\ss x", "an α only bound, ßx"),
+        # colours: the macros, and what a listing page left of \textcolor{teal}{...}
+        ("we use \\textcolor{red}{LoRA} and {\\color{blue} GPT-4}", "we use LoRA and GPT-4"),
+        ("five domains, including teal{Tool-use}, teal{Directed Acyclic Graph (DAG) QA}",
+         "five domains, including Tool-use, Directed Acyclic Graph (DAG) QA"),
+        ("a {red} flag and a blue{team}", "a red flag and a team"),
     ],
 )
 def test_latex_is_decoded(raw, clean):
