@@ -13,7 +13,9 @@ processes and with a 2-worker Dask LocalCluster.
 report wall time, CPU time (all processes), the peak memory of the process tree (sum of
 the resident sets, sampled every 0.2 s) and the build's stage timings (``build.json``).
 ``increment`` builds N papers, then N + ADD (the same N plus ADD new ones) into the same
-directory. ``throughput`` times extraction alone (`kg.parallel`, `kg.distributed`),
+directory; with ``--increments K`` it adds ADD papers K times (all drawn from one generated
+corpus of N + K x ADD papers: later increments meet the names earlier ones brought, as a
+growing corpus does) and reports each. ``throughput`` times extraction alone (`kg.parallel`, `kg.distributed`),
 pipeline loading included, on the same synthetic papers for each executor. Every run
 appends a row to ``bench/scale_results.jsonl``; ``--write-doc`` rewrites the section of
 docs/benchmarks.md from all rows.
@@ -30,6 +32,7 @@ benchmark from a snapshot so that the code stays put between the two builds of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -87,7 +90,7 @@ def _run_build(inputs: list[Path], out: Path, *options: str) -> dict:
     summary = json.loads((out / "build.json").read_text())
     return {"wall_s": round(wall, 1), "cpu_s": round(sum(cpu.values()), 1), "peak_rss_mb": round(peak / 2**20),
             "stages": dict(summary["stages"]), "papers": summary["papers"], "triples": summary["triples"],
-            "extracted": summary["extracted"]}
+            "extracted": summary["extracted"], "graphs_rewritten": summary.get("graphs_rewritten")}
 
 
 def bench_build(args, work: Path) -> dict:
@@ -98,17 +101,23 @@ def bench_build(args, work: Path) -> dict:
 
 
 def bench_increment(args, work: Path) -> dict:
-    grown = _corpus(args.papers + args.add, args.seed, work)
-    base, extra = work / f"base-{args.papers}.jsonl", work / f"extra-{args.add}.jsonl"
-    with open(grown, encoding="utf-8") as lines, open(base, "w", encoding="utf-8") as first, \
-            open(extra, "w", encoding="utf-8") as rest:
+    if args.increments < 1:
+        raise SystemExit("--increments must be at least 1")
+    grown = _corpus(args.papers + args.increments * args.add, args.seed, work)
+    base = work / f"base-{args.papers}.jsonl"
+    extras = [work / f"extra-{args.add}-{k + 1}.jsonl" for k in range(args.increments)]
+    with open(grown, encoding="utf-8") as lines, contextlib.ExitStack() as files:
+        parts = [files.enter_context(open(path, "w", encoding="utf-8")) for path in (base, *extras)]
         for index, line in enumerate(lines):
-            (first if index < args.papers else rest).write(line)
+            parts[0 if index < args.papers else 1 + (index - args.papers) // args.add].write(line)
     options = ["--profile", args.profile, "--workers", str(args.workers)]
     full = _run_build([base], work / "out", *options)
-    added = _run_build([base, extra], work / "out", *options)
-    return {"mode": "increment", "profile": args.profile, "workers": args.workers, "add": args.add,
-            "full": full, "increment": added, "ratio": round(added["wall_s"] / full["wall_s"], 3)}
+    added = [_run_build([base, *extras[:k + 1]], work / "out", *options) for k in range(args.increments)]
+    row = {"mode": "increment", "profile": args.profile, "workers": args.workers, "add": args.add,
+           "full": full, "increment": added[0], "ratio": round(added[0]["wall_s"] / full["wall_s"], 3)}
+    if args.increments > 1:
+        row["later"] = added[1:]
+    return row
 
 
 def _cpu_seconds() -> float:
@@ -157,12 +166,19 @@ def _table(rows: list[dict]) -> str:
         elif row["mode"] == "increment":
             full, inc = row["full"], row["increment"]
             note = f" ({row['note']})" if row.get("note") else ""
-            for label, part in ((f"full build{note}", full), (f"+{row['add']:,} papers (incremental){note}", inc)):
+            parts = [(f"full build{note}", full), (f"+{row['add']:,} papers (incremental){note}", inc)]
+            parts += [(f"+{row['add']:,} papers more (increment {k}){note}", later)
+                      for k, later in enumerate(row.get("later", ()), 2)]
+            for label, part in parts:
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in part["stages"].items())
-                lines.append(f"| {row['date']} | {label}, {row['profile']} | {part['papers']:,} | {part['wall_s']:.0f} s | "
+                rewritten = f" ({part['graphs_rewritten']:,} paper graphs written)" if part.get("graphs_rewritten") is not None and part is not full else ""
+                lines.append(f"| {row['date']} | {label}, {row['profile']} | {part['papers']:,}{rewritten} | {part['wall_s']:.0f} s | "
                              f"{part['cpu_s']:.0f} s | {part['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
             lines.append(f"| {row['date']} | increment / full | | **{row['ratio']:.1%}** wall, "
                          f"{inc['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
+            for k, later in enumerate(row.get("later", ()), 2):
+                lines.append(f"| {row['date']} | increment {k} / full | | **{later['wall_s'] / full['wall_s']:.1%}** wall, "
+                             f"{later['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
         else:
             for name, rate in row["rates"].items():
                 per_cpu = (f"{rate['cpu_s']:.0f} s ({rate['papers_per_cpu_s']:.1f} papers per CPU-second)"
@@ -178,6 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("mode", choices=("build", "increment", "throughput"))
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--add", type=int, default=50)
+    parser.add_argument("--increments", type=int, default=1, help="add --add papers this many times (increment)")
     parser.add_argument("--profile", choices=("fast", "accurate"), default="fast")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--dask", default=None)
