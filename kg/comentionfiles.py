@@ -97,6 +97,10 @@ def comention_ntriples(links: Columns, *, base: str) -> Iterator[str]:
 def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: str) -> None:
     """``comentions.csv`` and the co-mention lines of ``analytics.ttl`` (`LINKS_PART`), in the helper process."""
     out = Path(out)
+    if len(columns) == 6:  # `RankedLinks.arrays`
+        from kg.analytics.linkarrays import columns_of_arrays
+
+        columns = columns_of_arrays(*columns)
     write_comentions_csv(out / COMENTIONS_CSV, columns, labels)
     with atomic_write(out / LINKS_PART, "wb") as handle:
         for chunk in batched(comention_ntriples(columns, base=base), 20_000):
@@ -136,9 +140,15 @@ class LinkFileWriter:
         """Hand ``links`` (ranked, as written) to the helper when there are ``least_links`` or more."""
         if self._helper is None or len(links) < self.least_links:
             return
-        columns = link_columns(links)
-        mentioned = {*columns[0], *columns[1]}
-        job = (str(self.out), columns, {iri: self.labels[iri] for iri in mentioned}, self.base)
+        arrays = getattr(links, "arrays", None)  # kg.analytics.linkarrays.RankedLinks: handed over as arrays
+        if arrays is not None:
+            # numpy buffers pickle in a blink; the helper makes the lists of IRIs (seconds for millions of links)
+            columns = arrays()
+            labels = {iri: self.labels[iri] for iri in columns[0]}
+        else:
+            columns = link_columns(links)
+            labels = {iri: self.labels[iri] for iri in {*columns[0], *columns[1]}}
+        job = (str(self.out), columns, labels, self.base)
         try:
             pickle.dump(job, self._helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._helper.stdin.close()

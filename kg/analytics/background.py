@@ -109,6 +109,9 @@ def _start() -> subprocess.Popen | None:
 
 def _serve() -> None:
     """The helper's side: read the job from stdin, run the analytics, write the run to stdout."""
+    # igraph's drawing code imports matplotlib when it is installed (a CPU-second): this
+    # process draws nothing, so igraph is told there is none.
+    sys.modules.setdefault("matplotlib", None)
     import igraph  # noqa: F401  (a helper's graph is large: measured in igraph, imported before the job comes)
 
     from kg.analytics.run import run_analytics

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,11 +10,12 @@ import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.backends import LARGE_GRAPH_NODES
-from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, link_columns, write_comentions_csv
+from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, comention_ntriples, link_columns, write_comentions_csv
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
 from kg.atomic import atomic_write
+from kg.helperprocess import check_starter
 from kg.parallel import batched
 from kg.vocab import resolve_base_iri
 
@@ -51,20 +52,36 @@ def _analytics_size(result: AnalyticsResult) -> int:
     return 7 * len(result.concepts) + 4 * len(result.communities.communities) + 6 * len(result.comentions)
 
 
-def _write_analytics_turtle(result: AnalyticsResult, handle, *, base_iri: str | None, links: Path | None = None) -> None:
-    """The analytics triples as Turtle: by rdflib while few (the same bytes as ever), as N-Triples lines when many.
+def _write_analytics_ttl(result: AnalyticsResult, path: Path, *, base_iri: str | None, links: Path | None = None) -> None:
+    """``analytics.ttl``: by rdflib while few triples (the same bytes as ever), else N-Triples
+    lines (valid Turtle), the co-mention links first.
 
-    ``links`` holds the co-mention lines written already (`LinkFileWriter`): copied after the rest.
+    ``links`` is the file of co-mention lines a helper wrote already (`LinkFileWriter`, complete
+    and synced): the other lines are appended to it and it is renamed into place, so its
+    hundreds of megabytes are not copied (a fresh file of the same bytes is written otherwise).
     """
     if links is None and _analytics_size(result) <= RDFLIB_TURTLE_LIMIT:
-        analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
+        with atomic_write(path, "wb") as handle:
+            analytics_graph(result, base_iri=base_iri).serialize(handle, format="turtle")
         return
-    # N-Triples lines: valid Turtle, written without building a term per triple.
-    for batch in batched(analytics_ntriples(result, base_iri=base_iri, links=links is None), 20_000):
-        handle.write("".join(batch).encode("utf-8"))
-    if links is not None:
-        with open(links, "rb") as part:
-            shutil.copyfileobj(part, handle, 1 << 20)
+    rest = batched(analytics_ntriples(result, base_iri=base_iri, links=False), 20_000)
+    if links is None:
+        with atomic_write(path, "wb") as handle:
+            base = resolve_base_iri(base_iri)
+            for batch in batched(comention_ntriples(link_columns(result.comentions), base=base), 20_000):
+                handle.write("".join(batch).encode("utf-8"))
+            for batch in rest:
+                handle.write("".join(batch).encode("utf-8"))
+        return
+    with open(links, "ab") as handle:
+        for batch in rest:
+            handle.write("".join(batch).encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+    if path.exists():  # keep the permissions the file already had, as atomic_write does
+        os.chmod(links, path.stat().st_mode & 0o7777)
+    check_starter(path)  # a helper whose build was killed replaces nothing
+    os.replace(links, path)
 
 
 def run_analytics(
@@ -94,8 +111,7 @@ def run_analytics(
         written = links.finish()
         if links.started and written is None:  # the helper failed: its files are written here
             write_comentions_csv(out / COMENTIONS_CSV, link_columns(result.comentions), result.labels)
-        with atomic_write(out / "analytics.ttl", "wb") as handle:
-            _write_analytics_turtle(result, handle, base_iri=base_iri, links=written)
+        _write_analytics_ttl(result, out / "analytics.ttl", base_iri=base_iri, links=written)
     files.append("analytics.ttl")
     return AnalyticsRun(
         result=result,
