@@ -91,6 +91,7 @@ class GraphDelta:
     anew: bool  # every key worked out again: the name tables were empty, or the base IRI changed
     mentions: int
     relations_stated: int
+    never_keyed: frozenset[str] = frozenset()  # papers no earlier run worked out a graph key for: never written
 
 
 def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -> GraphDelta:
@@ -160,4 +161,6 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         if relations or candidates:
             names_db.set_meta("corpus", "dirty")
         totals = names_db.totals(new_outlines.values(), old_outlines)
-    return GraphDelta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals)
+    never_keyed = frozenset(pid for pid in candidates if pid not in keyed and pid not in keys)
+    return GraphDelta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals,
+                      never_keyed=never_keyed)

@@ -137,6 +137,9 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     # In the store's order of graph names: each bulk-loaded batch then has a key range of its own
     # in the graph-major indexes, which RocksDB never has to merge again (kg.storeorder).
     todo = in_store_order((pid for pid in wanted if keys.get(pid) != wanted[pid]), iris.paper_graph)
+    # A paper no run ever worked out a key for has no graph, provided the last run finished its
+    # graph stage (a killed one may leave graphs of papers since pruned and added again).
+    unwritten = delta.never_keyed if graphs_known and not delta.anew else frozenset()
     state.set_meta("graphs", "dirty")
 
     steps = [todo[start:start + _STEP] for start in range(0, len(todo), _STEP)]
@@ -158,8 +161,11 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
         else:
             papers, records, extractions = state.papers_by_ids(step), state.records_by_ids(step), {}
         for pid in step:
+            if pid in unwritten:
+                continue
             graph = ox.NamedNode(str(iris.paper_graph(pid)))
             # remove_graph costs milliseconds even for an absent graph; a one-quad probe costs microseconds
+            # (a millisecond or two on a large store's cold pages: papers never written are not probed)
             if store.contains_named_graph(graph) or next(store.quads_for_pattern(None, None, None, graph), None):
                 store.remove_graph(graph)
         loader = QuadLoader(dataset)
