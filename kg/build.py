@@ -188,14 +188,23 @@ def build(
             if source.before_writes and graph_files is not True and source.papers >= BACKGROUND_PAPERS:
                 background.start(source)
 
-        with open_store(out, base_iri=iris.base) as dataset:
+        store = contextlib.ExitStack()
+        with store:
+            dataset = store.enter_context(open_store(out, base_iri=iris.base))
             update = update_graph(dataset, state, iris=iris, mentions_ready=mentions_ready)
             stage("graph")
             files = graph_files if graph_files is not None else update.quads <= GRAPH_FILES_LIMIT
             if not files:
                 drop_analytics_graph(dataset, iris)
+            closed = background.started and not files and not view
+            if closed:
+                # Nothing reads the store any more: closed now, RocksDB stops scheduling merges
+                # that would take the cores the analytics helper is finishing on.
+                store.close()
             analytics = background.finish()
             if analytics is None or files:  # no helper, it failed, or the analytics go into the store after all
+                if closed:
+                    dataset = store.enter_context(open_store(out, base_iri=iris.base))
                 table = sources[0].table() if sources else None
                 analytics = run_analytics(dataset, out=out, seed=seed, base_iri=iris.base, into_graph=files,
                                           table=table or mention_table(dataset, state))

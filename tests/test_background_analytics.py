@@ -34,14 +34,14 @@ def inputs(tmp_path_factory):
         root / "second.jsonl", [changed_text(p) if i == 3 else p for i, p in enumerate(papers)])
 
 
-def _build(inputs, out, monkeypatch, *, least_papers):
+def _build(inputs, out, monkeypatch, *, least_papers, view=True):
     monkeypatch.setattr(background, "BACKGROUND_PAPERS", least_papers)
     started = []
     monkeypatch.setattr(background.BackgroundAnalytics, "start",
                         lambda self, source: (started.append(source.papers), _START(self, source)))
     result = None
     for path in inputs:  # a first build, then an increment with a changed and ten new papers
-        result = build(inputs=[str(path)], out=out, profile="fast", view=True, graph_files=False)
+        result = build(inputs=[str(path)], out=out, profile="fast", view=view, graph_files=False)
     return result, started
 
 
@@ -76,6 +76,27 @@ def test_a_failing_helper_leaves_the_analytics_to_the_build(inputs, tmp_path, mo
     assert started == [30]
     assert "the analytics run in this process" in caplog.text
     assert _files(tmp_path / "failed") == _files(tmp_path / "here")
+
+
+def test_without_a_view_the_store_is_closed_before_the_helper_is_waited_for(inputs, tmp_path, monkeypatch, caplog):
+    """Nothing reads the store after the graph stage: it is closed while the helper finishes (and
+    opened again when the helper fails and the build runs the analytics itself)."""
+    import kg.graphupdate
+
+    opened = []
+    original = kg.graphupdate.open_store
+    monkeypatch.setattr("kg.graphupdate.open_store", lambda *a, **k: (opened.append(1), original(*a, **k))[1])
+    _build(inputs, tmp_path / "here", monkeypatch, least_papers=10**9, view=False)
+    assert len(opened) == 2  # one store per build
+    _, started = _build(inputs, tmp_path / "helper", monkeypatch, least_papers=1, view=False)
+    assert started == [30, 40] and _files(tmp_path / "helper") == _files(tmp_path / "here")
+    assert len(opened) == 4
+    monkeypatch.setattr(sys, "executable", "false")  # the helper starts and exits 1 at once
+    _, started = _build(inputs[:1], tmp_path / "failed", monkeypatch, least_papers=1, view=False)
+    assert started == [30] and "the analytics run in this process" in caplog.text
+    assert len(opened) == 6  # closed for the helper, opened again for the build's own analytics
+    _build(inputs[:1], tmp_path / "here-first", monkeypatch, least_papers=10**9, view=False)
+    assert _files(tmp_path / "failed") == _files(tmp_path / "here-first")
 
 
 def _store_table(out):

@@ -67,6 +67,11 @@ class BackgroundAnalytics:
             return
         self._helper = helper
 
+    @property
+    def started(self) -> bool:
+        """Whether a helper has the job (`finish` will wait for it)."""
+        return self._helper is not None
+
     def finish(self):
         """Wait for the helper: its `kg.analytics.run.AnalyticsRun`, or None (the caller runs the analytics)."""
         self._stop_idle()
