@@ -164,21 +164,19 @@ def _table(rows: list[dict]) -> str:
             lines.append(f"| {row['date']} | {what} | {row['papers']:,} ({row['triples']:,} quads) | {row['wall_s']:.0f} s | "
                          f"{row['cpu_s']:.0f} s | {row['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
         elif row["mode"] == "increment":
-            full, inc = row["full"], row["increment"]
+            full, increments = row["full"], [row["increment"], *row.get("later", ())]
             note = f" ({row['note']})" if row.get("note") else ""
-            parts = [(f"full build{note}", full), (f"+{row['add']:,} papers (incremental){note}", inc)]
-            parts += [(f"+{row['add']:,} papers more (increment {k}){note}", later)
-                      for k, later in enumerate(row.get("later", ()), 2)]
+            parts = [(f"full build{note}", full)]
+            parts += [(f"+{row['add']:,} papers " + ("(incremental)" if k == 1 else f"more (increment {k})") + note, inc)
+                      for k, inc in enumerate(increments, 1)]
             for label, part in parts:
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in part["stages"].items())
                 rewritten = f" ({part['graphs_rewritten']:,} paper graphs written)" if part.get("graphs_rewritten") is not None and part is not full else ""
                 lines.append(f"| {row['date']} | {label}, {row['profile']} | {part['papers']:,}{rewritten} | {part['wall_s']:.0f} s | "
                              f"{part['cpu_s']:.0f} s | {part['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
-            lines.append(f"| {row['date']} | increment / full | | **{row['ratio']:.1%}** wall, "
-                         f"{inc['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
-            for k, later in enumerate(row.get("later", ()), 2):
-                lines.append(f"| {row['date']} | increment {k} / full | | **{later['wall_s'] / full['wall_s']:.1%}** wall, "
-                             f"{later['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
+            for k, inc in enumerate(increments, 1):
+                lines.append(f"| {row['date']} | increment{'' if k == 1 else f' {k}'} / full | | **{inc['wall_s'] / full['wall_s']:.1%}** wall, "
+                             f"{inc['cpu_s'] / max(full['cpu_s'], 1):.1%} CPU | | | | | |")
         else:
             for name, rate in row["rates"].items():
                 per_cpu = (f"{rate['cpu_s']:.0f} s ({rate['papers_per_cpu_s']:.1f} papers per CPU-second)"

@@ -12,7 +12,7 @@ from typing import IO
 
 from kg.helperprocess import check_starter
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "move_into_place"]
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
@@ -49,15 +49,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if target.exists():
-            # mkstemp creates 0600; keep the permissions the file already had.
-            os.chmod(temp_name, target.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp_name, 0o666 & ~umask)
-        check_starter(target)  # a helper process whose build was killed replaces nothing
-        os.replace(temp_name, target)
+        move_into_place(temp_name, target)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
@@ -66,3 +58,19 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", *, encoding: str
             message = f"{os.strerror(error.errno)}; the previous file (if any) was left as it was"
             raise OSError(error.errno, message, str(target)) from error
         raise
+
+
+def move_into_place(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Rename the complete, synced file ``source`` over ``target`` (same directory), as
+    `atomic_write` finishes: with the permissions ``target`` had (a new file gets those the
+    umask allows), and never from a helper process whose build was killed."""
+    target = Path(target)
+    if target.exists():
+        # mkstemp creates 0600; keep the permissions the file already had.
+        os.chmod(source, target.stat().st_mode & 0o7777)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(source, 0o666 & ~umask)
+    check_starter(target)  # a helper process whose build was killed replaces nothing
+    os.replace(source, target)

@@ -14,8 +14,7 @@ from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, comention_ntriples
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
-from kg.atomic import atomic_write
-from kg.helperprocess import check_starter
+from kg.atomic import atomic_write, move_into_place
 from kg.parallel import batched
 from kg.vocab import resolve_base_iri
 
@@ -78,10 +77,7 @@ def _write_analytics_ttl(result: AnalyticsResult, path: Path, *, base_iri: str |
             handle.write("".join(batch).encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
-    if path.exists():  # keep the permissions the file already had, as atomic_write does
-        os.chmod(links, path.stat().st_mode & 0o7777)
-    check_starter(path)  # a helper whose build was killed replaces nothing
-    os.replace(links, path)
+    move_into_place(links, path)
 
 
 def run_analytics(
