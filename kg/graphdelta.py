@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors.records import PaperExtraction
 from kg.buildstate import BuildState
@@ -92,6 +92,9 @@ class GraphDelta:
     mentions: int
     relations_stated: int
     never_keyed: frozenset[str] = frozenset()  # papers no earlier run worked out a graph key for: never written
+    # the support before this run of the relations among ``relations`` that had any:
+    # the corpus graph holds their lines as `kg.graph.support_triples` made them then
+    support_before: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
 
 
 def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -> GraphDelta:
@@ -123,7 +126,9 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         names_db.put_counted([(pid, source, json.dumps(new_outlines[pid].run), text) for pid, source, text in new],
                              gone_records)
         names_db.put_names(names, touched, uses)
-        resolution = resolve_names(names, lambda members: len(names_db.papers_using(members)))
+        papers_of = names_db.papers_counter(touched)
+        resolution = resolve_names(names, papers_of)
+        papers_of.store()
         now = {key: resolution.entities[index].slug for key, index in resolution.entity_of_name.items()}
         before = names_db.slugs()
         moved = {key: now.get(key) for key in now.keys() | before.keys() if now.get(key) != before.get(key)}
@@ -148,6 +153,7 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         relations = names_db.supports_of(stating)
         stated = [(rel, pid) for pid, outline in outlines.items() for rel in stated_relations(pid, outline, resolution)]
         relations |= {rel for rel, _ in stated}
+        support_before = names_db.support(relations)
         names_db.put_supports(stating, stated)
         wanted = dict(keys)
         for pid in candidates:
@@ -163,4 +169,4 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         totals = names_db.totals(new_outlines.values(), old_outlines)
     never_keyed = frozenset(pid for pid in candidates if pid not in keyed and pid not in keys)
     return GraphDelta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals,
-                      never_keyed=never_keyed)
+                      never_keyed=never_keyed, support_before=support_before)

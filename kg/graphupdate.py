@@ -296,22 +296,32 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
     entity_prefix = iris.base + "entity/"
     replaced: list[tuple[str, list[str]]] = []  # changed subjects the store holds: replaced a batch at a time
 
+    # a relation whose support changed: its old lines are made again from its support before
+    # this run, and used when they match the digest stored (reading them would cost a cold page each)
+    relation_before = {str(iris.relation(*rel)): rel for rel in delta.support_before}
+
+    def lines_before(key: str) -> str | None:
+        rel = relation_before.get(key)
+        if rel is None:
+            return None
+        lines = "".join(next(_subject_lines(support_triples({rel: delta.support_before[rel]}, iris), tail))[1])
+        return lines if _lines_digest(lines) == stored.get(key) else None
+
     def replace_batch() -> None:
         keys = [key for key, _ in replaced]
         old = state.corpus_lines(keys)
+        old.update({key: lines for key in keys if key not in old and (lines := lines_before(key)) is not None})
         state.forget_corpus(keys)  # one transaction for the batch, before any of it is touched
         for key, lines in replaced:
             _remove_subject(store, ox.NamedNode(key), corpus_node, keep=lines, old=old.get(key))
             loader.add_nquads(lines)
         replaced.clear()
 
-    for subject, group in groupby(triples, key=lambda triple: triple[0]):
-        key = str(subject)
+    for key, lines in _subject_lines(triples, tail):
         if key in seen:
             raise RuntimeError(f"corpus graph subject {key} is not contiguous")  # corpus_triples yields each once
         seen.add(key)
-        lines = [f"<{key}> <{p}> {nquads_object(o)}{tail}" for _, p, o in group]
-        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()[:24]
+        digest = _lines_digest("".join(lines))
         if stored.get(key) == digest:
             continue
         if key in stored or key in unknown:
@@ -326,13 +336,26 @@ def _write_corpus_graph(dataset: rdflib.Dataset, state: BuildState, names_db: Na
     gone = [key for key in gone_candidates if key not in seen]
     old_lines = state.corpus_lines(gone)
     for key in gone:
-        _remove_subject(store, ox.NamedNode(key), corpus_node, old=old_lines.get(key))
+        _remove_subject(store, ox.NamedNode(key), corpus_node,
+                        old=old_lines[key] if key in old_lines else lines_before(key))
     loader.flush()
     store.flush()
     state.forget_corpus(gone)
     state.put_corpus_digests(written)
     state.set_meta("corpus", None)
     return len(written) + len(gone)
+
+
+def _subject_lines(triples: Iterable[tuple], tail: str) -> Iterator[tuple[str, list[str]]]:
+    """(subject IRI, its N-Quads lines ending in ``tail``) of each run of ``triples`` with one subject."""
+    for subject, group in groupby(triples, key=lambda triple: triple[0]):
+        key = str(subject)
+        yield key, [f"<{key}> <{p}> {nquads_object(o)}{tail}" for _, p, o in group]
+
+
+def _lines_digest(text: str) -> str:
+    """The digest a corpus subject's lines are kept under (`BuildState.put_corpus_digests`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _remove_subject(store: ox.Store, subject: ox.NamedNode, graph: ox.NamedNode, *, keep: list[str] = (),

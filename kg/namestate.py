@@ -9,6 +9,8 @@
 - ``name_papers``: which papers use which full name (to count the papers of an entity of
   several names, and to find the papers whose IRIs moved when an entity's slug did);
 - ``name_slugs``: the slug each full name resolved to in the last run;
+- ``entity_papers``: the distinct papers of each entity of several names in the last run (an
+  entity none of whose names a run touches keeps its count without a query);
 - ``supports``: which papers state which resolved relation (head slug, relation, tail slug);
 - ``keyed``: the digest of each paper's stored JSON when its graph key was last worked out
   (a paper whose metadata changed gets its key worked out again).
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Iterator
 
 from kg.namestats import NameStats, stats_from_json, stats_to_json
 
-__all__ = ["NameState", "relation_key"]
+__all__ = ["EntityPapers", "NameState", "relation_key"]
 
 _VERSION = "1"  # of the tables' layout
 _SCHEMA = """
@@ -38,6 +40,8 @@ CREATE INDEX IF NOT EXISTS counted_source ON counted (id, source);
 CREATE TABLE IF NOT EXISTS name_stats (key TEXT PRIMARY KEY, stats TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS name_papers (key TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS name_slugs (key TEXT PRIMARY KEY, slug TEXT NOT NULL);
+-- members: the entity's full keys as a JSON list, sorted
+CREATE TABLE IF NOT EXISTS entity_papers (members TEXT PRIMARY KEY, papers INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS supports (relation TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (relation, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS supports_by_paper ON supports (id);
 CREATE TABLE IF NOT EXISTS keyed (id TEXT PRIMARY KEY, paper_hash TEXT NOT NULL);
@@ -65,7 +69,7 @@ class NameState:
             # without a "graph_base", works out every graph key and the whole corpus graph again).
             with self._db:
                 self._db.execute("BEGIN")
-                for table in ("counted", "name_stats", "name_papers", "name_slugs", "supports", "keyed"):
+                for table in ("counted", "name_stats", "name_papers", "name_slugs", "entity_papers", "supports", "keyed"):
                     self._db.execute(f"DROP TABLE IF EXISTS {table}")
                 self._db.execute("DELETE FROM meta WHERE name IN ('graph_base', 'names_counted', 'relations_counted')")
                 self._db.execute("INSERT OR REPLACE INTO meta VALUES ('name_tables', ?)", (_VERSION,))
@@ -135,6 +139,11 @@ class NameState:
         """Ids of the papers that use any of the full names ``keys``."""
         return {pid for (pid,) in self._rows_in("SELECT id FROM name_papers WHERE key IN", keys)}
 
+    def papers_counter(self, touched: set[str]) -> "EntityPapers":
+        """Inside a transaction: `EntityPapers` over the name uses as they are now, given the
+        full keys ``touched`` (whose uses changed since the last run's counts)."""
+        return EntityPapers(self, touched)
+
     def slugs(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, slug FROM name_slugs"))
 
@@ -199,3 +208,29 @@ class NameState:
         self.set_meta("names_counted", str(totals[0]))
         self.set_meta("relations_counted", str(totals[1]))
         return totals[0], totals[1]
+
+
+class EntityPapers:
+    """``papers_of`` for `kg.resolve.resolve_names`: the distinct papers using any of an entity's
+    full names, from the last run's count when none of its names was touched since (their
+    uses are then what that count was made of), else from ``name_papers``. `store` keeps
+    exactly the counts of this run, in the run's transaction."""
+
+    def __init__(self, names_db: NameState, touched: set[str]):
+        self._names_db, self._touched = names_db, touched
+        self._last = dict(names_db._db.execute("SELECT members, papers FROM entity_papers"))
+        self._now: dict[str, int] = {}
+
+    def __call__(self, members: list[str]) -> int:
+        key = json.dumps(sorted(members), ensure_ascii=False)
+        papers = self._last.get(key) if self._touched.isdisjoint(members) else None
+        if papers is None:
+            papers = len(self._names_db.papers_using(members))
+        self._now[key] = papers
+        return papers
+
+    def store(self) -> None:
+        """Inside the transaction that changed the uses: this run's counts replace the last run's."""
+        db = self._names_db._db
+        db.execute("DELETE FROM entity_papers")
+        db.executemany("INSERT INTO entity_papers VALUES (?, ?)", sorted(self._now.items()))
