@@ -17,7 +17,7 @@ from pathlib import Path
 from kg.analytics.mentions import EntityInfo, MentionTable
 from kg.buildstate import BuildState
 
-__all__ = ["MentionSource"]
+__all__ = ["MentionSource", "stored_rows"]
 
 
 @dataclass(frozen=True)
@@ -40,24 +40,39 @@ class MentionSource:
     def papers(self) -> int:
         return len(self.wanted)
 
-    def table(self) -> MentionTable | None:
+    def table(self, stored: dict | None = None) -> MentionTable | None:
         """The `MentionTable`, or None when a kept paper has no stored row (a build
-        directory from before they were kept: the analytics read the store then)."""
-        fresh = {pid: (paper, date, mentioned) for pid, paper, date, mentioned in self.fresh}
-        rows: dict[str, tuple[str | None, frozenset[str]]] = {}
-        state = BuildState.reader(Path(self.out))
-        try:
-            for pid, paper, date, entities in state.mention_rows():
-                if pid in self.wanted and pid not in fresh:
-                    rows[paper] = (date, frozenset(entities))
-        finally:
-            state.close()
-        for paper, date, mentioned in fresh.values():
-            rows[paper] = (date, frozenset(mentioned))
-        if len(rows) != len(self.wanted):
+        directory from before they were kept: the analytics read the store then).
+
+        ``stored`` are `stored_rows` of ``out`` read before this run wrote any (a prestarted
+        helper reads them while the build resolves the names); they serve a source known
+        before the writes (the rows of the papers it keeps are those rows), else they are read now.
+        """
+        rows = self._rows(stored) if stored is not None and self.before_writes else None
+        if rows is None:
+            rows = self._rows(stored_rows(self.out))
+        if rows is None:
             return None
         papers = {paper: rows[paper][1] for paper in sorted(rows)}
         dates = {paper: date for paper, (date, _) in rows.items() if date}
         mentioned = set().union(*papers.values())
         entities = {iri: EntityInfo(iri, label, kind) for iri, label, kind in self.entities if iri in mentioned}
         return MentionTable(entities, papers, dates)
+
+    def _rows(self, stored: dict) -> dict[str, tuple[str | None, frozenset[str]]] | None:
+        """Paper IRI -> (date, mentioned entity IRIs) of every wanted paper; None when one has no row."""
+        fresh = {pid for pid, _, _, _ in self.fresh}
+        rows = {paper: (date, entities) for pid, (paper, date, entities) in stored.items()
+                if pid in self.wanted and pid not in fresh}
+        for _, paper, date, mentioned in self.fresh:
+            rows[paper] = (date, frozenset(mentioned))
+        return rows if len(rows) == len(self.wanted) else None
+
+
+def stored_rows(out: str | Path) -> dict[str, tuple[str, str | None, frozenset[str]]]:
+    """Paper id -> (paper IRI, date, mentioned entity IRIs) of every mention row in ``out``'s state."""
+    state = BuildState.reader(Path(out))
+    try:
+        return {pid: (paper, date, frozenset(entities)) for pid, paper, date, entities in state.mention_rows()}
+    finally:
+        state.close()

@@ -5,6 +5,7 @@ before it writes, which is the table of the store it leaves."""
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import pytest
@@ -16,6 +17,7 @@ from kg.build import build
 from kg.buildstate import BuildState
 from kg.graphupdate import open_store, update_graph
 from kg.iris import ResourceIRIs
+from kg.mentionsource import stored_rows
 from kg.vocab import resolve_base_iri
 from scalefixtures import bundled_papers, changed_text, write_papers
 
@@ -71,7 +73,9 @@ def test_a_run_of_several_steps_runs_its_analytics_after_them(inputs, tmp_path, 
 
 def test_a_failing_helper_leaves_the_analytics_to_the_build(inputs, tmp_path, monkeypatch, caplog):
     _build(inputs[:1], tmp_path / "here", monkeypatch, least_papers=10**9)
-    monkeypatch.setattr(sys, "executable", "false")  # the helper starts and exits 1 at once
+    # a helper that takes its job, then fails (one that exits before its job is written may not be started at all)
+    monkeypatch.setattr(background, "_start", lambda *out: subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.buffer.read(); sys.exit(1)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE))
     _, started = _build(inputs[:1], tmp_path / "failed", monkeypatch, least_papers=1)
     assert started == [30]
     assert "the analytics run in this process" in caplog.text
@@ -91,7 +95,9 @@ def test_without_a_view_the_store_is_closed_before_the_helper_is_waited_for(inpu
     _, started = _build(inputs, tmp_path / "helper", monkeypatch, least_papers=1, view=False)
     assert started == [30, 40] and _files(tmp_path / "helper") == _files(tmp_path / "here")
     assert len(opened) == 4
-    monkeypatch.setattr(sys, "executable", "false")  # the helper starts and exits 1 at once
+    # a helper that takes its job, then fails (one that exits before its job is written may not be started at all)
+    monkeypatch.setattr(background, "_start", lambda *out: subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.buffer.read(); sys.exit(1)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE))
     _, started = _build(inputs[:1], tmp_path / "failed", monkeypatch, least_papers=1, view=False)
     assert started == [30] and "the analytics run in this process" in caplog.text
     assert len(opened) == 6  # closed for the helper, opened again for the build's own analytics
@@ -108,10 +114,18 @@ def _store_table(out):
 def test_the_handed_table_is_the_stores(inputs, tmp_path, monkeypatch):
     """Labels and types from the resolution, rows from the state and this run: what `read_mentions` reads."""
     out = tmp_path / "out"
-    handed = []
-    monkeypatch.setattr(background.BackgroundAnalytics, "start", lambda self, source: handed.append(source.table()))
+    handed, before = [], {}
+
+    def start(self, source):
+        table = source.table()
+        # what a prestarted helper makes of the rows it read before the run (and of rows that lack one)
+        assert source.table(before["rows"]) == table == source.table({})
+        handed.append(table)
+
+    monkeypatch.setattr(background.BackgroundAnalytics, "start", start)
     monkeypatch.setattr(background, "BACKGROUND_PAPERS", 1)
     for path in inputs:  # the increment's table: ten papers and a changed one from this run, the rest stored
+        before["rows"] = stored_rows(out) if out.exists() else {}
         build(inputs=[str(path)], out=out, profile="fast", view=False, graph_files=False)
         stored = _store_table(out)
         table = handed[-1]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -45,8 +46,8 @@ class BackgroundAnalytics:
         self.out, self.seed, self.base_iri = Path(out), seed, base_iri
         self._helper: subprocess.Popen | None = None
         self._idle: subprocess.Popen | None = None  # started, no job yet
-        if prestart:  # its imports (two CPU-seconds) run while the build resolves, not after
-            self._idle = _start()
+        if prestart:  # its imports (two CPU-seconds) and the stored mention rows are read while the build resolves
+            self._idle = _start(str(self.out))
 
     def start(self, source: MentionSource) -> None:
         """Hand the table of ``source`` to the helper (started now unless ``prestart``); when
@@ -108,18 +109,29 @@ class BackgroundAnalytics:
             helper.wait()
 
 
-def _start() -> subprocess.Popen | None:
-    return start_helper("kg.analytics.background", "_serve", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def _start(*out: str) -> subprocess.Popen | None:
+    return start_helper("kg.analytics.background", "_serve", *out, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
 
-def _serve() -> None:
-    """The helper's side: read the job from stdin, run the analytics, write the run to stdout."""
+def _serve(prestarted_in: str | None = None) -> None:
+    """The helper's side: read the job from stdin, run the analytics, write the run to stdout.
+
+    A helper started before its job in the build directory ``prestarted_in`` reads its stored
+    mention rows first (`kg.mentionsource.MentionSource.table` says when they serve)."""
     # igraph's drawing code imports matplotlib when it is installed (a CPU-second): this
     # process draws nothing, so igraph is told there is none.
     sys.modules.setdefault("matplotlib", None)
     import igraph  # noqa: F401  (a helper's graph is large: measured in igraph, imported before the job comes)
 
     from kg.analytics.run import run_analytics
+    from kg.mentionsource import stored_rows
+
+    stored = None
+    if prestarted_in is not None:
+        try:
+            stored = stored_rows(prestarted_in)
+        except sqlite3.Error:  # no state to read yet: the job's table reads it
+            pass
 
     result_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, not into the pickled run
@@ -127,7 +139,8 @@ def _serve() -> None:
         out, seed, base_iri, source = pickle.load(sys.stdin.buffer)
     except EOFError:  # prestarted, then not needed
         return
-    table = source.table()
+    table = source.table(stored)
+    del stored
     if table is None:
         raise SystemExit(f"{out}: a paper graph has no stored mention row")
     run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=table)
