@@ -4,6 +4,7 @@ whether the helper process writes them or (when it cannot) the build itself."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import pytest
@@ -65,3 +66,63 @@ def test_a_helper_whose_build_is_gone_replaces_nothing(out, monkeypatch):
     monkeypatch.setattr(kg.helperprocess, "_starter", os.getppid())  # still its starter's child: written
     write_record_files(out)
     assert (out / "papers.jsonl").read_text() != "next build's\n"
+
+
+def _grow(out, papers, *, records=True):
+    state = BuildState(out)
+    state.put_papers(papers)
+    if records:
+        state.put_extractions([(p.id, "h-" + p.id, json.dumps({"paper_id": p.id})) for p in papers], profile="fast", version="v")
+    state.close()
+
+
+def _written(out):
+    with RecordFileWriter(out) as writer:
+        writer.finish()
+    return _read(out), (out / "papers.jsonl").stat().st_ino
+
+
+def _whole(out, tmp_path):
+    """What a whole write of the same state gives."""
+    copy = tmp_path / "whole"
+    copy.mkdir(exist_ok=True)
+    with sqlite3.connect(out / "state.sqlite") as source, sqlite3.connect(copy / "state.sqlite") as target:
+        source.backup(target)  # the WAL's pages included
+    write_record_files(copy)
+    return _read(copy)
+
+
+def test_papers_after_the_last_id_are_appended(out, tmp_path):
+    _, inode = _written(out)
+    _grow(out, [Paper("p4", "Fourth", "D"), Paper("p3", "Third", "C")])
+    files, appended = _written(out)
+    assert appended == inode  # the same file, appended to
+    assert [json.loads(line)["id"] for line in files[0].splitlines()] == ["p1", "p2", "p3", "p4"]
+    assert files == _whole(out, tmp_path)
+    _grow(out, [Paper("p5", "Fifth", "E")])
+    files, again = _written(out)
+    assert again == inode and files == _whole(out, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["changed paper", "new record", "inserted id", "touched file", "no meta"])
+def test_anything_but_later_papers_writes_the_files_whole(out, tmp_path, change):
+    _, inode = _written(out)
+    _grow(out, [Paper("p9", "Ninth", "Z")])
+    if change == "changed paper":
+        _grow(out, [Paper("p1", "First", "A changed", authors=("X",))], records=False)
+    elif change == "new record":
+        state = BuildState(out)
+        state.put_extractions([("p2", "h2b", '{"paper_id": "p2", "again": 1}')], profile="fast", version="w")
+        state.close()
+    elif change == "inserted id":
+        _grow(out, [Paper("p15", "Between", "B")])
+    elif change == "touched file":
+        with (out / "papers.jsonl").open("a") as handle:
+            handle.write('{"id": "half-a-li')
+    else:
+        state = BuildState(out)
+        state.set_meta("record_files", None)
+        state.close()
+    files, rewritten = _written(out)
+    assert rewritten != inode
+    assert files == _whole(out, tmp_path)
