@@ -8,7 +8,8 @@ extractor found in the bundled corpus plus minted variants (``<name>-v<k>``, as 
 name new versions), so the vocabulary grows with N (``N / 4`` names by default); a
 name's rank follows a Zipf law (exponent ``--zipf``) within its type. Each paper gets
 6-10 sentences, a title "<introduced name>: <a corpus title>", a date between 2019 and
-2025 and an arXiv-style id ``<yymm>.<nnnnn>`` unique to its index (valid arXiv numbers up to 1.2 million papers).
+2025 and an arXiv-style id ``<yymm>.<nnnnn>``; both grow with the paper's index, as a
+growing corpus's do (valid arXiv numbers up to 8.4 million papers).
 
 The manifest (``OUT.manifest.json``) records the parameters and, per type, the planted
 count of the 20 most frequent names: the known distribution a benchmark can check.
@@ -102,13 +103,17 @@ def generate(n: int, out: Path, *, seed: int = 0, vocabulary: int | None = None,
                     planted[kind][name] += 1
                 sentences.append(SLOT.sub(lambda m: filled[int(m.group(1))], template))
             introduced = names.draw("Method", rng)
-            year, month = 2019 + index * 7 // max(n, 1), 1 + index % 12
+            # Papers come in time order over the 84 months 2019-01..2025-12 and are numbered within
+            # their month, so ids grow with the index as arXiv's do (a growing corpus gains later ids).
+            # Valid 5-digit arXiv numbers up to 8.4 M papers.
+            months = index * 84 // max(n, 1)
+            first, following = -(-months * n // 84), -(-(months + 1) * n // 84)
+            year, month = 2019 + months // 12, 1 + months % 12
             paper = {
-                # index // 12 is unique within a month (index % 12 picks it): valid 5-digit arXiv numbers up to 1.2 M papers
-                "arxiv_id": f"{year % 100:02d}{month:02d}.{index // 12:05d}",
+                "arxiv_id": f"{year % 100:02d}{month:02d}.{index - first:05d}",
                 "title": f"{introduced}: {rng.choice(titles)}",
                 "abstract": " ".join(sentences),
-                "date": f"{year}-{month:02d}-{1 + index % 28:02d}",
+                "date": f"{year}-{month:02d}-{1 + (index - first) * 28 // max(following - first, 1):02d}",
                 "authors": [f"Author {rng.randrange(n // 3 + 10)}" for _ in range(rng.randint(1, 5))],
                 "categories": [rng.choice(("cs.CL", "cs.LG", "cs.CV", "cs.AI", "stat.ML"))],
             }
