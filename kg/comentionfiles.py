@@ -62,10 +62,19 @@ def link_columns(links: Sequence[CoMentionLink]) -> Columns:
             [l.npmi for l in links], [l.jaccard for l in links])
 
 
-def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str]) -> None:
+def value_texts(links: Columns) -> tuple[list[str], list[str]]:
+    """The NPMI and Jaccard values of ``links`` as the link files write them (``repr``: the
+    shortest text that reads back as the same double), made once for both files."""
+    return list(map(repr, map(float, links[3]))), list(map(repr, map(float, links[4])))
+
+
+def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str], *,
+                         texts: tuple[list[str], list[str]] | None = None) -> None:
     """``comentions.csv``: a row per link; each entity's IRI and label quoted once by the csv
-    module, the rows joined as text (what `csv.writer` writes, 5 times faster)."""
-    sources, targets, supports, npmis, jaccards = links
+    module, the rows joined as text (what `csv.writer` writes, 5 times faster). ``texts``:
+    `value_texts` of ``links``, when the caller has them."""
+    sources, targets, supports, _, _ = links
+    npmis, jaccards = texts if texts is not None else value_texts(links)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     cells = {}  # IRI -> its two cells
@@ -77,13 +86,15 @@ def write_comentions_csv(path: Path, links: Columns, labels: Mapping[str, str]) 
     with atomic_write(path, newline="") as handle:
         csv.writer(handle).writerow(["source", "source_label", "target", "target_label", "support", "npmi", "jaccard"])
         for rows in batched(zip(sources, targets, supports, npmis, jaccards), 20_000):
-            handle.write("".join(f"{cells[a]},{cells[b]},{n},{m!r},{j!r}\r\n" for a, b, n, m, j in rows))
+            handle.write("".join(f"{cells[a]},{cells[b]},{n},{m},{j}\r\n" for a, b, n, m, j in rows))
         check_starter(path)
 
 
-def comention_ntriples(links: Columns, *, base: str) -> Iterator[str]:
-    """The N-Triples lines of each link (`kg.analytics.writeback.analytics_triples`'s), a chunk per link."""
-    sources, targets, supports, npmis, jaccards = links
+def comention_ntriples(links: Columns, *, base: str, texts: tuple[list[str], list[str]] | None = None) -> Iterator[str]:
+    """The N-Triples lines of each link (`kg.analytics.writeback.analytics_triples`'s), a chunk
+    per link. ``texts``: `value_texts` of ``links``, when the caller has them."""
+    sources, targets, supports, _, _ = links
+    npmis, jaccards = texts if texts is not None else value_texts(links)
     kind, of = f"> <{_RDF_TYPE}> <{KG.CoMention}> .\n", f"> <{KG.coMentionOf}> "
     support, npmi, jaccard = f"> <{KG.support}> ", f"> <{KG.npmi}> ", f"> <{KG.jaccard}> "
     double, integer, prefix, sha1 = f"^^<{_XSD}double>", f"^^<{_XSD}integer>", f"<{base}comention/", hashlib.sha1
@@ -91,7 +102,7 @@ def comention_ntriples(links: Columns, *, base: str) -> Iterator[str]:
         first, second = (a, b) if a <= b else (b, a)  # `comention_iri`: the same IRI whichever order
         s = prefix + sha1(f"{first}\n{second}".encode("utf-8")).hexdigest()[:16]
         yield (f"{s}{kind}{s}{of}<{a}> .\n{s}{of}<{b}> .\n{s}{support}\"{int(n)}\"{integer} .\n"
-               f'{s}{npmi}"{float(m)!r}"{double} .\n{s}{jaccard}"{float(j)!r}"{double} .\n')
+               f'{s}{npmi}"{m}"{double} .\n{s}{jaccard}"{j}"{double} .\n')
 
 
 def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: str) -> None:
@@ -101,9 +112,10 @@ def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: 
         from kg.analytics.linkarrays import columns_of_arrays
 
         columns = columns_of_arrays(*columns)
-    write_comentions_csv(out / COMENTIONS_CSV, columns, labels)
+    texts = value_texts(columns)
+    write_comentions_csv(out / COMENTIONS_CSV, columns, labels, texts=texts)
     with atomic_write(out / LINKS_PART, "wb") as handle:
-        for chunk in batched(comention_ntriples(columns, base=base), 20_000):
+        for chunk in batched(comention_ntriples(columns, base=base, texts=texts), 20_000):
             handle.write("".join(chunk).encode("utf-8"))
         check_starter(out / LINKS_PART)
 

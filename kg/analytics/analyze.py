@@ -12,12 +12,17 @@ from kg.analytics.centrality import (MEASURES, ConceptScore, betweenness_samples
                                      igraph_measures, rank_concepts, sampled_sources)
 from kg.analytics.comention import CoMentionLink, comention_graph, strongest_links
 from kg.analytics.communities import Communities, find_communities, igraph_louvain, name_communities
+from kg.analytics.forked import Forked
 from kg.analytics.linkarrays import (LinkArrays, RankedLinks, arrays_to_igraph, community_strength, degrees, link_arrays,
                                     link_table, ranked_links)
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.trends import RisingEntity, TrendTable, mention_trends, rising_entities
 
-__all__ = ["AnalyticsResult", "analyze", "analyze_mentions"]
+__all__ = ["AnalyticsResult", "FORK_LINKS", "analyze", "analyze_mentions"]
+
+# From this many links up, Louvain and the trends (3 s at 1.9 M links) run in a forked child
+# beside the centrality measures (`kg.analytics.forked`); below, a fork costs more than it saves.
+FORK_LINKS = 200_000
 
 
 @dataclass(frozen=True)
@@ -118,8 +123,8 @@ def analyze_mentions(
         comentions = link_table(arrays, by="support", min_support=link_min_support)
         if links_ready is not None:
             links_ready(comentions)
-        concepts, communities = _igraph_measures(table, arrays, seed=seed, betweenness_samples=betweenness_samples,
-                                                 resolution=resolution)
+        concepts, communities, trends = _igraph_measures(table, arrays, seed=seed,
+                                                         betweenness_samples=betweenness_samples, resolution=resolution)
         by_support = ranked_links(arrays, by="support", top=top)
         by_npmi = ranked_links(arrays, by="npmi", top=top, min_support=npmi_min_support)
     else:
@@ -134,7 +139,7 @@ def analyze_mentions(
         comentions = strongest_links(graph, by="support", top=graph.number_of_edges(), min_support=link_min_support)
         if links_ready is not None:
             links_ready(comentions)
-    trends = mention_trends(table)
+        trends = mention_trends(table)
     settings = {
         "seed": seed,
         "min_support": min_support,
@@ -161,24 +166,31 @@ def analyze_mentions(
     )
 
 
+def _louvain_and_trends(converted, table: MentionTable, seed: int, resolution: float):
+    """What a forked child computes beside the centrality measures (about as long on large graphs)."""
+    membership, modularity = igraph_louvain(converted, seed=seed, resolution=resolution) if converted.vcount() else ([], 0.0)
+    return membership, modularity, mention_trends(table)
+
+
 def _igraph_measures(table: MentionTable, arrays: LinkArrays, *, seed: int, betweenness_samples: int | None,
-                     resolution: float) -> tuple[list[ConceptScore], Communities]:
+                     resolution: float) -> tuple[list[ConceptScore], Communities, TrendTable]:
     """Central concepts and communities of `LinkArrays`, as `central_concepts` and
-    `find_communities` give them on the igraph backend."""
+    `find_communities` give them on the igraph backend, and the trends of ``table``."""
     converted = arrays_to_igraph(arrays)
     nodes = arrays.nodes
     attrs = {iri: {"label": table.entities[iri].label, "type": table.entities[iri].type, "papers": count}
              for iri, count in zip(nodes, arrays.papers.tolist())}
     sources = sampled_sources(nodes, arrays.links, betweenness_samples, seed)
+    side = Forked(_louvain_and_trends, converted, table, seed, resolution, fork=arrays.links >= FORK_LINKS)
     measures = igraph_measures(nodes, sources, seed, converted) if nodes else {m: {} for m in MEASURES}
     measures["degree"] = degrees(arrays)
-    membership, modularity = igraph_louvain(converted, seed=seed, resolution=resolution) if nodes else ([], 0.0)
+    membership, modularity, trends = side.result()
     parts: dict[int, set] = {}
     for vertex, part in enumerate(membership):
         parts.setdefault(part, set()).add(nodes[vertex])
     communities = name_communities([parts[p] for p in sorted(parts)], community_strength(arrays, membership), attrs,
                                    modularity, "igraph")
-    return rank_concepts(attrs, measures), communities
+    return rank_concepts(attrs, measures), communities, trends
 
 
 def analyze(graph: rdflib.Graph, *, seed: int = 0, **options) -> AnalyticsResult:
