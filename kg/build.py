@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -124,6 +125,7 @@ def build(
     from kg.analytics.background import BACKGROUND_PAPERS, BackgroundAnalytics
     from kg.buildstate import BuildState
     from kg.corpus import read_corpus
+    from kg.extraction import PROFILES
     from kg.graph import write_graph
     from kg.graphupdate import drop_analytics_graph, mention_table, open_store, update_graph
     from kg.iris import ResourceIRIs
@@ -147,9 +149,17 @@ def build(
     state = BuildState(out)
     stack = contextlib.ExitStack()
     try:
+        known = state.input_files()
+        pool = None
+        if (workers > 1 and dask is None and profile in PROFILES and state.graph_count() >= BACKGROUND_PAPERS
+                and _inputs_touched(inputs, known)):
+            from kg.parallel import start_workers
+
+            # An increment of a large build: the workers load the pipeline while the input is read.
+            pool = start_workers(profile, workers)
+            stack.callback(pool.shutdown, wait=False, cancel_futures=True)
         # Files unchanged since the last read are not parsed again: their papers are in the state.
-        corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress,
-                             known=state.input_files())
+        corpus = read_corpus(inputs, format=format, fields=fields, strict=strict, progress=progress, known=known)
         options = json.dumps([__version__, profile, base_iri, resolve_base_iri(base_iri), seed, view, graph_files])
         # Cleared before anything changes: a run killed from here on leaves the directory "unfinished".
         last_finished = state.finished()
@@ -162,7 +172,9 @@ def build(
         state.put_input_files(corpus.files)
         stage("read")
         extracted = _extract_pending(state, profile=profile, workers=workers, dask=dask, batch_size=batch_size,
-                                     progress=progress)
+                                     progress=progress, pool=pool)
+        if pool is not None:  # done with: the workers' memory goes back before the graph is built
+            pool.shutdown(wait=False, cancel_futures=True)
         stage("extract")
         unchanged = not (changed or removed or extracted) and last_finished == options
         previous = _previous_result(out) if unchanged else None
@@ -272,8 +284,35 @@ def _previous_result(out: Path) -> BuildResult | None:
     return result if all((out / name).exists() for name in result.files) else None
 
 
-def _extract_pending(state, *, profile: str, workers: int, dask: str | None, batch_size: int, progress: bool) -> int:
-    """Extract the papers of ``state`` without a current record; each batch is stored as it comes back."""
+def _inputs_touched(inputs: Sequence[str], known: dict) -> bool:
+    """Whether reading ``inputs`` with the ``known`` files of the last read will parse a file:
+    stdin, one never read, one whose size or time changed, or a name that finds no file."""
+    from kg.corpus import STDIN, bundled_corpus_paths, expand_inputs
+    from kg.problems import ProblemLog
+
+    class Unreported(ProblemLog):  # the read that follows reports them
+        def report(self, path, line, message) -> None:
+            self.problems.append(message)
+
+    if any(str(item) == STDIN for item in inputs):
+        return True
+    problems = Unreported()
+    files = list(bundled_corpus_paths()) if not inputs else expand_inputs(inputs, problems)
+    for path in files:
+        record = known.get(str(path))
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return True
+        if record is None or (stat.st_size, stat.st_mtime_ns) != (record.size, record.mtime_ns):
+            return True
+    return bool(problems.problems)
+
+
+def _extract_pending(state, *, profile: str, workers: int, dask: str | None, batch_size: int, progress: bool,
+                     pool=None) -> int:
+    """Extract the papers of ``state`` without a current record; each batch is stored as it
+    comes back. ``pool``: worker processes started already (`kg.parallel.start_workers`), shut down here."""
     from kg.buildstate import extractor_version, text_hash
     from kg.extraction import PROFILES
     from kg.parallel import batched, extract_batches
@@ -294,8 +333,10 @@ def _extract_pending(state, *, profile: str, workers: int, dask: str | None, bat
 
         done = extract_batches_dask(batches, profile=profile, address=dask, workers=workers)
     else:
-        # One batch needs one process: this one (no interpreters spawned to each load the pipeline).
-        done = extract_batches(batches, profile=profile, workers=workers if len(papers) > batch_size else 1)
+        # One batch needs one process: this one (no interpreters spawned to each load the pipeline),
+        # unless they were started before the read
+        done = extract_batches(batches, profile=profile, workers=workers if len(papers) > batch_size or pool else 1,
+                               pool=pool)
     bar = None
     if progress:
         from tqdm import tqdm

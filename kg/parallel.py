@@ -23,7 +23,7 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-__all__ = ["Item", "Done", "worker_pipeline", "extract_batch", "extract_batches", "batched"]
+__all__ = ["Item", "Done", "worker_pipeline", "extract_batch", "extract_batches", "batched", "start_workers"]
 
 Item = tuple[str, str, str]  # paper id, title, abstract
 Done = list[tuple[str, str]]  # paper id, record JSON
@@ -84,16 +84,37 @@ def _bounded(submit, batches: Iterable[list[Item]], in_flight: int) -> Iterator[
                 yield future.result()
 
 
-def extract_batches(batches: Iterable[list[Item]], *, profile: str, workers: int = 1) -> Iterator[Done]:
-    """Extract ``batches`` in this process (``workers=1``) or in ``workers`` processes."""
+def _loaded(profile: str) -> None:
+    worker_pipeline(profile)
+
+
+def start_workers(profile: str, workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, started now, each loading the pipeline of ``profile``
+    (a second or two) before any batch is known: `kg.build` starts it before it reads the
+    input, so the loading runs beside the reading. The caller shuts it down.
+    """
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=worker_pipeline, initargs=(profile,))
+    for _ in range(workers):  # a spawn pool starts a process per submitted task while none is idle
+        pool.submit(_loaded, profile)
+    return pool
+
+
+def extract_batches(batches: Iterable[list[Item]], *, profile: str, workers: int = 1,
+                    pool: ProcessPoolExecutor | None = None) -> Iterator[Done]:
+    """Extract ``batches`` in this process (``workers=1``), in ``workers`` processes, or in
+    ``pool`` (`start_workers` of the same ``profile`` and ``workers``; left running for the caller to shut down)."""
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if pool is not None:
+        yield from _bounded(lambda batch: pool.submit(extract_batch, batch, profile), batches, 2 * workers)
+        return
     if workers == 1:
         for batch in batches:
             yield extract_batch(batch, profile)
         return
-    # spawn: a fresh interpreter per worker, safe whatever threads this process runs
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_pipeline,
-                             initargs=(profile,)) as pool:
+    with start_workers(profile, workers) as pool:
         yield from _bounded(lambda batch: pool.submit(extract_batch, batch, profile), batches, 2 * workers)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
-from kg.build import build
-from kg.parallel import batched, extract_batches
+import kg.parallel
+from kg.analytics import background
+from kg.build import _inputs_touched, build
+from kg.buildstate import BuildState
+from kg.parallel import batched, extract_batches, start_workers
 from scalefixtures import bundled_papers, quads, write_papers
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -35,6 +39,61 @@ def test_batches_come_back_whole_in_any_order():
     parallel = [pair for batch in extract_batches(batched(items, 3), profile="fast", workers=2) for pair in batch]
     assert [pid for pid, _ in serial] == [item[0] for item in items]
     assert sorted(parallel) == sorted(serial)
+
+
+def test_a_pool_started_before_the_batches_extracts_what_one_process_does():
+    items = [(p.id, p.title, p.abstract) for p in bundled_papers()[:7]]
+    serial = [pair for batch in extract_batches(batched(items, 3), profile="fast") for pair in batch]
+    with start_workers("fast", 2) as pool:
+        pooled = [pair for batch in extract_batches(batched(items, 3), profile="fast", workers=2, pool=pool)
+                  for pair in batch]
+        again = [pair for batch in extract_batches(batched(items[:2], 5), profile="fast", workers=2, pool=pool)
+                 for pair in batch]  # the pool serves until its owner shuts it down
+    assert sorted(pooled) == sorted(serial)
+    assert sorted(again) == sorted(serial[:2])
+
+
+def test_an_increment_starts_its_workers_before_reading_only_when_an_input_changed(single, tmp_path, monkeypatch):
+    source, _ = single
+    papers = bundled_papers()
+    monkeypatch.setattr(background, "BACKGROUND_PAPERS", 1)  # a "large" build: the workers start before the read
+    started = []
+    real = kg.parallel.start_workers
+    monkeypatch.setattr(kg.parallel, "start_workers", lambda *args: started.append(args) or real(*args))
+    out = tmp_path / "grown"
+    build(inputs=[str(source)], out=out, profile="fast", view=False, workers=2, batch_size=5)
+    assert started == [("fast", 2)]  # a first build (no papers yet): only the pool of its extraction
+    extra = write_papers(tmp_path / "extra.jsonl", papers[PAPERS:PAPERS + 4])
+    result = build(inputs=[str(source), str(extra)], out=out, profile="fast", view=False, workers=2, batch_size=5)
+    assert result.extracted == 4 and len(started) == 2
+    again = build(inputs=[str(source), str(extra)], out=out, profile="fast", view=False, workers=2, batch_size=5)
+    assert again.extracted == 0 and len(started) == 2  # no input changed: no workers
+    fresh = tmp_path / "fresh"
+    build(inputs=[str(source), str(extra)], out=fresh, profile="fast", view=False)
+    assert _records(out) == _records(fresh)
+    assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
+
+
+def test_inputs_touched_looks_at_names_sizes_and_times(single, tmp_path):
+    source, reference = single
+    state = BuildState(reference)
+    try:
+        known = state.input_files()
+    finally:
+        state.close()
+    assert not _inputs_touched([str(source)], known)
+    assert _inputs_touched(["-"], known)
+    assert _inputs_touched([str(source), str(tmp_path / "missing.jsonl")], known)
+    other = write_papers(tmp_path / "other.jsonl", bundled_papers()[:1])
+    assert _inputs_touched([str(source), str(other)], known)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(source.read_bytes())
+    stat = source.stat()
+    moved = {str(copy): known[str(source)]}
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert not _inputs_touched([str(copy)], moved)
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert _inputs_touched([str(copy)], moved)
 
 
 def test_two_workers_equal_one_process(single, tmp_path):
