@@ -312,7 +312,7 @@ def _inputs_touched(inputs: Sequence[str], known: dict) -> bool:
 def _extract_pending(state, *, profile: str, workers: int, dask: str | None, batch_size: int, progress: bool,
                      pool=None) -> int:
     """Extract the papers of ``state`` without a current record; each batch is stored as it
-    comes back. ``pool``: worker processes started already (`kg.parallel.start_workers`), shut down here."""
+    comes back. ``pool``: worker processes started already (`kg.parallel.start_workers`; the caller shuts it down)."""
     from kg.buildstate import extractor_version, text_hash
     from kg.extraction import PROFILES
     from kg.parallel import batched, extract_batches
