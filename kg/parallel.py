@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import multiprocessing
@@ -109,12 +110,9 @@ def extract_batches(batches: Iterable[list[Item]], *, profile: str, workers: int
     ``pool`` (`start_workers` of the same ``profile`` and ``workers``; left running for the caller to shut down)."""
     if workers < 1:
         raise ValueError(f"workers must be at least 1, not {workers}")
-    if pool is not None:
-        yield from _bounded(lambda batch: pool.submit(extract_batch, batch, profile), batches, 2 * workers)
-        return
-    if workers == 1:
+    if workers == 1 and pool is None:
         for batch in batches:
             yield extract_batch(batch, profile)
         return
-    with start_workers(profile, workers) as pool:
-        yield from _bounded(lambda batch: pool.submit(extract_batch, batch, profile), batches, 2 * workers)
+    with start_workers(profile, workers) if pool is None else contextlib.nullcontext(pool) as running:
+        yield from _bounded(lambda batch: running.submit(extract_batch, batch, profile), batches, 2 * workers)
