@@ -11,7 +11,7 @@ from kg.analytics import analyze_mentions
 from kg.analytics.centrality import central_concepts
 from kg.analytics.comention import comention_graph, npmi, strongest_links
 from kg.analytics.communities import find_communities
-from kg.analytics.linkarrays import link_arrays, ranked_links
+from kg.analytics.linkarrays import link_arrays, link_table, ranked_links
 from kg.analytics.mentions import MentionTable
 
 
@@ -45,6 +45,16 @@ def test_links_equal_the_comention_graph(table):
     for by, least in (("support", 1), ("npmi", 3), ("jaccard", 2)):
         assert ranked_links(arrays, by=by, top=50, min_support=least) == strongest_links(graph, by=by, top=50,
                                                                                           min_support=least)
+
+
+@pytest.mark.parametrize("by", ["support", "npmi", "jaccard"])
+def test_the_first_links_are_those_of_the_whole_ranking(table, by):
+    # many ties at every value: the links sorted among the contenders must be the first of all
+    arrays = link_arrays(table)
+    whole = list(link_table(arrays, by=by, min_support=2))
+    for top in (0, 1, 7, 50, len(whole) // 2, len(whole), len(whole) + 5):
+        assert ranked_links(arrays, by=by, top=top, min_support=2) == whole[:top]
+    assert ranked_links(arrays, by=by, top=None, min_support=2) == whole
 
 
 def test_measures_and_communities_equal_the_igraph_backend(table):

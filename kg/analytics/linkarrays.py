@@ -169,14 +169,23 @@ def columns_of_arrays(nodes: list[str], source: np.ndarray, target: np.ndarray, 
             jaccard.tolist())
 
 
-def link_table(arrays: LinkArrays, *, by: str = "support", min_support: int = 1) -> RankedLinks:
-    """Every link with at least ``min_support`` papers, ranked as `ranked_links` ranks them."""
+def link_table(arrays: LinkArrays, *, by: str = "support", min_support: int = 1, top: int | None = None) -> RankedLinks:
+    """Every link with at least ``min_support`` papers (the first ``top`` of them when given),
+    ranked as `ranked_links` ranks them."""
     if by not in ("support", "npmi", "jaccard"):
         raise ValueError(f"cannot rank links by {by!r}: use support, npmi or jaccard")
     kept = np.flatnonzero(arrays.support >= min_support)
     value = getattr(arrays, by)[kept]
+    if top is not None and len(kept) > 2 * top:
+        # Only links whose value reaches the top-th largest can rank among the first ``top``: sorting
+        # those alone gives the same first links (millions of links: a lexsort of all takes 0.2 s).
+        largest = np.partition(value, len(value) - top)[len(value) - top] if top else np.inf
+        contenders = value >= largest  # never true for NaN: then all are sorted, as before
+        if np.count_nonzero(contenders) >= top:
+            kept, value = kept[contenders], value[contenders]
     # nodes are sorted, so index order is IRI order
-    return RankedLinks(arrays, kept[np.lexsort((arrays.target[kept], arrays.source[kept], -arrays.support[kept], -value))])
+    order = kept[np.lexsort((arrays.target[kept], arrays.source[kept], -arrays.support[kept], -value))]
+    return RankedLinks(arrays, order if top is None else order[:top])
 
 
 def ranked_links(arrays: LinkArrays, *, by: str = "support", top: int | None = 20, min_support: int = 1) -> list[CoMentionLink]:
@@ -190,5 +199,4 @@ def ranked_links(arrays: LinkArrays, *, by: str = "support", top: int | None = 2
     >>> [(l.source, l.target) for l in ranked_links(link_arrays(t), by="npmi", top=1, min_support=2)]
     [('x', 'y')]
     """
-    links = link_table(arrays, by=by, min_support=min_support)
-    return list(links) if top is None else links[:top]
+    return list(link_table(arrays, by=by, min_support=min_support, top=top))
