@@ -124,7 +124,6 @@ def build(
     from kg.analytics import run_analytics
     from kg.analytics.background import BACKGROUND_PAPERS, BackgroundAnalytics
     from kg.buildstate import BuildState
-    from kg.compaction import lower_compaction_priority
     from kg.corpus import read_corpus
     from kg.extraction import PROFILES
     from kg.graph import write_graph
@@ -151,15 +150,12 @@ def build(
     stack = contextlib.ExitStack()
     try:
         known = state.input_files()
-        # An increment of a large build: work that runs beside the build's own (extraction workers
-        # while the input is read, analytics in a helper while the store is written) starts early,
-        # and the store's compaction backlog waits for idle CPU (kg.compaction).
-        large_increment = state.graph_count() >= BACKGROUND_PAPERS
         pool = None
-        if (workers > 1 and dask is None and profile in PROFILES and large_increment
+        if (workers > 1 and dask is None and profile in PROFILES and state.graph_count() >= BACKGROUND_PAPERS
                 and _inputs_touched(inputs, known)):
             from kg.parallel import start_workers
 
+            # An increment of a large build: the workers load the pipeline while the input is read.
             pool = start_workers(profile, workers)
             stack.callback(pool.shutdown, wait=False, cancel_futures=True)
         # Files unchanged since the last read are not parsed again: their papers are in the state.
@@ -196,7 +192,7 @@ def build(
         # An increment of a large build: the helper starts now and imports while the names resolve.
         background = stack.enter_context(BackgroundAnalytics(
             out, seed=seed, base_iri=iris.base,
-            prestart=large_increment and graph_files is not True))
+            prestart=graph_files is not True and state.graph_count() >= BACKGROUND_PAPERS))
 
         def mentions_ready(source) -> None:
             sources.append(source)
@@ -207,8 +203,6 @@ def build(
         store = contextlib.ExitStack()
         with store:
             dataset = store.enter_context(open_store(out, base_iri=iris.base))
-            if large_increment:
-                lower_compaction_priority()
             update = update_graph(dataset, state, iris=iris, mentions_ready=mentions_ready)
             stage("graph")
             files = graph_files if graph_files is not None else update.quads <= GRAPH_FILES_LIMIT
