@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.merging import identity_keys
@@ -79,19 +79,27 @@ class InputFile:
     merged: int  # records merged into a paper of the same file
     ids: tuple[str, ...]  # ids of its papers
     keys: FileKeys = FileKeys()
+    # The stored row it was read from (`from_row`): an unchanged file is stored again as it was,
+    # without sorting and dumping its keys anew (half a second for a file of 100,000 papers).
+    stored: tuple | None = field(default=None, compare=False, repr=False)
 
     def to_row(self) -> tuple:
         """The row `kg.buildstate.BuildState.put_input_files` stores."""
+        row = self.stored
+        if row is not None and row[:7] == self._scalars() and row[7].count("\n") + bool(row[7]) == len(self.ids):
+            return row
         keys = [sorted(self.keys.strong), sorted(self.keys.titles), sorted(self.keys.weak_titles)]
-        return (self.source, self.options, self.size, self.mtime_ns, self.digest, self.read, self.merged,
-                "\n".join(self.ids), json.dumps(keys))
+        return (*self._scalars(), "\n".join(self.ids), json.dumps(keys))
+
+    def _scalars(self) -> tuple:
+        return self.source, self.options, self.size, self.mtime_ns, self.digest, self.read, self.merged
 
     @classmethod
     def from_row(cls, row: Sequence) -> "InputFile":
         source, options, size, mtime_ns, digest, read, merged, ids, keys = row
         strong, titles, weak = json.loads(keys)
         return cls(source, options, size, mtime_ns, digest, read, merged, tuple(ids.split("\n")) if ids else (),
-                   FileKeys(frozenset(strong), frozenset(titles), frozenset(weak)))
+                   FileKeys(frozenset(strong), frozenset(titles), frozenset(weak)), stored=tuple(row))
 
 
 def file_stamp(path: str | os.PathLike) -> tuple[int, int, str]:

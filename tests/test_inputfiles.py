@@ -126,3 +126,20 @@ def test_changed_paper_in_a_changed_file_replaces_the_old(tmp_path):
     assert result.extracted == 1
     stored = {json.loads(line)["id"]: json.loads(line) for line in (out / "papers.jsonl").open()}
     assert stored[papers[2].id] == paper_to_json(papers[2]) | {"sources": [f"{path}:3"]}
+
+
+def test_a_file_read_from_the_state_is_stored_again_as_it_was_and_a_changed_one_anew():
+    from kg.inputfiles import FileKeys, InputFile
+
+    made = InputFile("a.jsonl", "json", 10, 20, "d1", 2, 0, ("arxiv:2", "arxiv:1"),
+                     FileKeys(frozenset({"arxiv:2", "arxiv:1"}), frozenset({"title:b", "title:a"}), frozenset()))
+    row = made.to_row()
+    assert json.loads(row[8]) == [["arxiv:1", "arxiv:2"], ["title:a", "title:b"], []]  # sorted: the same bytes every time
+    loaded = InputFile.from_row(row)
+    assert loaded == made and loaded.to_row() == row
+    # a row kept from the state is not reused for a file that differs from it
+    assert replace(loaded, size=11).to_row() == replace(made, size=11).to_row() != row
+    fewer = replace(loaded, ids=("arxiv:2",), keys=FileKeys(frozenset({"arxiv:2"}), frozenset({"title:b"}), frozenset()))
+    assert fewer.to_row()[7:] == ("arxiv:2", json.dumps([["arxiv:2"], ["title:b"], []]))
+    empty = InputFile.from_row(InputFile("e.jsonl", "json", 0, 0, "d0", 0, 0, ()).to_row())
+    assert empty.ids == () and replace(empty, ids=("x",)).to_row()[7] == "x"
