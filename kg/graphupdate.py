@@ -122,15 +122,17 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     names_db = NameState(state.connection())
     delta = resolve_delta(state, names_db, iris)
     wanted, resolution = delta.wanted, delta.resolution
-    graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
     keys = state.graph_keys()
     shared = {str(iris.corpus_graph), iris.base + ANALYTICS_GRAPH}
     # Graphs not wanted (paper gone, old base IRI) or not known complete: remove them. Listing
     # the store's graphs costs seconds at 20,000 papers; it is needed only after a run that did
-    # not finish (or a first run): otherwise the graphs to remove are those of the papers gone.
+    # not finish (or a first run): otherwise the graphs to remove are those of the papers gone,
+    # none of them wanted (so no graph name of a wanted paper is needed: 0.2 s at 100,000 papers).
     if delta.anew or not graphs_known:
+        graph_of = {str(iris.paper_graph(pid)): pid for pid in wanted}
         names = store.named_graphs()
     else:
+        graph_of = {}
         names = (ox.NamedNode(str(iris.paper_graph(pid))) for pid in sorted(delta.gone_papers))
     stale = [name for name in names
              if name.value not in shared and (graph_of.get(name.value) is None or keys.get(graph_of[name.value]) is None)]
