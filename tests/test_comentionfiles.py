@@ -8,6 +8,7 @@ import sys
 
 import pytest
 import rdflib
+import rdflib.compare
 
 from kg import comentionfiles
 from kg.analytics import run, run_analytics
@@ -33,7 +34,7 @@ def _files(folder):
 
 def _run(table, folder, monkeypatch, *, least_links):
     monkeypatch.setattr(run, "BACKGROUND_LINKS", least_links)
-    monkeypatch.setattr(run, "RDFLIB_TURTLE_LIMIT", 0)  # analytics.ttl as N-Triples lines, the helper's form
+    monkeypatch.setattr(run, "RDFLIB_TURTLE_LIMIT", 0)  # analytics.ttl written as text lines, the helper's form
     finished = []
     original = comentionfiles.LinkFileWriter.finish
     monkeypatch.setattr(comentionfiles.LinkFileWriter, "finish", lambda self: finished.append(original(self)) or finished[-1])
@@ -49,6 +50,32 @@ def test_the_helper_writes_what_one_process_writes(table, tmp_path, monkeypatch)
     assert used == [tmp_path / "helped" / comentionfiles.LINKS_PART]
     assert len(inline.result.comentions) > 200
     assert _files(tmp_path / "helped") == _files(tmp_path / "inline")
+
+
+def test_analytics_ttl_as_text_holds_the_triples_of_the_written_back_graph(table, tmp_path, monkeypatch):
+    from kg.analytics.writeback import analytics_graph
+
+    analytics, _ = _run(table, tmp_path / "helped", monkeypatch, least_links=1)
+    text = (tmp_path / "helped" / "analytics.ttl").read_text()
+    assert text.startswith("@prefix c: ") and " a kg:CoMention ; kg:coMentionOf " in text
+    written = rdflib.Graph().parse(data=text, format="turtle")
+    expected = analytics_graph(analytics.result)
+    assert len(written) == len(expected) > 6 * 200
+    assert rdflib.compare.to_isomorphic(written) == rdflib.compare.to_isomorphic(expected)
+
+
+def test_the_turtle_of_the_links_is_their_ntriples():
+    import pyoxigraph
+
+    base = "https://example.org/kg/"
+    links = (["urn:a", "urn:z", "https://example.org/kg/entity/x"], ["urn:b", "urn:c", "urn:a"], [3, 1, 2],
+             [-0.25, 1.0, 5e-324], [0.1, 1.0, 0.0])
+    turtle = comentionfiles.turtle_prefixes(base) + "".join(comentionfiles.comention_turtle(links, base=base))
+    ntriples = "".join(comentionfiles.comention_ntriples(links, base=base))
+    assert len(turtle.splitlines()) == 3 + 3  # three prefixes, a line per link
+    assert set(pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE)) == \
+        set(pyoxigraph.parse(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    assert len(ntriples.splitlines()) == 6 * 3
 
 
 def test_a_failing_helper_leaves_the_files_to_the_caller(table, tmp_path, monkeypatch, caplog):

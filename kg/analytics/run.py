@@ -10,7 +10,8 @@ import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.backends import LARGE_GRAPH_NODES
-from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, comention_ntriples, link_columns, write_comentions_csv
+from kg.comentionfiles import (COMENTIONS_CSV, LinkFileWriter, comention_turtle, link_columns, turtle_prefixes,
+                               write_comentions_csv)
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
@@ -52,11 +53,12 @@ def _analytics_size(result: AnalyticsResult) -> int:
 
 
 def _write_analytics_ttl(result: AnalyticsResult, path: Path, *, base_iri: str | None, links: Path | None = None) -> None:
-    """``analytics.ttl``: by rdflib while few triples (the same bytes as ever), else N-Triples
-    lines (valid Turtle), the co-mention links first.
+    """``analytics.ttl``: by rdflib while few triples (the same bytes as ever), else written as
+    text: the co-mention links first, a Turtle statement (one line) each under three prefixes
+    (`kg.comentionfiles.comention_turtle`), then the other results as N-Triples lines (valid Turtle).
 
-    ``links`` is the file of co-mention lines a helper wrote already (`LinkFileWriter`, complete
-    and synced): the other lines are appended to it and it is renamed into place, so its
+    ``links`` is the file of prefixes and co-mention lines a helper wrote already (`LinkFileWriter`,
+    complete and synced): the other lines are appended to it and it is renamed into place, so its
     hundreds of megabytes are not copied (a fresh file of the same bytes is written otherwise).
     """
     if links is None and _analytics_size(result) <= RDFLIB_TURTLE_LIMIT:
@@ -67,7 +69,8 @@ def _write_analytics_ttl(result: AnalyticsResult, path: Path, *, base_iri: str |
     if links is None:
         with atomic_write(path, "wb") as handle:
             base = resolve_base_iri(base_iri)
-            for batch in batched(comention_ntriples(link_columns(result.comentions), base=base), 20_000):
+            handle.write(turtle_prefixes(base).encode("utf-8"))
+            for batch in batched(comention_turtle(link_columns(result.comentions), base=base), 20_000):
                 handle.write("".join(batch).encode("utf-8"))
             for batch in rest:
                 handle.write("".join(batch).encode("utf-8"))
@@ -96,7 +99,7 @@ def run_analytics(
     table = table if table is not None else read_mentions(graph)
     labels = {iri: info.label for iri, info in table.entities.items()}
     # Many links: their files are written by a second process while the measures are computed
-    # (only links that make analytics.ttl N-Triples lines: the helper writes no rdflib Turtle).
+    # (only links that make analytics.ttl text lines: the helper writes no rdflib Turtle).
     with LinkFileWriter(out, labels=labels, base=resolve_base_iri(base_iri),
                         background=len(table.entities) > LARGE_GRAPH_NODES,
                         least_links=max(BACKGROUND_LINKS, RDFLIB_TURTLE_LIMIT // 6 + 1)) as links:
