@@ -15,7 +15,9 @@ the resident sets, sampled every 0.2 s) and the build's stage timings (``build.j
 ``increment`` builds N papers, then N + ADD (the same N plus ADD new ones) into the same
 directory; with ``--increments K`` it adds ADD papers K times (all drawn from one generated
 corpus of N + K x ADD papers: later increments meet the names earlier ones brought, as a
-growing corpus does) and reports each. ``throughput`` times extraction alone (`kg.parallel`, `kg.distributed`),
+growing corpus does) and reports each; ``--foreign F`` then adds ADD papers F more times from
+a corpus of another seed (``--foreign-seed``), whose names the build has mostly not seen: each
+such increment brings new entities and moves more IRIs. ``throughput`` times extraction alone (`kg.parallel`, `kg.distributed`),
 pipeline loading included, on the same synthetic papers for each executor. Every run
 appends a row to ``bench/scale_results.jsonl``; ``--write-doc`` rewrites the section of
 docs/benchmarks.md from all rows.
@@ -110,14 +112,37 @@ def bench_increment(args, work: Path) -> dict:
         parts = [files.enter_context(open(path, "w", encoding="utf-8")) for path in (base, *extras)]
         for index, line in enumerate(lines):
             parts[0 if index < args.papers else 1 + (index - args.papers) // args.add].write(line)
+    foreign = _foreign_papers(args, work)
     options = ["--profile", args.profile, "--workers", str(args.workers)]
     full = _run_build([base], work / "out", *options)
     added = [_run_build([base, *extras[:k + 1]], work / "out", *options) for k in range(args.increments)]
+    added_foreign = [_run_build([base, *extras, *foreign[:k + 1]], work / "out", *options) for k in range(len(foreign))]
     row = {"mode": "increment", "profile": args.profile, "workers": args.workers, "add": args.add,
            "full": full, "increment": added[0], "ratio": round(added[0]["wall_s"] / full["wall_s"], 3)}
     if args.increments > 1:
         row["later"] = added[1:]
+    if foreign:
+        row["foreign"] = added_foreign
+        row["foreign_seed"] = args.foreign_seed
     return row
+
+
+def _foreign_papers(args, work: Path) -> list[Path]:
+    """``--foreign K``: K files of ADD papers from another seed's corpus (its own draw of names, so
+    each brings names the build has not seen), numbered after the grown corpus (January 2026 on)."""
+    if not args.foreign:
+        return []
+    total = args.foreign * args.add
+    source = _corpus(total, args.foreign_seed, work)
+    paths = [work / f"foreign-{args.foreign_seed}-{args.add}-{k + 1}.jsonl" for k in range(args.foreign)]
+    with open(source, encoding="utf-8") as lines, contextlib.ExitStack() as files:
+        parts = [files.enter_context(open(path, "w", encoding="utf-8")) for path in paths]
+        for index, line in enumerate(lines):
+            paper = json.loads(line)
+            paper["arxiv_id"] = f"2601.{index:05d}"
+            paper["date"] = f"2026-01-{1 + index * 28 // total:02d}"
+            parts[index // args.add].write(json.dumps(paper, ensure_ascii=False) + "\n")
+    return paths
 
 
 def _cpu_seconds() -> float:
@@ -164,10 +189,12 @@ def _table(rows: list[dict]) -> str:
             lines.append(f"| {row['date']} | {what} | {row['papers']:,} ({row['triples']:,} quads) | {row['wall_s']:.0f} s | "
                          f"{row['cpu_s']:.0f} s | {row['peak_rss_mb']:,} MB | {stages} | {row['machine']} | `{row['command']}` |")
         elif row["mode"] == "increment":
-            full, increments = row["full"], [row["increment"], *row.get("later", ())]
+            full, increments = row["full"], [row["increment"], *row.get("later", ()), *row.get("foreign", ())]
+            regular = 1 + len(row.get("later", ()))
             note = f" ({row['note']})" if row.get("note") else ""
             parts = [(f"full build{note}", full)]
-            parts += [(f"+{row['add']:,} papers " + ("(incremental)" if k == 1 else f"more (increment {k})") + note, inc)
+            parts += [(f"+{row['add']:,} papers " + ("(incremental)" if k == 1 else f"more (increment {k})")
+                       + (f" from seed {row.get('foreign_seed')}" if k > regular else "") + note, inc)
                       for k, inc in enumerate(increments, 1)]
             for label, part in parts:
                 stages = ", ".join(f"{k} {v:.0f}" for k, v in part["stages"].items())
@@ -193,6 +220,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--papers", type=int, default=5000)
     parser.add_argument("--add", type=int, default=50)
     parser.add_argument("--increments", type=int, default=1, help="add --add papers this many times (increment)")
+    parser.add_argument("--foreign", type=int, default=0,
+                        help="then add --add papers this many more times from another seed's corpus (new names)")
+    parser.add_argument("--foreign-seed", type=int, default=1, help="the seed of the --foreign papers (increment)")
     parser.add_argument("--profile", choices=("fast", "accurate"), default="fast")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--dask", default=None)
