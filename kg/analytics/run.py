@@ -10,8 +10,7 @@ import rdflib
 
 from kg.analytics.analyze import AnalyticsResult, analyze_mentions
 from kg.analytics.backends import LARGE_GRAPH_NODES
-from kg.comentionfiles import (COMENTIONS_CSV, LinkFileWriter, comention_turtle, link_columns, turtle_prefixes,
-                               write_comentions_csv)
+from kg.comentionfiles import COMENTIONS_CSV, LinkFileWriter, link_columns, write_comentions_csv, write_link_statements
 from kg.analytics.mentions import MentionTable, read_mentions
 from kg.analytics.outputs import write_outputs
 from kg.analytics.writeback import analytics_graph, analytics_ntriples, write_back
@@ -68,10 +67,7 @@ def _write_analytics_ttl(result: AnalyticsResult, path: Path, *, base_iri: str |
     rest = batched(analytics_ntriples(result, base_iri=base_iri, links=False), 20_000)
     if links is None:
         with atomic_write(path, "wb") as handle:
-            base = resolve_base_iri(base_iri)
-            handle.write(turtle_prefixes(base).encode("utf-8"))
-            for batch in batched(comention_turtle(link_columns(result.comentions), base=base), 20_000):
-                handle.write("".join(batch).encode("utf-8"))
+            write_link_statements(handle, link_columns(result.comentions), base=resolve_base_iri(base_iri))
             for batch in rest:
                 handle.write("".join(batch).encode("utf-8"))
         return

@@ -13,7 +13,6 @@ re-run replaces; into a plain Graph the triples are simply added.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -23,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.analytics.analyze import AnalyticsResult
-from kg.comentionfiles import comention_ntriples, link_columns
+from kg.comentionfiles import comention_name, comention_ntriples, link_columns
 from kg.analytics.terms import ANALYTICS_GRAPH, KG
 from kg.graphstore import QuadLoader, nquads_object
 from kg.vocab import PREFIXES, resolve_base_iri
@@ -39,8 +38,7 @@ def comention_iri(base_iri: str, first: str, second: str) -> URIRef:
     >>> comention_iri("https://x.org/", "urn:a", "urn:b") == comention_iri("https://x.org/", "urn:b", "urn:a")
     True
     """
-    digest = hashlib.sha1("\n".join(sorted((first, second))).encode("utf-8")).hexdigest()[:16]
-    return URIRef(f"{base_iri}comention/{digest}")
+    return URIRef(f"{base_iri}comention/{comention_name(first, second)}")
 
 
 
