@@ -3,9 +3,13 @@
 A large graph's links (hundreds of thousands) fill ``comentions.csv`` and most of
 ``analytics.ttl``; writing them is text work that needs only the links and the entity
 labels, known before centrality and communities are. `LinkFileWriter` hands that work to
-a helper process as soon as the links are ranked, so on two cores it runs beside the
-igraph measures instead of after them; the bytes are those written in one process. The
-module sits outside `kg.analytics` so that the helper imports neither NetworkX nor SciPy
+a second process as soon as the links are ranked, so on two cores it runs beside the
+igraph measures instead of after them; the bytes are those written in one process. Where
+it can (`kg.analytics.forked.can_fork`: the analytics helper of a large build), that is a
+forked child, which has the links and labels already and imports nothing: a new
+interpreter spent 1.6 CPU-s importing and 0.3 s of the helper's critical path on pickling,
+both while the mention table was counted. Elsewhere it is a helper interpreter. The module
+sits outside `kg.analytics` so that a helper interpreter imports neither NetworkX nor SciPy
 (the package imports its entry points): it starts in 0.2 CPU-s instead of 0.8.
 
 Examples
@@ -25,6 +29,7 @@ import csv
 import hashlib
 import io
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -32,6 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from kg import helperprocess
 from kg.atomic import atomic_write
 from kg.csvcells import text_cell
 from kg.helperprocess import check_starter, start_helper
@@ -151,6 +157,15 @@ def _write_link_files(out: str, columns: Columns, labels: dict[str, str], base: 
         check_starter(out / LINKS_PART)
 
 
+def _write_link_files_forked(parent: int, *job) -> Path:
+    """`_write_link_files` in a child forked by ``parent`` (the files are left alone if that
+    parent is gone), or in ``parent`` itself when the child failed."""
+    if helperprocess._starter is not None and os.getpid() != parent:
+        helperprocess._starter = parent  # in a helper's child: it answers to the helper, as a helper it started would
+    _write_link_files(*job)
+    return Path(job[0]) / LINKS_PART
+
+
 def _serve() -> None:
     """The helper process: the arguments of `_write_link_files` pickled on stdin (nothing: no work)."""
     try:
@@ -161,27 +176,33 @@ def _serve() -> None:
 
 
 class LinkFileWriter:
-    """Writes the link files of one analytics run in a helper process.
+    """Writes the link files of one analytics run in a second process.
 
-    Made before the analysis starts (the interpreter starts and imports while the mention
-    table is read); `start` is `kg.analytics.analyze_mentions`'s ``links_ready`` hook;
-    `finish` waits and gives the path of the co-mention lines, or None when the caller is
-    to write both files (few links, or a failed helper). The helper (`kg.helperprocess`) is
-    fed by a pipe. Use it as a context manager: the helper is waited for and the partial
-    file removed however the run ends.
+    Made before the analysis starts; `start` is `kg.analytics.analyze_mentions`'s
+    ``links_ready`` hook; `finish` waits and gives the path of the co-mention lines, or None
+    when the caller is to write both files (few links, or a failed helper). Where
+    `kg.analytics.forked.can_fork`, `start` forks a child that writes them (a child that
+    fails leaves them to `finish`, which writes them here); elsewhere a helper interpreter
+    (`kg.helperprocess`), started at construction so that it imports while the mention
+    table is read, is fed by a pipe. Use it as a context manager: the second process is
+    waited for and the partial file removed however the run ends.
     """
 
     def __init__(self, out: str | Path, *, labels: Mapping[str, str], base: str, background: bool = True,
                  least_links: int = 1):
+        from kg.analytics.forked import can_fork  # not at import: a helper interpreter stays clear of NetworkX
+
         self.out, self.labels, self.base, self.least_links = Path(out), labels, base, least_links
         self._helper: subprocess.Popen | None = None
+        self._child = None  # the `kg.analytics.forked.Forked` writing the files
+        self._fork = background and can_fork()
         self.started = False
-        if background:  # None when no interpreter starts: the caller writes the files
+        if background and not self._fork:  # None when no interpreter starts: the caller writes the files
             self._helper = start_helper("kg.comentionfiles", "_serve", stdin=subprocess.PIPE)
 
     def start(self, links: Sequence[CoMentionLink]) -> None:
-        """Hand ``links`` (ranked, as written) to the helper when there are ``least_links`` or more."""
-        if self._helper is None or len(links) < self.least_links:
+        """Hand ``links`` (ranked, as written) to the second process when there are ``least_links`` or more."""
+        if (self._helper is None and not self._fork) or len(links) < self.least_links:
             return
         arrays = getattr(links, "arrays", None)  # kg.analytics.linkarrays.RankedLinks: handed over as arrays
         if arrays is not None:
@@ -192,6 +213,12 @@ class LinkFileWriter:
             columns = link_columns(links)
             labels = {iri: self.labels[iri] for iri in {*columns[0], *columns[1]}}
         job = (str(self.out), columns, labels, self.base)
+        if self._fork:
+            from kg.analytics.forked import Forked
+
+            self._child = Forked(_write_link_files_forked, os.getpid(), *job)
+            self.started = True
+            return
         try:
             pickle.dump(job, self._helper.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self._helper.stdin.close()
@@ -204,8 +231,11 @@ class LinkFileWriter:
         self.started = True
 
     def finish(self) -> Path | None:
-        """Wait for the helper; the path of the co-mention lines it wrote, or None when the
+        """Wait for the second process; the path of the co-mention lines, or None when the
         caller is to write both files (few links, or the helper failed: it says why on stderr)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            return child.result()  # a child that failed: written here, by the same function
         if self._helper is None:
             return None
         if not self._helper.stdin.closed:
@@ -223,6 +253,9 @@ class LinkFileWriter:
         return self
 
     def __exit__(self, *exc) -> None:
+        child, self._child = self._child, None
+        if child is not None:  # the run failed before finish(): the child is stopped and reaped
+            child.discard()
         helper = self._helper
         if helper is not None:  # the run failed before finish(): the helper ends (no work) or completes
             if not helper.stdin.closed:

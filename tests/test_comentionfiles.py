@@ -43,13 +43,56 @@ def _run(table, folder, monkeypatch, *, least_links):
     return analytics, finished
 
 
-def test_the_helper_writes_what_one_process_writes(table, tmp_path, monkeypatch):
+def _writer_pids(tmp_path, monkeypatch, *, fail_in_child=False):
+    """Record which process writes the link files (a file per writing process); optionally make a forked child fail."""
+    import os
+
+    original, parent = comentionfiles._write_link_files, os.getpid()
+
+    def recording(out, *rest):
+        (tmp_path / f"writer-{os.getpid()}").touch()
+        if fail_in_child and os.getpid() != parent:
+            raise RuntimeError("this child fails")
+        return original(out, *rest)
+
+    monkeypatch.setattr(comentionfiles, "_write_link_files", recording)
+    return lambda: {int(path.name.split("-")[1]) for path in tmp_path.glob("writer-*")}
+
+
+@pytest.mark.parametrize("how", ["fork", "interpreter"])
+def test_the_helper_writes_what_one_process_writes(table, tmp_path, monkeypatch, how):
+    import os
+
+    from kg.analytics import forked
+
+    # Where no child can be forked, a helper interpreter writes the files. (Other tests leave
+    # kg's idle bulk-load thread in this process, which `can_fork` refuses; the analytics
+    # helper of a build, which forks, runs no thread.)
+    monkeypatch.setattr(forked, "can_fork", lambda: how == "fork")
     inline, used = _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
-    assert used == [None]  # the helper was started, but given no work
+    assert used == [None]  # the second process was made ready, but given no work
+    writers = _writer_pids(tmp_path, monkeypatch)
     helped, used = _run(table, tmp_path / "helped", monkeypatch, least_links=1)
     assert used == [tmp_path / "helped" / comentionfiles.LINKS_PART]
+    if how == "fork":
+        assert len(writers()) == 1 and os.getpid() not in writers()
     assert len(inline.result.comentions) > 200
     assert _files(tmp_path / "helped") == _files(tmp_path / "inline")
+
+
+def test_a_failing_child_leaves_the_files_to_the_parent(table, tmp_path, monkeypatch, caplog):
+    import os
+
+    from kg.analytics import forked
+
+    monkeypatch.setattr(forked, "can_fork", lambda: True)
+    _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
+    writers = _writer_pids(tmp_path, monkeypatch, fail_in_child=True)
+    _, used = _run(table, tmp_path / "failed", monkeypatch, least_links=1)
+    assert used == [tmp_path / "failed" / comentionfiles.LINKS_PART]
+    assert os.getpid() in writers() and len(writers()) == 2  # the child tried, the parent wrote
+    assert _files(tmp_path / "failed") == _files(tmp_path / "inline")
+    assert "a forked computation failed (RuntimeError: this child fails)" in caplog.text
 
 
 def test_analytics_ttl_as_text_holds_the_triples_of_the_written_back_graph(table, tmp_path, monkeypatch):
@@ -79,8 +122,11 @@ def test_the_turtle_of_the_links_is_their_ntriples():
 
 
 def test_a_failing_helper_leaves_the_files_to_the_caller(table, tmp_path, monkeypatch, caplog):
+    from kg.analytics import forked
+
     _run(table, tmp_path / "inline", monkeypatch, least_links=10**9)
     for interpreter in ("false", sys.executable + "-missing"):  # fails at once; cannot even start
+        monkeypatch.setattr(forked, "can_fork", lambda: False)  # no child forked: a helper interpreter
         monkeypatch.setattr(sys, "executable", interpreter)
         _, used = _run(table, tmp_path / "failed", monkeypatch, least_links=1)
         monkeypatch.undo()

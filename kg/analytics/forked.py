@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -87,10 +88,16 @@ class Forked(Generic[T]):
         log.warning("a forked computation failed (%s): computed in this process instead", value)
         return function(*args, **kwargs)
 
-    def __del__(self):  # never asked for: the child is reaped, not left a zombie
+    def discard(self) -> None:
+        """The result is not wanted: a child still computing is stopped, and reaped."""
         if self._pid is not None:
+            pid, pipe, self._pid, self._pipe = self._pid, self._pipe, None, None
             try:
-                os.close(self._pipe)
-                os.waitpid(self._pid, 0)
-            except OSError:
+                os.close(pipe)
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:  # ended and reaped already
                 pass
+
+    def __del__(self):  # never asked for: the child is reaped, not left a zombie
+        self.discard()
