@@ -16,6 +16,7 @@ from kg.analytics.forked import Forked
 from kg.analytics.linkarrays import (LinkArrays, RankedLinks, arrays_to_igraph, community_strength, degrees, link_arrays,
                                     link_table, ranked_links)
 from kg.analytics.mentions import MentionTable, read_mentions
+from kg.analytics.paircounts import PairCounts
 from kg.analytics.trends import RisingEntity, TrendTable, mention_trends, rising_entities
 
 __all__ = ["AnalyticsResult", "FORK_LINKS", "analyze", "analyze_mentions"]
@@ -97,6 +98,7 @@ def analyze_mentions(
     betweenness_samples: int | None = None,
     resolution: float = 1.0,
     links_ready: Callable[[Sequence[CoMentionLink]], None] | None = None,
+    counts: PairCounts | None = None,
 ) -> AnalyticsResult:
     """Central concepts, co-mention links, communities and trends of a `MentionTable`.
 
@@ -115,10 +117,13 @@ def analyze_mentions(
     resolution : Louvain resolution (higher, smaller communities).
     links_ready : called with ``comentions`` as soon as they are known, before the measures
         (`kg.analytics.run` starts writing them then).
+    counts : `kg.analytics.paircounts.PairCounts` of an earlier table that most of this one's
+        papers are in (a large graph's links are then updated from them, not counted anew:
+        the same result).
     """
     if backend == "igraph" or (backend == "auto" and len(table.entities) > LARGE_GRAPH_NODES):
         # Large: counted as arrays, measured in igraph, no NetworkX graph (the same results).
-        arrays = link_arrays(table, min_support=min_support)
+        arrays = link_arrays(table, min_support=min_support, counts=counts)
         chosen, nodes, links = "igraph", arrays.nodes, arrays.links
         comentions = link_table(arrays, by="support", min_support=link_min_support)
         if links_ready is not None:

@@ -117,21 +117,27 @@ def _serve(prestarted_in: str | None = None) -> None:
     """The helper's side: read the job from stdin, run the analytics, write the run to stdout.
 
     A helper started before its job in the build directory ``prestarted_in`` reads its stored
-    mention rows first (`kg.mentionsource.MentionSource.table` says when they serve)."""
+    mention rows first (`kg.mentionsource.MentionSource.table` says when they serve) and
+    counts their co-mentions (`kg.analytics.paircounts`), which the job's count then updates."""
     # igraph's drawing code imports matplotlib when it is installed (a CPU-second): this
     # process draws nothing, so igraph is told there is none.
     sys.modules.setdefault("matplotlib", None)
     import igraph  # noqa: F401  (a helper's graph is large: measured in igraph, imported before the job comes)
 
+    from kg.analytics.paircounts import count_pairs
     from kg.analytics.run import run_analytics
     from kg.mentionsource import stored_rows
 
-    stored = None
+    stored = counts = None
     if prestarted_in is not None:
         try:
             stored = stored_rows(prestarted_in)
         except sqlite3.Error:  # no state to read yet: the job's table reads it
             pass
+        else:
+            # While the build still resolves names: the job's table differs from the stored
+            # rows by its few new and changed papers, whose counts are then all that is counted.
+            counts = count_pairs({paper: mentioned for paper, _, mentioned in stored.values()})
 
     result_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to stderr, not into the pickled run
@@ -143,6 +149,6 @@ def _serve(prestarted_in: str | None = None) -> None:
     del stored
     if table is None:
         raise SystemExit(f"{out}: a paper graph has no stored mention row")
-    run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=table)
+    run = run_analytics(None, out=out, seed=seed, base_iri=base_iri, into_graph=False, table=table, counts=counts)
     with result_out:
         pickle.dump(run, result_out, protocol=pickle.HIGHEST_PROTOCOL)
