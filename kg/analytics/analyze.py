@@ -21,8 +21,10 @@ from kg.analytics.trends import RisingEntity, TrendTable, mention_trends, rising
 
 __all__ = ["AnalyticsResult", "FORK_LINKS", "analyze", "analyze_mentions"]
 
-# From this many links up, Louvain and the trends (3 s at 1.9 M links) run in a forked child
-# beside the centrality measures (`kg.analytics.forked`); below, a fork costs more than it saves.
+# From this many links up, Louvain (2 s at 1.9 M links) and the trends (1 s at 100,000 papers)
+# run in forked children beside the centrality measures (`kg.analytics.forked`); below, a fork
+# costs more than it saves. The trends need only the table: their child starts first, so they
+# are done before the measures, not after Louvain, while the other core would idle.
 FORK_LINKS = 200_000
 
 
@@ -124,12 +126,14 @@ def analyze_mentions(
     if backend == "igraph" or (backend == "auto" and len(table.entities) > LARGE_GRAPH_NODES):
         # Large: counted as arrays, measured in igraph, no NetworkX graph (the same results).
         arrays = link_arrays(table, min_support=min_support, counts=counts)
+        trends_side = Forked(mention_trends, table, fork=arrays.links >= FORK_LINKS)
         chosen, nodes, links = "igraph", arrays.nodes, arrays.links
         comentions = link_table(arrays, by="support", min_support=link_min_support)
         if links_ready is not None:
             links_ready(comentions)
-        concepts, communities, trends = _igraph_measures(table, arrays, seed=seed,
-                                                         betweenness_samples=betweenness_samples, resolution=resolution)
+        concepts, communities = _igraph_measures(table, arrays, seed=seed, betweenness_samples=betweenness_samples,
+                                                 resolution=resolution)
+        trends = trends_side.result()
         by_support = ranked_links(arrays, by="support", top=top)
         by_npmi = ranked_links(arrays, by="npmi", top=top, min_support=npmi_min_support)
     else:
@@ -171,31 +175,30 @@ def analyze_mentions(
     )
 
 
-def _louvain_and_trends(converted, table: MentionTable, seed: int, resolution: float):
+def _louvain(converted, seed: int, resolution: float) -> tuple[list[int], float]:
     """What a forked child computes beside the centrality measures (about as long on large graphs)."""
-    membership, modularity = igraph_louvain(converted, seed=seed, resolution=resolution) if converted.vcount() else ([], 0.0)
-    return membership, modularity, mention_trends(table)
+    return igraph_louvain(converted, seed=seed, resolution=resolution) if converted.vcount() else ([], 0.0)
 
 
 def _igraph_measures(table: MentionTable, arrays: LinkArrays, *, seed: int, betweenness_samples: int | None,
-                     resolution: float) -> tuple[list[ConceptScore], Communities, TrendTable]:
+                     resolution: float) -> tuple[list[ConceptScore], Communities]:
     """Central concepts and communities of `LinkArrays`, as `central_concepts` and
-    `find_communities` give them on the igraph backend, and the trends of ``table``."""
+    `find_communities` give them on the igraph backend."""
     converted = arrays_to_igraph(arrays)
     nodes = arrays.nodes
     attrs = {iri: {"label": table.entities[iri].label, "type": table.entities[iri].type, "papers": count}
              for iri, count in zip(nodes, arrays.papers.tolist())}
     sources = sampled_sources(nodes, arrays.links, betweenness_samples, seed)
-    side = Forked(_louvain_and_trends, converted, table, seed, resolution, fork=arrays.links >= FORK_LINKS)
+    side = Forked(_louvain, converted, seed, resolution, fork=arrays.links >= FORK_LINKS)
     measures = igraph_measures(nodes, sources, seed, converted) if nodes else {m: {} for m in MEASURES}
     measures["degree"] = degrees(arrays)
-    membership, modularity, trends = side.result()
+    membership, modularity = side.result()
     parts: dict[int, set] = {}
     for vertex, part in enumerate(membership):
         parts.setdefault(part, set()).add(nodes[vertex])
     communities = name_communities([parts[p] for p in sorted(parts)], community_strength(arrays, membership), attrs,
                                    modularity, "igraph")
-    return rank_concepts(attrs, measures), communities, trends
+    return rank_concepts(attrs, measures), communities
 
 
 def analyze(graph: rdflib.Graph, *, seed: int = 0, **options) -> AnalyticsResult:
