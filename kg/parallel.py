@@ -24,7 +24,8 @@ import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-__all__ = ["Item", "Done", "worker_pipeline", "extract_batch", "extract_batches", "batched", "start_workers"]
+__all__ = ["Item", "Done", "worker_pipeline", "extract_batch", "extract_batches", "batched", "start_workers",
+           "workers_worth_starting", "WORKER_START_PAPERS"]
 
 Item = tuple[str, str, str]  # paper id, title, abstract
 Done = list[tuple[str, str]]  # paper id, record JSON
@@ -87,6 +88,28 @@ def _bounded(submit, batches: Iterable[list[Item]], in_flight: int) -> Iterator[
 
 def _loaded(profile: str) -> None:
     worker_pipeline(profile)
+
+
+# About as many papers as one worker's start costs to extract (spaCy's import and the
+# pipeline's load, 1.1 to 1.2 CPU-s plus the interpreter's; a `fast` abstract takes about
+# 1 ms, an `accurate` one 6 ms): a worker given fewer costs more CPU than it saves.
+WORKER_START_PAPERS = {"fast": 1_000, "accurate": 200}
+
+
+def workers_worth_starting(profile: str, workers: int, papers: int | None) -> int:
+    """How many of ``workers`` to start for about ``papers`` papers (None: unknown, all of them):
+    at least one, and one more per `WORKER_START_PAPERS` of the profile.
+
+    Examples
+    --------
+    >>> workers_worth_starting("fast", 2, 1_000), workers_worth_starting("fast", 2, 5_000)
+    (1, 2)
+    >>> workers_worth_starting("accurate", 4, 1_000), workers_worth_starting("fast", 4, None)
+    (4, 4)
+    """
+    if papers is None:
+        return workers
+    return max(1, min(workers, papers // WORKER_START_PAPERS.get(profile, 1)))
 
 
 def start_workers(profile: str, workers: int) -> ProcessPoolExecutor:

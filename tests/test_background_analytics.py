@@ -92,9 +92,16 @@ def test_without_a_view_the_store_is_closed_before_the_helper_is_waited_for(inpu
     monkeypatch.setattr("kg.graphupdate.open_store", lambda *a, **k: (opened.append(1), original(*a, **k))[1])
     _build(inputs, tmp_path / "here", monkeypatch, least_papers=10**9, view=False)
     assert len(opened) == 2  # one store per build
-    _, started = _build(inputs, tmp_path / "helper", monkeypatch, least_papers=1, view=False)
+    runs = []
+    finish = background.BackgroundAnalytics.finish
+    monkeypatch.setattr(background.BackgroundAnalytics, "finish", lambda self: (runs.append(finish(self)), runs[-1])[1])
+    helped, started = _build(inputs, tmp_path / "helper", monkeypatch, least_papers=1, view=False)
     assert started == [30, 40] and _files(tmp_path / "helper") == _files(tmp_path / "here")
     assert len(opened) == 4
+    # nothing drawn: the helper hands back the files and headline figures, not the whole result
+    assert [run.result for run in runs] == [None, None] and runs[-1].entities == helped.entities > 100
+    assert runs[-1].top_concepts == helped.top_concepts and len(helped.top_concepts) == 10
+    monkeypatch.setattr(background.BackgroundAnalytics, "finish", finish)
     # a helper that takes its job, then fails (one that exits before its job is written may not be started at all)
     monkeypatch.setattr(background, "_start", lambda *out: subprocess.Popen(
         [sys.executable, "-c", "import sys; sys.stdin.buffer.read(); sys.exit(1)"], stdin=subprocess.PIPE, stdout=subprocess.PIPE))
@@ -153,9 +160,11 @@ def test_a_helper_whose_build_is_gone_replaces_no_file(tmp_path, monkeypatch):
     assert target.read_text() == "the next build's\n" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
 
 
-def test_a_prestarted_helper_without_a_job_ends_and_leaves_no_file(tmp_path):
+def test_a_prestarted_helper_without_a_job_is_stopped_and_leaves_no_file(tmp_path):
+    import signal
+
     with background.BackgroundAnalytics(tmp_path, seed=0, base_iri=None, prestart=True) as analytics:
         idle = analytics._idle
         assert idle is not None and idle.poll() is None  # started, waiting for its job
         assert analytics.finish() is None
-    assert idle.returncode == 0 and list(tmp_path.iterdir()) == []
+    assert idle.returncode == -signal.SIGKILL and list(tmp_path.iterdir()) == []

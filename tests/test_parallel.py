@@ -9,7 +9,7 @@ import pytest
 
 import kg.parallel
 from kg.analytics import background
-from kg.build import _inputs_touched, build
+from kg.build import _papers_in, _touched_bytes, build
 from kg.buildstate import BuildState
 from kg.parallel import batched, extract_batches, start_workers
 from scalefixtures import bundled_papers, quads, write_papers
@@ -65,35 +65,42 @@ def test_an_increment_starts_its_workers_before_reading_only_when_an_input_chang
     assert started == [("fast", 2)]  # a first build (no papers yet): only the pool of its extraction
     extra = write_papers(tmp_path / "extra.jsonl", papers[PAPERS:PAPERS + 4])
     result = build(inputs=[str(source), str(extra)], out=out, profile="fast", view=False, workers=2, batch_size=5)
-    assert result.extracted == 4 and len(started) == 2
+    assert result.extracted == 4 and started[1:] == [("fast", 1)]  # four papers: not worth a second worker's start
     again = build(inputs=[str(source), str(extra)], out=out, profile="fast", view=False, workers=2, batch_size=5)
     assert again.extracted == 0 and len(started) == 2  # no input changed: no workers
+    monkeypatch.setitem(kg.parallel.WORKER_START_PAPERS, "fast", 2)
+    more = write_papers(tmp_path / "more.jsonl", papers[PAPERS + 4:PAPERS + 8])
+    grown = build(inputs=[str(source), str(extra), str(more)], out=out, profile="fast", view=False, workers=2,
+                  batch_size=5)
+    assert grown.extracted == 4 and started[2:] == [("fast", 2)]  # two papers are worth a worker here
     fresh = tmp_path / "fresh"
-    build(inputs=[str(source), str(extra)], out=fresh, profile="fast", view=False)
+    build(inputs=[str(source), str(extra), str(more)], out=fresh, profile="fast", view=False)
     assert _records(out) == _records(fresh)
     assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
 
 
-def test_inputs_touched_looks_at_names_sizes_and_times(single, tmp_path):
+def test_touched_bytes_look_at_names_sizes_and_times(single, tmp_path):
     source, reference = single
     state = BuildState(reference)
     try:
         known = state.input_files()
     finally:
         state.close()
-    assert not _inputs_touched([str(source)], known)
-    assert _inputs_touched(["-"], known)
-    assert _inputs_touched([str(source), str(tmp_path / "missing.jsonl")], known)
-    other = write_papers(tmp_path / "other.jsonl", bundled_papers()[:1])
-    assert _inputs_touched([str(source), str(other)], known)
+    assert _touched_bytes([str(source)], known) == 0
+    assert _touched_bytes(["-"], known) is None
+    assert _touched_bytes([str(source), str(tmp_path / "missing.jsonl")], known) is None
+    other = write_papers(tmp_path / "other.jsonl", bundled_papers()[:3])
+    assert _touched_bytes([str(source), str(other)], known) == other.stat().st_size
+    # three papers of the same corpus: about three papers, at the known file's bytes per paper
+    assert 1 <= _papers_in(other.stat().st_size, known) <= 6 and _papers_in(None, known) is None
     copy = tmp_path / "copy.jsonl"
     copy.write_bytes(source.read_bytes())
     stat = source.stat()
     moved = {str(copy): known[str(source)]}
     os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert not _inputs_touched([str(copy)], moved)
+    assert _touched_bytes([str(copy)], moved) == 0
     os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-    assert _inputs_touched([str(copy)], moved)
+    assert _touched_bytes([str(copy)], moved) == stat.st_size
 
 
 def test_two_workers_equal_one_process(single, tmp_path):

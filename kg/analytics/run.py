@@ -25,7 +25,7 @@ __all__ = ["AnalyticsRun", "run_analytics"]
 class AnalyticsRun:
     """The files written and the headline figures of one analytics run."""
 
-    result: AnalyticsResult
+    result: AnalyticsResult | None  # None from a helper asked for the files and figures only
     files: tuple[str, ...]  # names inside the output directory
     entities: int
     top_concepts: tuple[tuple[str, str, float], ...]  # (label, type, score)
