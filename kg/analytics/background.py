@@ -40,7 +40,7 @@ class BackgroundAnalytics:
     ``prestart``: its imports run meanwhile); `finish` waits and gives the helper's
     `AnalyticsRun`, or None when the caller is to run the analytics itself (no helper
     started, or it failed: it says why on stderr). Use it as a context manager: a helper
-    still running when the block ends on an error is stopped; one that got no job ends.
+    still running when the block ends on an error is stopped, and so is one that got no job.
     ``keep_result=False``: the run comes back without its `AnalyticsResult` (``result`` is
     None), for a caller that draws no view from it (at 100,000 papers its pickling and
     unpickling cost half a second at the end of the build).
