@@ -142,7 +142,7 @@ def _serve(prestarted_in: str | None = None) -> None:
         except sqlite3.Error:  # no state to read yet: the job's table reads it
             pass
         else:
-            # While the build still resolves names: the job's table differs from the stored
+            # While the build reads, extracts and resolves: the job's table differs from the stored
             # rows by its few new and changed papers, whose counts are then all that is counted.
             counts = count_pairs({paper: mentioned for paper, _, mentioned in stored.values()})
 

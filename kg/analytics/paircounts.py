@@ -4,7 +4,7 @@
 product: a second at 100,000 papers and 1.9 million links, on the critical path of an
 increment. An increment changes a few hundred or thousand papers of that table, and counts
 are integers: the counts of the papers the build directory held (`count_pairs`, computed
-by the analytics helper while the build still resolves names) minus those of the papers
+by the analytics helper while the build reads, extracts and resolves) minus those of the papers
 gone or changed plus those of the papers new or changed are exactly the counts of the new
 table (`PairCounts.updated`), in a tenth of the time.
 
