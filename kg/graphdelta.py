@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from extractors.records import PaperExtraction
 from kg.buildstate import BuildState
 from kg.graph import resolved_relation
+from kg.graphpatch import EarlierResolution
 from kg.iris import ResourceIRIs
 from kg.namestate import NameState, relation_key
 from kg.namestats import count_locals
@@ -95,6 +96,10 @@ class GraphDelta:
     # the support before this run of the relations among ``relations`` that had any:
     # the corpus graph holds their lines as `kg.graph.support_triples` made them then
     support_before: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    # papers whose graph changes only because a name's entity IRI moved, and `lookup` as the
+    # run before answered it for them (their graph's lines then, kg.graphpatch)
+    moved_only: frozenset[str] = frozenset()
+    earlier: EarlierResolution | None = None
 
 
 def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) -> GraphDelta:
@@ -142,11 +147,14 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
         candidates &= set(paper_hashes)
         outlines: dict[str, Outline] = {}
         found = []
+        kept_locals = {}  # of papers with a graph whose record was counted before: maybe only moved
         for pid, text in names_db.outlines(candidates).items():
             if pid in new_locals:  # counted from that very outline just now
                 outlines[pid], locals_ = new_outlines[pid], new_locals[pid]
             else:
                 outlines[pid], locals_ = read_outline(text)
+                if pid in keys and not anew:
+                    kept_locals[pid] = locals_
             found.extend(locals_)
         resolution.add_papers(found)
         stating = candidates | gone_records | (set(keys) - set(paper_hashes))
@@ -168,5 +176,26 @@ def resolve_delta(state: BuildState, names_db: NameState, iris: ResourceIRIs) ->
             names_db.set_meta("corpus", "dirty")
         totals = names_db.totals(new_outlines.values(), old_outlines)
     never_keyed = frozenset(pid for pid in candidates if pid not in keyed and pid not in keys)
+    earlier, moved_only = _moved_only(kept_locals, moved, before, resolution, wanted, keys, paper_hashes, outlines,
+                                      iris.base)
     return GraphDelta(resolution, outlines, wanted, candidates, set(keys) - set(paper_hashes), relations, anew, *totals,
-                      never_keyed=never_keyed, support_before=support_before)
+                      never_keyed=never_keyed, support_before=support_before, moved_only=moved_only, earlier=earlier)
+
+
+def _moved_only(kept_locals: dict[str, list], moved: dict, before: dict[str, str], resolution: Resolution,
+                wanted: dict[str, str], keys: dict[str, str], paper_hashes: dict[str, str],
+                outlines: dict[str, Outline], base: str) -> tuple[EarlierResolution | None, frozenset[str]]:
+    """The papers among ``kept_locals`` whose graph, as the run before wrote it, `EarlierResolution`
+    makes again: those whose key then (`graph_key` with the slugs before) is the one it was written under."""
+    changed = [pid for pid in kept_locals if wanted.get(pid) != keys[pid]]
+    if not changed:
+        return None, frozenset()
+
+    def slug_now(key: str) -> str | None:
+        index = resolution.entity_of_name.get(key)
+        return None if index is None else resolution.entities[index].slug
+
+    earlier = EarlierResolution({key: before.get(key) for key in moved}, slug_now)
+    same = frozenset(pid for pid in changed if earlier.add_paper(pid, kept_locals[pid])
+                     and graph_key(pid, paper_hashes[pid], outlines[pid], earlier, base) == keys[pid])
+    return earlier, same

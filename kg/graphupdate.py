@@ -51,6 +51,7 @@ from kg.graphfile import BUILD_STORE
 from kg.graph import entity_triples, paper_facts, paper_graph_triples, paper_mentions, support_triples
 from kg.graphstore import QuadLoader, nquads_object
 from kg.graphdelta import GraphDelta, make_outlines, resolve_delta
+from kg.graphpatch import patch_lines
 from kg.iris import ResourceIRIs
 from kg.mentionsource import MentionSource
 from kg.namestate import NameState
@@ -142,6 +143,9 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
     # A paper no run ever worked out a key for has no graph, provided the last run finished its
     # graph stage (a killed one may leave graphs of papers since pruned and added again).
     unwritten = delta.never_keyed if graphs_known and not delta.anew else frozenset()
+    # A graph that only a moved entity IRI changes is patched, where the last run finished its
+    # graph stage (so the store holds the lines it wrote): kg.graphpatch.
+    patched = delta.moved_only if graphs_known and not delta.anew else frozenset()
     state.set_meta("graphs", "dirty")
 
     steps = [todo[start:start + _STEP] for start in range(0, len(todo), _STEP)]
@@ -163,7 +167,7 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
         else:
             papers, records, extractions = state.papers_by_ids(step), state.records_by_ids(step), {}
         for pid in step:
-            if pid in unwritten:
+            if pid in unwritten or pid in patched:
                 continue
             graph = ox.NamedNode(str(iris.paper_graph(pid)))
             # remove_graph costs milliseconds even for an absent graph; a one-quad probe costs microseconds
@@ -176,7 +180,11 @@ def update_graph(dataset: rdflib.Dataset, state: BuildState, *, iris: ResourceIR
             record = records.get(pid)
             extraction = extractions.get(pid) if record is None else PaperExtraction.from_json(json.loads(record))
             facts = paper_facts(papers[pid], extraction, resolution, iris, defaultdict(set))
-            loader.add_nquads(facts.lines)
+            if pid in patched:
+                before = paper_facts(papers[pid], extraction, delta.earlier, iris, defaultdict(set))
+                loader.add_nquads(patch_lines(store, before.lines, facts.lines))
+            else:
+                loader.add_nquads(facts.lines)
             # what kg.analytics.mentions.read_mentions would read of the paper, kept for the analytics
             rows.append((pid, wanted[pid], len(set(facts.lines)), (str(iris.paper(pid)), facts.date, list(facts.mentioned))))
         loader.flush()

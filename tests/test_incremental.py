@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,51 @@ def _gnn_labels(out: Path) -> dict[str, str]:
         if quad.predicate.value.endswith("core#prefLabel") and "Graph Neural" in quad.object.value:
             labels[quad.subject.value] = quad.object.value
     return labels
+
+
+def _dno_papers(start: int, count: int, *, spelled: bool, date: str = "2024-05-01") -> list:
+    from kg.papers import Paper
+    text = ("We propose Direct Nash Optimization (DNO), a preference tuning method. DNO outperforms DPO on MT-Bench."
+            if spelled else "We compare the DNO method with DPO on MT-Bench. DNO is stable across seeds.")
+    return [Paper(f"dno:{start + i}", f"Preference study {start + i}", text, date=date) for i in range(count)]
+
+
+def _entity_iris(out: Path, label_part: str) -> set[str]:
+    return {subject for subject, label in _labels(out).items() if label_part in label}
+
+
+def _labels(out: Path) -> dict[str, str]:
+    import pyoxigraph as ox
+    return {quad.subject.value: quad.object.value for quad in ox.parse(path=out / "graph.trig", format=ox.RdfFormat.TRIG)
+            if quad.predicate.value.endswith("core#prefLabel")}
+
+
+@pytest.mark.parametrize("date_changed", [False, True])
+def test_a_moved_entity_iri_patches_the_kept_graphs(tmp_path, monkeypatch, date_changed):
+    """New papers that make "DNO" the name most papers use move the entity's IRI: the kept
+    papers' graphs change only in the quads that spell it, and are patched (kg.graphpatch)
+    unless something else of the paper changed too; either way the result equals a fresh build."""
+    import kg.graphupdate
+
+    patched = []
+    real_patch = kg.graphupdate.patch_lines
+    monkeypatch.setattr(kg.graphupdate, "patch_lines",
+                        lambda store, before, now: patched.append(len(now)) or real_patch(store, before, now))
+    kept = _dno_papers(0, 2, spelled=True) + _dno_papers(2, 1, spelled=False)
+    base = write_papers(tmp_path / "base.jsonl", kept)
+    extra = write_papers(tmp_path / "extra.jsonl", _dno_papers(3, 3, spelled=False))
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _build([base], out)
+    before = _entity_iris(out, "Nash")
+    if date_changed:
+        write_papers(base, [replace(paper, date="2024-06-01") for paper in kept])
+    result = _build([base, extra], out)
+    _build([base, extra], fresh)
+    after = _entity_iris(out, "Nash") | _entity_iris(out, "DNO")
+    assert len(before) == 1 and len(after) == 1 and before != after  # one entity, under another IRI
+    assert result.graphs_rewritten == 6  # the 3 new papers and the 3 kept ones that mention it
+    assert len(patched) == (0 if date_changed else 3)
+    assert quads(out / "graph.trig") == quads(fresh / "graph.trig")
 
 
 def test_a_build_directory_from_before_the_name_tables_is_brought_up_to_date(tmp_path):
