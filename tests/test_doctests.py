@@ -38,7 +38,7 @@ WITH_EXAMPLES = {
     "extractors.titles", "kg.extraction",
     # graph, resolution, vocabulary
     "kg.vocab", "kg.names", "kg.resolve", "kg.iris", "kg.provenance", "kg.paper_triples", "kg.nquads", "kg.graph",
-    "kg.graphstore", "kg.oxigraph_store", "kg.graphfile", "kg.storeorder",
+    "kg.graphstore", "kg.oxigraph_store", "kg.graphfile", "kg.storeorder", "kg.graphpatch",
     # analytics
     "kg.analytics.mentions", "kg.analytics.comention", "kg.analytics.backends", "kg.analytics.centrality",
     "kg.analytics.communities", "kg.analytics.trends", "kg.analytics.analyze", "kg.analytics.writeback", "kg.csvcells",

@@ -264,13 +264,13 @@ def test_relation_lines_made_from_the_support_before_are_the_stores(tmp_path, mo
     entity paper counts an increment keeps from the last run agree with a fresh build."""
     import pyoxigraph as ox
 
-    import kg.graphupdate
+    import kg.corpusgraph
 
     papers = bundled_papers()
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     _build([write_papers(tmp_path / "a.jsonl", papers[:80])], out)
     checked = []
-    remove = kg.graphupdate._remove_subject
+    remove = kg.corpusgraph._remove_subject
 
     def checking(store, subject, graph, *, keep=(), old=None):
         if "/relation/" in subject.value:
@@ -279,7 +279,7 @@ def test_relation_lines_made_from_the_support_before_are_the_stores(tmp_path, mo
             checked.append(subject.value)
         return remove(store, subject, graph, keep=keep, old=old)
 
-    monkeypatch.setattr(kg.graphupdate, "_remove_subject", checking)
+    monkeypatch.setattr(kg.corpusgraph, "_remove_subject", checking)
     grown = write_papers(tmp_path / "b.jsonl", papers[:200])
     _build([grown], out)
     _build([grown], fresh)
