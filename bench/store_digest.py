@@ -27,7 +27,7 @@ class _LineDigest:
     """A file-like sink for `Store.dump`: hashes each whole line as it arrives."""
 
     def __init__(self) -> None:
-        self.total = self.lines = self.skipped = 0
+        self.total = self.lines = 0
         self._rest = b""
 
     def write(self, data: bytes) -> int:
@@ -41,7 +41,6 @@ class _LineDigest:
         if not line:
             return
         if any(predicate in line for predicate in _SKIPPED):
-            self.skipped += 1
             return
         digest = hashlib.blake2b(line, digest_size=16).digest()
         self.total = (self.total + int.from_bytes(digest, "big")) % (1 << 128)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.names import name_key
+from kg.resolve import paper_table
 
 __all__ = ["EarlierResolution", "patch_lines"]
 
@@ -69,12 +70,8 @@ class EarlierResolution:
         slugs = {local.full_key: self._slug(local.full_key) for local in found}
         if None in slugs.values():
             return False
-        # as Resolution.add_papers: full names first, then aliases to the first entity by slug
-        table = {key: _Slugged(slug) for key, slug in slugs.items()}
-        for local in sorted(found, key=lambda local: slugs[local.full_key]):
-            for key in local.keys:
-                table.setdefault(key, table[local.full_key])
-        self._by_paper[paper_id] = table
+        # the rule of Resolution.add_papers, on the slugs then (entities are ordered by slug)
+        self._by_paper[paper_id] = {key: _Slugged(slug) for key, slug in paper_table(found, slugs).items()}
         return True
 
     def lookup(self, paper_id: str, name: str) -> _Slugged | None:

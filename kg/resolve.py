@@ -47,6 +47,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from extractors.records import ENTITY_TYPES, PaperExtraction
 from kg.namestats import NameStats, count_locals, main_type
@@ -54,8 +55,9 @@ from kg.names import (clean_surface, initials, is_abbreviation_shaped, loose_key
                       split_parenthetical)
 
 __all__ = ["ResolvedEntity", "Resolution", "resolve_entities", "resolve_locals", "paper_locals", "locals_to_json",
-           "locals_from_json",
-           "resolve_names"]
+           "locals_from_json", "paper_table", "resolve_names"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,27 @@ class Resolution:
         for local in locals_:
             by_paper[local.paper_id].append(local)
         for pid, found in by_paper.items():
-            # A paper's full names win over its aliases when one string is both (nested entities);
-            # an alias goes to the entity first by slug among the paper's entities that use it.
-            table = {local.full_key: self.entity_of_name[local.full_key] for local in found}
-            for local in sorted(found, key=lambda local: self.entity_of_name[local.full_key]):
-                for key in local.keys:  # sorted (paper_locals)
-                    table.setdefault(key, self.entity_of_name[local.full_key])
-            self._by_paper[pid] = table
+            self._by_paper[pid] = paper_table(found, {local.full_key: self.entity_of_name[local.full_key]
+                                                      for local in found})
 
     def lookup(self, paper_id: str, name: str) -> ResolvedEntity | None:
         """The entity that ``name`` (an entity name or alias of that paper) resolves to."""
         index = self._by_paper.get(paper_id, {}).get(name_key(name))
         return None if index is None else self.entities[index]
+
+
+def paper_table(found: Iterable[_Local], entity_of: dict[str, T]) -> dict[str, T]:
+    """Name key -> entity of one paper's names: ``found`` are its `paper_locals`, ``entity_of``
+    the entity of each one's full key (ordered as the entities are: indices, or slugs).
+
+    A paper's full names win over its aliases when one string is both (nested entities); an
+    alias goes to the entity first by slug among the paper's entities that use it.
+    """
+    table = dict(entity_of)
+    for local in sorted(found, key=lambda local: entity_of[local.full_key]):
+        for key in local.keys:  # sorted (paper_locals)
+            table.setdefault(key, entity_of[local.full_key])
+    return table
 
 
 @dataclass(frozen=True, slots=True)
