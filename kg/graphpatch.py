@@ -71,7 +71,7 @@ class EarlierResolution:
         if None in slugs.values():
             return False
         # the rule of Resolution.add_papers, on the slugs then (entities are ordered by slug)
-        self._by_paper[paper_id] = {key: _Slugged(slug) for key, slug in paper_table(found, slugs).items()}
+        self._by_paper[paper_id] = {key: _Slugged(slug) for key, slug in paper_table(found, slugs.__getitem__).items()}
         return True
 
     def lookup(self, paper_id: str, name: str) -> _Slugged | None:

@@ -87,8 +87,7 @@ class Resolution:
         for local in locals_:
             by_paper[local.paper_id].append(local)
         for pid, found in by_paper.items():
-            self._by_paper[pid] = paper_table(found, {local.full_key: self.entity_of_name[local.full_key]
-                                                      for local in found})
+            self._by_paper[pid] = paper_table(found, self.entity_of_name.__getitem__)
 
     def lookup(self, paper_id: str, name: str) -> ResolvedEntity | None:
         """The entity that ``name`` (an entity name or alias of that paper) resolves to."""
@@ -96,17 +95,17 @@ class Resolution:
         return None if index is None else self.entities[index]
 
 
-def paper_table(found: Iterable[_Local], entity_of: dict[str, T]) -> dict[str, T]:
+def paper_table(found: list[_Local], entity_of: Callable[[str], T]) -> dict[str, T]:
     """Name key -> entity of one paper's names: ``found`` are its `paper_locals`, ``entity_of``
-    the entity of each one's full key (ordered as the entities are: indices, or slugs).
+    gives the entity of a full key (ordered as the entities are: indices, or slugs).
 
     A paper's full names win over its aliases when one string is both (nested entities); an
     alias goes to the entity first by slug among the paper's entities that use it.
     """
-    table = dict(entity_of)
-    for local in sorted(found, key=lambda local: entity_of[local.full_key]):
+    table = {local.full_key: entity_of(local.full_key) for local in found}
+    for local in sorted(found, key=lambda local: table[local.full_key]):
         for key in local.keys:  # sorted (paper_locals)
-            table.setdefault(key, entity_of[local.full_key])
+            table.setdefault(key, table[local.full_key])
     return table
 
 
