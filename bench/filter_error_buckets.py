@@ -9,6 +9,11 @@ one core. Run from the repository root::
 
     python bench/filter_error_buckets.py --types Task Metric Benchmark --seed 0
 
+It also prints the ceiling of the candidates, beside the filter's figures: the typed scores
+of a perfect filter, one that keeps exactly the candidates that name a gold entity, with
+the gold type and role (`candidate_ceiling`). The gap between the two is what a better
+filter could win on these candidates; the ceiling's recall is what only more candidates can.
+
 The training papers only: the dev set stays for the final check.
 """
 
@@ -30,6 +35,51 @@ def _module(path: Path, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _by_title(records: list[dict]) -> dict[str, list[dict]]:
+    return {" ".join(record["title"].split()).lower(): record["entities"] for record in records}
+
+
+def predicted_scores(gold: list[dict], pred: list[dict]) -> dict:
+    """Typed scores of predictions as they stand (the same matching as `candidate_ceiling`)."""
+    from extractors.filter_training import typed_scores
+    from extractors.records import Entity
+
+    by_title = _by_title(pred)
+    found = [[Entity(e["name"], e["type"], e.get("role", "used"), tuple(e.get("aliases") or ()), (), 1.0)
+              for e in by_title.get(" ".join(record["title"].split()).lower(), [])] for record in gold]
+    return typed_scores([record["entities"] for record in gold], found)
+
+
+def candidate_ceiling(gold: list[dict], candidates: list[dict]) -> dict:
+    """Typed scores (`extractors.filter_training.typed_scores`) of a perfect filter over
+    each paper's candidates: those that name a gold entity kept with its type and role,
+    the others dropped.
+
+    Examples
+    --------
+    >>> gold = [{"title": "T", "entities": [{"name": "BERT", "type": "Model", "role": "used"},
+    ...                                     {"name": "GLUE", "type": "Benchmark", "role": "used"}]}]
+    >>> candidates = [{"title": "T", "entities": [{"name": "bert", "type": "Method", "role": "used", "aliases": []},
+    ...                                           {"name": "our model", "type": "Model", "role": "used", "aliases": []}]}]
+    >>> candidate_ceiling(gold, candidates)
+    {'p': 1.0, 'r': 0.5, 'f1': 0.6667, 'intro_f1': 0.0}
+    """
+    from extractors.filter_training import DROP, label_entity, typed_scores
+    from extractors.records import Entity
+
+    by_title = _by_title(candidates)
+    golds, kept = [], []
+    for record in gold:
+        golds.append(record["entities"])
+        kept.append([])
+        for found in by_title.get(" ".join(record["title"].split()).lower(), []):
+            entity = Entity(found["name"], found["type"], "used", tuple(found.get("aliases") or ()), (), 1.0)
+            entity_type, role = label_entity(entity, record["entities"])
+            if entity_type != DROP:
+                kept[-1].append(Entity(entity.name, entity_type, role, entity.aliases, (), 1.0))
+    return typed_scores(golds, kept)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                      nesting=True, candidates_out=candidates)
         gold = errors._records(SHARED / "annotation" / "train.gold.jsonl")
         pred, proposed = errors._records(oof), errors._records(candidates)
+        print("filter, out of fold", predicted_scores(gold, pred), sep="\t")
+        print("ceiling of the candidates", candidate_ceiling(gold, proposed), sep="\t")
         for entity_type in args.types:
             counts = errors.type_breakdown(gold, pred, scorer, entity_type, proposed)
             print(entity_type, "\t".join(f"{fate} {count}" for fate, count in sorted(counts.items())), sep="\t")

@@ -60,3 +60,21 @@ def test_type_breakdown_tells_dropped_candidates_from_missing_names_and_counts_w
         "false:type:Method": 1, "false:boundary": 1, "false:not_gold": 1}
     # without the candidates, a dropped name is missing
     assert errors.type_breakdown(gold, pred, scorer, "Task")["missing"] == 3
+
+
+def test_candidate_ceiling_keeps_exactly_the_candidates_that_name_gold_entities():
+    buckets = _module(ROOT / "bench" / "filter_error_buckets.py", "filter_error_buckets")
+    gold = [{"title": "Zorbit: Search", "entities": [
+        {"name": "Zorbit", "type": "Method", "role": "introduced"},
+        {"name": "Large Language Models", "type": "Method", "role": "used", "aliases": ["LLMs"]},
+        {"name": "GLUE", "type": "Benchmark", "role": "used"}]},
+        {"title": "Other", "entities": [{"name": "BLEU", "type": "Metric", "role": "used"}]}]
+    candidates = [{"title": "zorbit:  search", "entities": [
+        {"name": "Zorbit", "type": "Model", "role": "used", "aliases": []},
+        {"name": "LLMs", "type": "Method", "role": "used", "aliases": []},
+        {"name": "our method", "type": "Method", "role": "used", "aliases": []}]}]
+    # a perfect filter keeps Zorbit (retyped, introduced) and LLMs (an alias), drops "our method";
+    # GLUE and BLEU are no candidate of theirs: recall 2 of 4
+    assert buckets.candidate_ceiling(gold, candidates) == {"p": 1.0, "r": 0.5, "f1": 0.6667, "intro_f1": 1.0}
+    # the candidates as they stand: Zorbit has the wrong type, "our method" is wrong
+    assert buckets.predicted_scores(gold, candidates) == {"p": 0.3333, "r": 0.25, "f1": 0.2857, "intro_f1": 0.0}
