@@ -37,8 +37,12 @@ def _module(path: Path, name: str):
     return module
 
 
+def _key(title: str) -> str:
+    return " ".join(title.split()).lower()
+
+
 def _by_title(records: list[dict]) -> dict[str, list[dict]]:
-    return {" ".join(record["title"].split()).lower(): record["entities"] for record in records}
+    return {_key(record["title"]): record["entities"] for record in records}
 
 
 def predicted_scores(gold: list[dict], pred: list[dict]) -> dict:
@@ -48,7 +52,7 @@ def predicted_scores(gold: list[dict], pred: list[dict]) -> dict:
 
     by_title = _by_title(pred)
     found = [[Entity(e["name"], e["type"], e.get("role", "used"), tuple(e.get("aliases") or ()), (), 1.0)
-              for e in by_title.get(" ".join(record["title"].split()).lower(), [])] for record in gold]
+              for e in by_title.get(_key(record["title"]), [])] for record in gold]
     return typed_scores([record["entities"] for record in gold], found)
 
 
@@ -74,7 +78,7 @@ def candidate_ceiling(gold: list[dict], candidates: list[dict]) -> dict:
     for record in gold:
         golds.append(record["entities"])
         kept.append([])
-        for found in by_title.get(" ".join(record["title"].split()).lower(), []):
+        for found in by_title.get(_key(record["title"]), []):
             entity = Entity(found["name"], found["type"], "used", tuple(found.get("aliases") or ()), (), 1.0)
             entity_type, role = label_entity(entity, record["entities"])
             if entity_type != DROP:
