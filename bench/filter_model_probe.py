@@ -1,4 +1,4 @@
-"""Would another kind of classifier judge the filter's candidates better? Gradient-boosted trees.
+"""Would another kind of classifier, or more data, judge the filter's candidates better?
 
 Runs ``kg train-filter`` with its defaults (the same candidates, features, seeded folds,
 threshold choice and scoring), but with the keep/type model and the role model fitted by
@@ -6,6 +6,10 @@ LightGBM instead of `extractors.sparse_logistic.SparseLogisticModel`, alone or a
 with the logistic model's probabilities. Trees form the conjunctions of features that a
 linear model cannot ("span>=0.6" with "type:Task" with "shape:lower"). Prints the
 cross-validated typed scores of each variant as JSON lines; nothing is written.
+
+``--fractions 0.25 0.5 0.75`` draws the learning curve instead: the shipped logistic models
+fitted on a seeded fraction of each fold's training papers, judged on the same held-out
+folds (the candidates stay those of the full folds' span classifiers).
 
 LightGBM is not a dependency of the project (the shipped models need NumPy only)::
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 from collections import Counter
@@ -77,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--blends", type=float, nargs="+", default=[0.0, 0.5], help="weights of the logistic model")
     parser.add_argument("--seed", type=int, default=0, help="seed of the folds and the trees")
+    parser.add_argument("--fractions", type=float, nargs="+", help="the learning curve: fit on these fractions of the papers")
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -84,8 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     from extractors.entity_filter import EntityFilter
 
     logistic_fit = filter_training._fit
-    for blend in [None, *args.blends]:  # None: the shipped logistic models, for the same footing
-        def fit(papers_data, l2, blend=blend):
+    variants = [(None, f) for f in args.fractions] if args.fractions else [(None, 1.0), *((b, 1.0) for b in args.blends)]
+    for blend, fraction in variants:  # blend None: the shipped logistic models
+        def fit(papers_data, l2, blend=blend, fraction=fraction):
+            if fraction < 1.0:
+                chosen = list(papers_data)
+                random.Random(args.seed).shuffle(chosen)
+                papers_data = chosen[: max(1, round(len(chosen) * fraction))]
             typing, role = logistic_fit(papers_data, l2)
             if blend is None:
                 return typing, role
@@ -109,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
                     span_threshold=0.9, cues=True, per_type_drop=True, own_phrases=True, own_variants=True, nesting=True)
         finally:
             filter_training._fit, EntityFilter.save = logistic_fit, saved
-        variant = "logistic (shipped)" if blend is None else f"trees, {args.rounds} rounds, logistic weight {blend}"
+        if blend is None:
+            variant = "logistic (shipped)" if fraction == 1.0 else f"logistic, {fraction:g} of each fold's training papers"
+        else:
+            variant = f"trees, {args.rounds} rounds, logistic weight {blend}"
         print(json.dumps({"variant": variant, "cross_validated_typed": summary["cross_validated_typed"]}), flush=True)
     return 0
 
