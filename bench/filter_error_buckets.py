@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from extractors.filter_training import train_filter
+    from extractors.filter_training import SHIPPED_OPTIONS, train_filter
 
     errors = _module(ROOT / "bench" / "extract_errors.py", "extract_errors")
     scorer = _module(SHARED / "eval" / "score_entities.py", "score_entities")
@@ -102,11 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         oof, candidates = folder / "oof.jsonl", folder / "candidates.jsonl"
-        # the options of `kg train-filter`'s defaults (kg/cli/train_filter.py)
         train_filter(papers=SHARED / "annotation" / "train.papers.jsonl", gold=SHARED / "annotation" / "train.gold.jsonl",
-                     out=Path(scratch) / "filter.json", candidates="rules+spans", seed=args.seed, folds=5, l2=30.0, span_l2=0.3,
-                     span_threshold=0.9, cues=True, per_type_drop=True, oof_predictions=oof, own_phrases=True, own_variants=True,
-                     nesting=True, candidates_out=candidates)
+                     out=Path(scratch) / "filter.json", **SHIPPED_OPTIONS, seed=args.seed, oof_predictions=oof, candidates_out=candidates)
         gold = errors._records(SHARED / "annotation" / "train.gold.jsonl")
         pred, proposed = errors._records(oof), errors._records(candidates)
         print("filter, out of fold", predicted_scores(gold, pred), sep="\t")

@@ -97,15 +97,15 @@ def main(argv: list[str] | None = None) -> int:
                 chosen = list(papers_data)
                 random.Random(args.seed).shuffle(chosen)
                 papers_data = chosen[: max(1, round(len(chosen) * fraction))]
-            typing, role = logistic_fit(papers_data, l2)
             if blend is None:
-                return typing, role
+                return logistic_fit(papers_data, l2)
+            typing, role = logistic_fit(papers_data, l2) if blend else (None, None)
             features = [x for data in papers_data for x in data.features]
             labels = [y for data in papers_data for y in data.labels]
             kept = [k for k, (entity_type, _) in enumerate(labels) if entity_type != filter_training.DROP]
-            trees_typing = BoostedTrees(features, [t for t, _ in labels], typing.classes, rounds=args.rounds, seed=args.seed,
+            trees_typing = BoostedTrees(features, [t for t, _ in labels], filter_training.CLASSES, rounds=args.rounds, seed=args.seed,
                                         logistic=typing, blend=blend)
-            trees_role = BoostedTrees([features[k] for k in kept], [labels[k][1] for k in kept], role.classes,
+            trees_role = BoostedTrees([features[k] for k in kept], [labels[k][1] for k in kept], ("used", "introduced"),
                                       rounds=args.rounds, seed=args.seed, logistic=role, blend=blend)
             return trees_typing, trees_role
 
@@ -116,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             with tempfile.TemporaryDirectory() as scratch:
                 summary = filter_training.train_filter(
                     papers=SHARED / "annotation" / "train.papers.jsonl", gold=SHARED / "annotation" / "train.gold.jsonl",
-                    out=Path(scratch) / "filter.json", candidates="rules+spans", seed=args.seed, folds=5, l2=30.0, span_l2=0.3,
-                    span_threshold=0.9, cues=True, per_type_drop=True, own_phrases=True, own_variants=True, nesting=True)
+                    out=Path(scratch) / "filter.json", **filter_training.SHIPPED_OPTIONS, seed=args.seed)
         finally:
             filter_training._fit, EntityFilter.save = logistic_fit, saved
         if blend is None:

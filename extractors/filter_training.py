@@ -42,10 +42,14 @@ from extractors.relation_training import load_annotated
 from extractors.span_classifier import SpanClassifier
 from extractors.span_training import cross_validated_spans, fit_span_classifier, span_examples
 
-__all__ = ["CANDIDATE_SOURCES", "tagger_heldout_titles", "label_entity", "typed_scores", "train_filter"]
+__all__ = ["CANDIDATE_SOURCES", "SHIPPED_OPTIONS", "tagger_heldout_titles", "label_entity", "typed_scores", "train_filter"]
 
 # -> the profile that proposes them ("rules+spans": the rules, then the span classifier)
 CANDIDATE_SOURCES = {"rules": "fast", "rules+kg_ner": "accurate", "rules+spans": "fast"}
+# `train_filter`'s options for the shipped filter: `kg train-filter`'s defaults (kg/cli/train_filter.py),
+# for the measuring scripts under bench/ that retrain it on the same footing
+SHIPPED_OPTIONS = {"candidates": "rules+spans", "folds": 5, "l2": 30.0, "span_l2": 0.3, "span_threshold": 0.9, "cues": True,
+                   "per_type_drop": True, "own_phrases": True, "own_variants": True, "nesting": True}
 _THRESHOLDS = tuple(round(0.3 + 0.05 * k, 2) for k in range(13))  # 0.30 .. 0.90
 # the role model sees few introduced examples and is rarely sure of one: its threshold may go lower
 _ROLE_THRESHOLDS = tuple(round(0.1 + 0.05 * k, 2) for k in range(17))  # 0.10 .. 0.90
